@@ -1,0 +1,93 @@
+-- The event log. Rows are never updated or deleted by the application.
+CREATE TABLE es.streams (
+    stream_id      text        PRIMARY KEY,
+    version        bigint      NOT NULL,
+    last_hash      bytea,
+    last_timestamp timestamptz,
+    created_at     timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE es.events (
+    position       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    stream_id      text        NOT NULL,
+    version        bigint      NOT NULL,
+    type           text        NOT NULL,
+    schema_version int         NOT NULL,
+    data           jsonb       NOT NULL,
+    metadata       jsonb       NOT NULL,
+    created_at     timestamptz NOT NULL,
+    -- The inserting transaction: readers order by (tx_id, position) below the xmin horizon so an
+    -- event that commits late is never skipped (see Reading/ReadAll.cs).
+    tx_id          xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    hash           bytea       NOT NULL,
+    CONSTRAINT events_stream_version UNIQUE (stream_id, version)
+);
+
+CREATE INDEX events_log_order ON es.events (tx_id, position);
+
+-- SHA-256 over the previous event's hash and this event's content in its stored form. jsonb::text is
+-- canonical (keys sorted, fixed spacing) and the timestamp enters as integer microseconds, so the hash
+-- can be recomputed from the rows alone: see docs/audit/verify-chain.sql.
+CREATE FUNCTION es.event_hash(prev bytea, stream_id text, version bigint, type text, schema_version int,
+                              data jsonb, metadata jsonb, created_at timestamptz)
+RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT sha256(coalesce(prev, ''::bytea) || convert_to(
+        jsonb_build_array(stream_id, version, type, schema_version, data, metadata,
+                          (extract(epoch FROM created_at) * 1000000)::bigint)::text, 'UTF8'))
+$$;
+
+-- Appends a batch to one stream in a single statement (one round trip).
+-- p_expected: -1 any, 0 no stream, n > 0 the stream's current version.
+-- A wrong expectation is a value, not an error: the row carries the actual version and a NULL
+-- last_position, and nothing is written.
+CREATE FUNCTION es.append_events(p_stream text, p_expected bigint, p_types text[], p_schema_versions int[],
+                                 p_data jsonb[], p_metadata jsonb)
+RETURNS TABLE (stream_version bigint, last_position bigint) LANGUAGE plpgsql AS $$
+DECLARE
+    cur_version bigint;
+    cur_hash    bytea;
+    cur_ts      timestamptz;
+    ts          timestamptz;
+    pos         bigint;
+BEGIN
+    IF coalesce(cardinality(p_types), 0) = 0 THEN
+        RAISE EXCEPTION 'an append needs at least one event' USING ERRCODE = '22023';
+    END IF;
+
+    -- The row lock on the stream serialises appenders of one stream: versions, the hash chain and
+    -- monotonic timestamps are all decided under it.
+    SELECT s.version, s.last_hash, s.last_timestamp INTO cur_version, cur_hash, cur_ts
+      FROM es.streams s WHERE s.stream_id = p_stream FOR UPDATE;
+    IF NOT FOUND THEN
+        IF p_expected > 0 THEN
+            RETURN QUERY SELECT 0::bigint, NULL::bigint;
+            RETURN;
+        END IF;
+        INSERT INTO es.streams (stream_id, version) VALUES (p_stream, 0) ON CONFLICT (stream_id) DO NOTHING;
+        -- Either our row or one a racing appender just committed.
+        SELECT s.version, s.last_hash, s.last_timestamp INTO cur_version, cur_hash, cur_ts
+          FROM es.streams s WHERE s.stream_id = p_stream FOR UPDATE;
+    END IF;
+
+    IF p_expected >= 0 AND cur_version <> p_expected THEN
+        RETURN QUERY SELECT cur_version, NULL::bigint;
+        RETURN;
+    END IF;
+
+    FOR i IN 1 .. cardinality(p_types) LOOP
+        cur_version := cur_version + 1;
+        ts := greatest(clock_timestamp(), cur_ts);
+        cur_hash := es.event_hash(cur_hash, p_stream, cur_version, p_types[i], p_schema_versions[i],
+                                  p_data[i], p_metadata, ts);
+        INSERT INTO es.events (stream_id, version, type, schema_version, data, metadata, created_at, hash)
+        VALUES (p_stream, cur_version, p_types[i], p_schema_versions[i], p_data[i], p_metadata, ts, cur_hash)
+        RETURNING position INTO pos;
+        cur_ts := ts;
+    END LOOP;
+
+    UPDATE es.streams SET version = cur_version, last_hash = cur_hash, last_timestamp = cur_ts
+     WHERE stream_id = p_stream;
+
+    RETURN QUERY SELECT cur_version, pos;
+END
+$$;
