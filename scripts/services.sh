@@ -3,6 +3,7 @@
 #
 #   scripts/services.sh start [--fast]   start both (reuses existing data), print connection strings
 #   scripts/services.sh stop             stop both
+#   scripts/services.sh destroy          stop both and delete the work directory
 #   scripts/services.sh status           say what runs, exit 1 if something is down
 #   scripts/services.sh env              print the connection strings of a running pair
 #
@@ -105,13 +106,14 @@ case "$cmd" in
     start_redis
     print_env
     ;;
-  stop)
+  stop|destroy)
     [ -d "$dir" ] || exit 0
     pg_running && as_pg "$(pg_bin)/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
     if redis_running; then
       pid="$(cat "$redis_pid")"; kill "$pid"
       for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     fi
+    [ "$cmd" = destroy ] && rm -rf "$dir"
     ;;
   status)
     ok=0
@@ -125,6 +127,6 @@ case "$cmd" in
     print_env
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

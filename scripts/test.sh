@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test project against one throwaway PostgreSQL + Redis pair started for this run,
+# then prints "N passed, M failed" summed over all test assemblies. Extra arguments go to `dotnet test`
+# (e.g. --filter, --no-build). Exits non-zero if anything failed or did not run.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d /tmp/zlh-tests.XXXXXX)"   # /tmp: the postgres user must be able to enter it
+chmod 755 "$work"
+export ZLH_SERVICES_DIR="$work/services"
+trap '"$root/scripts/services.sh" destroy >/dev/null 2>&1; rm -rf "$work"' EXIT
+
+services="$("$root/scripts/services.sh" start --fast)" || exit 1
+eval "$services"
+# Test assemblies read these; each test class then makes its own database on this server.
+export ZLH_TEST_POSTGRES="$ZLH_POSTGRES" ZLH_TEST_REDIS="$ZLH_REDIS"
+unset ZLH_POSTGRES ZLH_REDIS
+
+dotnet test "$root/ZeroLagHub.sln" --logger trx --results-directory "$work/results" "$@"
+status=$?
+
+passed=0; failed=0
+for trx in "$work"/results/*.trx; do
+  [ -f "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx")"
+  p="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
+  f="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

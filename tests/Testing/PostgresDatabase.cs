@@ -1,0 +1,54 @@
+using Npgsql;
+using Xunit;
+
+namespace ZeroLagHub.Testing;
+
+/// <summary>
+/// A fresh database for one test class (use as <c>IClassFixture</c>), so classes run in parallel
+/// without seeing each other's rows. Dropped when the class is done.
+/// </summary>
+public class PostgresDatabase : IAsyncLifetime
+{
+    private string _admin = "";
+
+    public string Name { get; } = $"zlh_test_{Guid.NewGuid():N}";
+    public string ConnectionString { get; private set; } = "";
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var endpoints = await TestServices.GetAsync();
+        // Non-pooled: CREATE/DROP DATABASE must not find idle pooled sessions lingering in a template.
+        _admin = new NpgsqlConnectionStringBuilder(endpoints.PostgresAdmin) { Pooling = false }.ConnectionString;
+        await ExecuteAdmin($"CREATE DATABASE {Name}");
+        ConnectionString = new NpgsqlConnectionStringBuilder(endpoints.PostgresAdmin) { Database = Name }.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        await OnCreatedAsync();
+    }
+
+    /// <summary>Runs once after the database exists, e.g. to migrate a schema.</summary>
+    protected virtual Task OnCreatedAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        await ExecuteAdmin($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+    }
+
+    /// <summary>Runs one statement on this database on a connection of its own (not the pool's).</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private async Task ExecuteAdmin(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
