@@ -1,0 +1,27 @@
+using Npgsql;
+using ZeroLagHub.Api.Storage;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Serialization;
+
+namespace ZeroLagHub.Api.Extensions;
+
+public static class ZeroLagHubRegistration
+{
+    /// <summary>Everything the API needs, in one place so Program.cs stays a table of contents.</summary>
+    public static WebApplicationBuilder AddZeroLagHub(this WebApplicationBuilder builder)
+    {
+        var postgres = builder.Configuration["Postgres"];
+        if (string.IsNullOrWhiteSpace(postgres))
+            throw new InvalidOperationException(
+                "No PostgreSQL configured: set ZLH_POSTGRES to an Npgsql connection string, or start everything with ./zlh.sh up");
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+        builder.Services.AddSingleton(new EventTypeRegistry());
+        builder.Services.AddSingleton<IEventStore, PostgresEventStore>();
+        // Before anything else starts: every later service assumes the schema exists.
+        builder.Services.AddHostedService<SchemaMigration>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using ZeroLagHub.Api.Health;
+using ZeroLagHub.Testing;
+
+namespace ZeroLagHub.Api.Tests.Health;
+
+public sealed class HealthApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task HealthReportsTheMigratedSchemaVersion()
+    {
+        var response = await api.CreateClient().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<HealthApi.HealthReport>();
+        Assert.Equal("ok", report!.Database);
+        Assert.Equal(1, report.SchemaVersion);
+        Assert.Equal(1L, await api.Database.ScalarAsync("SELECT count(*) FROM es.schema_version"));
+    }
+
+    [Fact]
+    public async Task AnUnknownRouteIsAProblemDocument()
+    {
+        var response = await api.CreateClient().GetAsync("/nope");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
+
+/// <summary>Its own class: it drops the database under a running API.</summary>
+public sealed class HealthWhenDatabaseIsGoneTests
+{
+    [Fact]
+    public async Task HealthIs503WithAProblemDocumentWhenTheDatabaseIsGone()
+    {
+        var api = new ApiFixture();
+        await ((IAsyncLifetime)api).InitializeAsync();
+        try
+        {
+            await DropDatabaseUnder(api);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)api).DisposeAsync();
+        }
+    }
+
+    private static async Task DropDatabaseUnder(ApiFixture api)
+    {
+        var client = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+
+        var admin = new NpgsqlConnectionStringBuilder((await TestServices.GetAsync()).PostgresAdmin) { Pooling = false };
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE {api.Database.Name} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var response = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

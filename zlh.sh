@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# ./zlh.sh up     run ZeroLagHub locally: PostgreSQL and Redis under $ZLH_SERVICES_DIR (default /var/tmp/zlh)
+#                 unless ZLH_POSTGRES / ZLH_REDIS point elsewhere, then the API on http://127.0.0.1:5080.
+#                 Ctrl-C stops everything; the next run reuses the data.
+# ./zlh.sh down   stop the local PostgreSQL and Redis (if a previous run was killed).
+set -euo pipefail
+root="$(cd "$(dirname "$0")" && pwd)"
+export ZLH_SERVICES_DIR="${ZLH_SERVICES_DIR:-/var/tmp/zlh}"
+
+need() {  # need <command> <debian package>
+  command -v "$1" >/dev/null 2>&1 && return
+  [ "$1" = pg_ctl ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && return
+  if [ "$(id -u)" = 0 ]; then
+    echo "installing $2 ..."
+    (apt-get update -qq && apt-get install -y -qq "$2") >/dev/null
+  else
+    echo "zlh: $1 is missing; install it (sudo apt-get install $2) or set ZLH_POSTGRES and ZLH_REDIS" >&2
+    exit 1
+  fi
+}
+
+case "${1:-up}" in
+  up)
+    if [ -z "${ZLH_POSTGRES:-}" ] || [ -z "${ZLH_REDIS:-}" ]; then
+      need pg_ctl postgresql-15
+      need redis-server redis-server
+      eval "$("$root/scripts/services.sh" start)"
+      trap '"$root/scripts/services.sh" stop' EXIT
+      echo "zlh: PostgreSQL and Redis running under $ZLH_SERVICES_DIR"
+    fi
+    export ZLH_POSTGRES ZLH_REDIS
+    dotnet run -c Release --project "$root/src/Api"
+    ;;
+  down)
+    "$root/scripts/services.sh" stop
+    ;;
+  *)
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    ;;
+esac
