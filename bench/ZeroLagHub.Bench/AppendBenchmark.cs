@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.EventStore.Serialization;
+
+namespace ZeroLagHub.Bench;
+
+/// <summary>
+/// Append throughput and latency of <see cref="PostgresEventStore"/> against the floor PostgreSQL sets
+/// for the same durability: a bare INSERT of the same payload into a logged table with no indexes,
+/// committed the same way. The ratio between the two is the cost of our schema (stream lock, version
+/// check, hash chain, indexes), separated from what the disk and the server cost anyway.
+/// </summary>
+internal static class AppendBenchmark
+{
+    public const string Usage = "  append [--seconds N] [--warmup N]   event store appends vs bare INSERT at 1, 8, 32 writers";
+
+    private static readonly int[] WriterCounts = [1, 8, 32];
+    private static readonly Shape[] Shapes = [new("single event", 1), new("batch of 10", 10)];
+
+    // The figure the event store is held to: at 8 writers a single-event append keeps this share of
+    // what a bare insert does.
+    private const int TargetWriters = 8;
+    private const double TargetRatio = 0.6;
+
+    private const string BareTable = "public.bare_events";
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        var options = Options.Parse(args, "--seconds", "--warmup");
+        var duration = options.Seconds("--seconds", fallback: 5, min: 0.1);
+        var warmup = options.Seconds("--warmup", fallback: 1, min: 0);
+        // Slices of about a second, alternating sides, so a checkpoint or autovacuum burst lands on both.
+        var slices = Math.Max(1, (int)Math.Round(duration.TotalSeconds));
+
+        // Headroom over the writer count so the pool never becomes the bottleneck being measured.
+        await using var db = await BenchDatabase.CreateAsync(maxPoolSize: WriterCounts.Max() + 8, ct);
+        var types = new EventTypeRegistry().Register<ContainerStatusChanged>("container.status-changed");
+        var store = new PostgresEventStore(db.DataSource, types);
+        await PostgresEventStore.MigrateAsync(db.DataSource, ct);
+        await using (var create = db.DataSource.CreateCommand($"CREATE TABLE {BareTable} (data jsonb NOT NULL, metadata jsonb NOT NULL)"))
+            await create.ExecuteNonQueryAsync(ct);
+
+        Console.WriteLine($"append benchmark: {duration.TotalSeconds:0.##} s per side per case in {slices} alternating slices, " +
+                          $"{warmup.TotalSeconds:0.##} s warm-up per side");
+        Console.WriteLine($"server: {await db.ShowAsync("server_version", ct)}, fsync={await db.ShowAsync("fsync", ct)}, " +
+                          $"synchronous_commit={await db.ShowAsync("synchronous_commit", ct)} ({db.ServerOrigin}), database {db.Name}");
+        Console.WriteLine($"payload: {Payload.Serialize(Payload.NewEvent(Guid.NewGuid())).Length} B event JSON, " +
+                          $"{Payload.Serialize(Payload.NewMetadata()).Length} B metadata JSON");
+        Console.WriteLine();
+
+        // Once before any case, at full concurrency: opens every pooled connection and gets both paths
+        // past tiered JIT, costs the first case would otherwise pay inside its measurement.
+        Console.Error.WriteLine("priming ...");
+        foreach (var shape in Shapes)
+            await WarmUpAsync(CreateWriters(shape, WriterCounts.Max(), store, db.DataSource), warmup, ct);
+
+        var results = new List<CaseResult>();
+        foreach (var shape in Shapes)
+        {
+            foreach (var writers in WriterCounts)
+            {
+                Console.Error.WriteLine($"running {shape.Name} x {writers} writers ...");
+                var sides = CreateWriters(shape, writers, store, db.DataSource);
+                // Per case too: the server's caches and the new streams settle before anything is recorded.
+                await WarmUpAsync(sides, warmup, ct);
+                results.Add(await MeasureAsync(shape, sides, duration, slices, ct));
+            }
+        }
+
+        PrintTable(results);
+        var target = results.Single(r => r.Shape.EventsPerCall == 1 && r.Writers == TargetWriters);
+        var verdict = target.Ratio >= TargetRatio ? "PASS" : "FAIL";
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"target: {TargetWriters} writers single-event append >= {TargetRatio}x bare insert: {verdict} (ratio {target.Ratio:0.00})"));
+        // A report, not a gate: a FAIL still exits 0.
+        return 0;
+    }
+
+    /// <summary>Both sides at one shape and concurrency, each writer on a stream (or rows) of its own.</summary>
+    private static Sides CreateWriters(Shape shape, int writers, IEventStore store, NpgsqlDataSource dataSource) => new(
+        [.. Enumerable.Range(0, writers).Select(_ => new StoreWriter(store, shape.EventsPerCall))],
+        [.. Enumerable.Range(0, writers).Select(_ => new BareWriter(dataSource, shape.EventsPerCall))]);
+
+    private static async Task WarmUpAsync(Sides sides, TimeSpan warmup, CancellationToken ct)
+    {
+        if (warmup <= TimeSpan.Zero) return;
+        await RunSliceAsync(sides.Ours, warmup, ct);
+        await RunSliceAsync(sides.Bare, warmup, ct);
+    }
+
+    private static async Task<CaseResult> MeasureAsync(Shape shape, Sides sides, TimeSpan duration, int slices, CancellationToken ct)
+    {
+        var (ours, bare) = sides;
+        var oursTotal = new Measurement();
+        var bareTotal = new Measurement();
+        var slice = duration / slices;
+        for (var i = 0; i < slices; i++)
+        {
+            // ABBA order: whichever side goes second in a pair goes first in the next, so slow drift
+            // (a growing table, WAL recycling) does not always fall on the same side.
+            if (i % 2 == 0)
+            {
+                oursTotal.Add(await RunSliceAsync(ours, slice, ct));
+                bareTotal.Add(await RunSliceAsync(bare, slice, ct));
+            }
+            else
+            {
+                bareTotal.Add(await RunSliceAsync(bare, slice, ct));
+                oursTotal.Add(await RunSliceAsync(ours, slice, ct));
+            }
+        }
+        return new CaseResult(shape, ours.Length, oursTotal, bareTotal);
+    }
+
+    /// <summary>All writers append back to back until the deadline; each call's latency is recorded.</summary>
+    private static async Task<Measurement> RunSliceAsync(IWriter[] writers, TimeSpan duration, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var deadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var runs = writers.Select(writer => Task.Run(async () =>
+        {
+            var latencies = new LatencyRecorder();
+            long events = 0;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var callStart = Stopwatch.GetTimestamp();
+                events += await writer.AppendAsync(ct);
+                latencies.RecordSince(callStart);
+            }
+            return (events, latencies);
+        }, ct)).ToArray();
+        var done = await Task.WhenAll(runs);
+        // Elapsed runs until the last writer's last call returns, so the calls that overran the
+        // deadline are paid for in the rate as well as counted.
+        var elapsed = Stopwatch.GetElapsedTime(start);
+
+        var measurement = new Measurement { Elapsed = elapsed };
+        foreach (var (events, latencies) in done)
+        {
+            measurement.Events += events;
+            measurement.Latencies.Add(latencies);
+        }
+        return measurement;
+    }
+
+    private static void PrintTable(IReadOnlyList<CaseResult> results)
+    {
+        const string header = "case          writers |  ours ev/s  p50 ms  p99 ms |  bare ev/s  p50 ms  p99 ms | ours/bare";
+        Console.WriteLine(header);
+        Console.WriteLine(new string('-', header.Length));
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Shape.Name,-13} {r.Writers,7} | {Row(r.Ours)} | {Row(r.Bare)} | {r.Ratio,8:0.00}x"));
+        }
+        Console.WriteLine();
+        Console.WriteLine("ev/s counts events (10 per call for batches); p50/p99 are per append call.");
+
+        static string Row(Measurement m) => string.Create(CultureInfo.InvariantCulture,
+            $"{m.EventsPerSecond,10:0} {m.Latencies.PercentileMs(50),7:0.00} {m.Latencies.PercentileMs(99),7:0.00}");
+    }
+
+    private sealed record Shape(string Name, int EventsPerCall);
+
+    private sealed record Sides(IWriter[] Ours, IWriter[] Bare);
+
+    private sealed record CaseResult(Shape Shape, int Writers, Measurement Ours, Measurement Bare)
+    {
+        public double Ratio => Ours.EventsPerSecond / Bare.EventsPerSecond;
+    }
+
+    /// <summary>Events written and time spent by one side, summed over its slices.</summary>
+    private sealed class Measurement
+    {
+        public long Events { get; set; }
+        public TimeSpan Elapsed { get; set; }
+        public LatencyRecorder Latencies { get; } = new();
+        public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+
+        public void Add(Measurement slice)
+        {
+            Events += slice.Events;
+            Elapsed += slice.Elapsed;
+            Latencies.Add(slice.Latencies);
+        }
+    }
+
+    /// <summary>One concurrent writer; a call appends a fixed number of events and returns that number.</summary>
+    private interface IWriter
+    {
+        Task<int> AppendAsync(CancellationToken ct);
+    }
+
+    /// <summary>
+    /// Owns one stream and appends with the exact expected version, as a command handler that has just
+    /// loaded its aggregate does; <see cref="ExpectedVersion.Any"/> would skip the check we want priced in.
+    /// </summary>
+    private sealed class StoreWriter(IEventStore store, int eventsPerCall) : IWriter
+    {
+        private readonly string _streamId = Guid.NewGuid().ToString();
+        private readonly Guid _containerId = Guid.NewGuid();
+        private long _version;
+
+        public async Task<int> AppendAsync(CancellationToken ct)
+        {
+            var expected = _version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(_version);
+            var events = new object[eventsPerCall];
+            for (var i = 0; i < events.Length; i++) events[i] = Payload.NewEvent(_containerId);
+            var result = await store.AppendAsync(_streamId, expected, events, Payload.NewMetadata(), ct);
+            _version = result.Version;
+            return eventsPerCall;
+        }
+    }
+
+    /// <summary>
+    /// The floor: the same JSON, serialized per call like the store does, one autocommitted statement
+    /// per call (10 rows via unnest for batches) on a pooled connection, into a table with no indexes.
+    /// </summary>
+    private sealed class BareWriter(NpgsqlDataSource dataSource, int eventsPerCall) : IWriter
+    {
+        private const string InsertOne = $"INSERT INTO {BareTable} (data, metadata) VALUES (@data, @metadata)";
+        private const string InsertMany = $"INSERT INTO {BareTable} (data, metadata) SELECT d, @metadata FROM unnest(@data) AS d";
+
+        private readonly Guid _containerId = Guid.NewGuid();
+
+        public async Task<int> AppendAsync(CancellationToken ct)
+        {
+            await using var command = dataSource.CreateCommand(eventsPerCall == 1 ? InsertOne : InsertMany);
+            if (eventsPerCall == 1)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string>("data", NpgsqlDbType.Jsonb)
+                    { TypedValue = Payload.Serialize(Payload.NewEvent(_containerId)) });
+            }
+            else
+            {
+                var data = new string[eventsPerCall];
+                for (var i = 0; i < data.Length; i++) data[i] = Payload.Serialize(Payload.NewEvent(_containerId));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("data", NpgsqlDbType.Array | NpgsqlDbType.Jsonb) { TypedValue = data });
+            }
+            command.Parameters.Add(new NpgsqlParameter<string>("metadata", NpgsqlDbType.Jsonb)
+                { TypedValue = Payload.Serialize(Payload.NewMetadata()) });
+            await command.ExecuteNonQueryAsync(ct);
+            return eventsPerCall;
+        }
+    }
+
+    /// <summary>A typical small control-plane event: about 150 bytes of JSON.</summary>
+    private static class Payload
+    {
+        public static ContainerStatusChanged NewEvent(Guid containerId) =>
+            new(containerId, "node-eu-west-07", "starting", "running", DateTimeOffset.UtcNow);
+
+        public static EventMetadata NewMetadata() =>
+            new(User: "svc-agent", CorrelationId: Guid.NewGuid().ToString(), CausationId: Guid.NewGuid().ToString(), ClientIp: "10.20.30.40");
+
+        // The registry's own options, so the bare insert stores byte-for-byte what the store does.
+        public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, EventTypeRegistry.JsonOptions);
+    }
+}
+
+/// <summary>A container on a node moved between lifecycle states.</summary>
+internal sealed record ContainerStatusChanged(Guid ContainerId, string NodeId, string From, string To, DateTimeOffset ObservedAt);

@@ -1,0 +1,39 @@
+using ZeroLagHub.Bench;
+
+// One entry per subcommand; each parses its own options from the arguments after its name.
+var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
+{
+    ["append"] = AppendBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine($"usage: ZeroLagHub.Bench <{string.Join('|', commands.Keys)}> [options]");
+    Console.Error.WriteLine(AppendBenchmark.Usage);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource();
+// The first Ctrl+C cancels instead of killing the process, so the run still drops its database and stops
+// a server it started; a second one kills it, should that cleanup hang.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = !cancel.IsCancellationRequested;
+    cancel.Cancel();
+};
+
+try
+{
+    return await command(args[1..], cancel.Token);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"{args[0]}: {e.Message}");
+    return 2;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine($"{args[0]}: cancelled");
+    return 130;
+}
+
