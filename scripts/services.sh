@@ -113,7 +113,7 @@ case "$cmd" in
       pid="$(cat "$redis_pid")"; kill "$pid"
       for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
     fi
-    [ "$cmd" = destroy ] && rm -rf "$dir"
+    if [ "$cmd" = destroy ]; then rm -rf "$dir"; fi
     ;;
   status)
     ok=0

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using ZeroLagHub.EventStore;
 
 namespace ZeroLagHub.Bench;
 
@@ -54,7 +55,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 MaxPoolSize = maxPoolSize,
                 ApplicationName = "zlh-bench",
             };
-            return new BenchDatabase(admin.ConnectionString, name, NpgsqlDataSource.Create(bench), server);
+            return new BenchDatabase(admin.ConnectionString, name, EventStoreDataSource.Create(bench), server);
         }
         catch
         {

@@ -17,11 +17,15 @@ public interface IEventStore
         EventMetadata? metadata = null, CancellationToken ct = default);
 
     /// <summary>
-    /// Appends inside the caller's transaction, so read models and outgoing messages written in it
-    /// commit with the events or not at all.
+    /// Appends inside the caller's transaction, so read models (inline projections run here too) and
+    /// outgoing messages written in it commit with the events or not at all. Call
+    /// <see cref="AfterCommit"/> once the caller has committed.
     /// </summary>
     Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, string streamId, ExpectedVersion expected,
         IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default);
+
+    /// <summary>Wakes projections and workers after the caller committed a transaction that appended events.</summary>
+    void AfterCommit();
 
     /// <summary>
     /// Reads versions <paramref name="fromVersion"/>..<paramref name="toVersion"/> (inclusive), fetching

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.EventStore.Daemon;
+using ZeroLagHub.EventStore.Projections;
 using ZeroLagHub.EventStore.Reading;
 using ZeroLagHub.EventStore.Schema;
 using ZeroLagHub.EventStore.Serialization;
@@ -9,9 +11,20 @@ using ZeroLagHub.EventStore.Verification;
 namespace ZeroLagHub.EventStore;
 
 /// <summary>The PostgreSQL event store. Its tables and functions live in the <c>es</c> schema.</summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeRegistry types) : IEventStore
+/// <param name="signal">Woken after each commit that appended events, so projections and workers react at once.</param>
+/// <param name="inlineProjections">Applied in every appending transaction; their tables must exist
+/// (<see cref="Daemon.ProjectionAdmin.EnsureAsync"/>).</param>
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeRegistry types,
+    CommitSignal? signal = null, IEnumerable<IProjection>? inlineProjections = null) : IEventStore
 {
+    private readonly IProjection[] _inline = [.. inlineProjections ?? []];
+
     private const int VerifyChunk = 500;
+
+    internal EventTypeRegistry Types => types;
+
+    /// <summary>The schema version this build migrates to (its newest embedded migration).</summary>
+    public static int LatestSchemaVersion { get; } = Migration.FromResources(typeof(PostgresEventStore).Assembly)[^1].Version;
 
     /// <summary>Creates or upgrades the <c>es</c> schema; safe to call from several nodes at once.</summary>
     public static Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken ct = default) =>
@@ -21,12 +34,35 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
         EventMetadata? metadata = null, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await AppendEvents.ExecuteAsync(connection, null, types, streamId, expected, events, metadata, ct);
+        AppendResult result;
+        if (_inline.Length == 0)
+        {
+            // One statement, autocommitted: the fast path.
+            result = Result(await AppendEvents.ExecuteAsync(connection, null, types, streamId, expected, events, metadata, ct));
+        }
+        else
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            result = await AppendAsync(tx, streamId, expected, events, metadata, ct);
+            await tx.CommitAsync(ct);
+        }
+        AfterCommit();
+        return result;
     }
 
-    public Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, string streamId, ExpectedVersion expected,
-        IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default) =>
-        AppendEvents.ExecuteAsync(transaction.Connection!, transaction, types, streamId, expected, events, metadata, ct);
+    public async Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, string streamId, ExpectedVersion expected,
+        IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default)
+    {
+        var stored = await AppendEvents.ExecuteAsync(transaction.Connection!, transaction, types, streamId, expected, events, metadata, ct);
+        foreach (var projection in _inline)
+            await projection.ApplyAsync(stored, new ProjectionContext(transaction, table => table), ct);
+        return Result(stored);
+    }
+
+    public void AfterCommit() => signal?.Committed();
+
+    private static AppendResult Result(IReadOnlyList<StoredEvent> stored) =>
+        new(stored[0].StreamId, stored[^1].Version, stored[^1].Position);
 
     public IAsyncEnumerable<StoredEvent> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue,
         int pageSize = 1000, CancellationToken ct = default) =>

@@ -16,7 +16,7 @@ public static class ZeroLagHubRegistration
                 "No PostgreSQL configured: set ZLH_POSTGRES to an Npgsql connection string, or start everything with ./zlh.sh up");
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+        builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
         builder.Services.AddSingleton(new EventTypeRegistry());
         builder.Services.AddSingleton<IEventStore, PostgresEventStore>();
         // Before anything else starts: every later service assumes the schema exists.

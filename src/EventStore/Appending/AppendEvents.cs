@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using ZeroLagHub.EventStore.Reading;
 using ZeroLagHub.EventStore.Serialization;
 
 namespace ZeroLagHub.EventStore.Appending;
@@ -15,10 +16,15 @@ namespace ZeroLagHub.EventStore.Appending;
 /// </remarks>
 internal static class AppendEvents
 {
-    private const string Sql = "SELECT stream_version, last_position FROM es.append_events(@stream, @expected, @types, @versions, @data, @metadata)";
+    private const string Sql = """
+        SELECT out_version, out_position, out_created_at, out_tx_id
+          FROM es.append_events(@stream, @expected, @types, @versions, @data, @metadata)
+        """;
     private const int MaxStreamIdLength = 200;
 
-    public static async Task<AppendResult> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx,
+    /// <returns>The events as stored, in order (for inline projections).</returns>
+    /// <exception cref="ConcurrencyException">The stream was not at <paramref name="expected"/>.</exception>
+    public static async Task<IReadOnlyList<StoredEvent>> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx,
         EventTypeRegistry types, string streamId, ExpectedVersion expected, IReadOnlyCollection<object> events,
         EventMetadata? metadata, CancellationToken ct)
     {
@@ -51,10 +57,17 @@ internal static class AppendEvents
             TypedValue = JsonSerializer.Serialize(metadata ?? EventMetadata.None, EventTypeRegistry.JsonOptions),
         });
 
+        var metadataValue = metadata ?? EventMetadata.None;
+        var stored = new List<StoredEvent>(events.Count);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var version = reader.GetInt64(0);
-        if (reader.IsDBNull(1)) throw new ConcurrencyException(streamId, expected, version);
-        return new AppendResult(streamId, version, reader.GetInt64(1));
+        using var data = events.GetEnumerator();
+        for (i = 0; await reader.ReadAsync(ct); i++)
+        {
+            if (reader.IsDBNull(1)) throw new ConcurrencyException(streamId, expected, reader.GetInt64(0));
+            data.MoveNext();
+            stored.Add(new StoredEvent(reader.GetInt64(1), reader.GetFieldValue<ulong>(3), streamId, reader.GetInt64(0),
+                typeNames[i], versions[i], data.Current, metadataValue, reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+        return stored;
     }
 }

@@ -26,10 +26,35 @@ internal static class ReadAllPage
          LIMIT @limit
         """;
 
+    /// <summary>
+    /// The same order without the horizon, for a caller holding an EXCLUSIVE lock on es.events: no
+    /// appender can be in flight then, so every event is committed and none can appear behind the read.
+    /// </summary>
+    private const string SqlUnderWriteLock = $"""
+        SELECT {StoredEventReader.Columns}
+          FROM es.events
+         WHERE (tx_id, position) > (@tx, @position)
+         ORDER BY tx_id, position
+         LIMIT @limit
+        """;
+
     public static async Task<EventPage> ExecuteAsync(NpgsqlDataSource dataSource, EventTypeRegistry types,
         LogPosition after, int limit, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(Sql);
+        return await Read(command, types, after, limit, ct);
+    }
+
+    public static async Task<EventPage> ExecuteUnderWriteLockAsync(NpgsqlTransaction tx, EventTypeRegistry types,
+        LogPosition after, int limit, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(SqlUnderWriteLock, tx.Connection, tx);
+        return await Read(command, types, after, limit, ct);
+    }
+
+    private static async Task<EventPage> Read(NpgsqlCommand command, EventTypeRegistry types, LogPosition after, int limit,
+        CancellationToken ct)
+    {
         command.Parameters.Add(new NpgsqlParameter<ulong>("tx", NpgsqlDbType.Xid8) { TypedValue = after.TransactionId });
         command.Parameters.Add(new NpgsqlParameter<long>("position", after.Position));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));

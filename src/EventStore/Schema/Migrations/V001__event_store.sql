@@ -17,7 +17,7 @@ CREATE TABLE es.events (
     metadata       jsonb       NOT NULL,
     created_at     timestamptz NOT NULL,
     -- The inserting transaction: readers order by (tx_id, position) below the xmin horizon so an
-    -- event that commits late is never skipped (see Reading/ReadAll.cs).
+    -- event that commits late is never skipped (see Reading/ReadAllPage.cs).
     tx_id          xid8        NOT NULL DEFAULT pg_current_xact_id(),
     hash           bytea       NOT NULL,
     CONSTRAINT events_stream_version UNIQUE (stream_id, version)
@@ -38,11 +38,13 @@ $$;
 
 -- Appends a batch to one stream in a single statement (one round trip).
 -- p_expected: -1 any, 0 no stream, n > 0 the stream's current version.
--- A wrong expectation is a value, not an error: the row carries the actual version and a NULL
--- last_position, and nothing is written.
+-- Returns one row per appended event (version, position, timestamp, transaction), which inline
+-- projections fold in the same transaction. A wrong expectation is a value, not an error: a single row
+-- carries the actual version and a NULL position, and nothing is written.
 CREATE FUNCTION es.append_events(p_stream text, p_expected bigint, p_types text[], p_schema_versions int[],
                                  p_data jsonb[], p_metadata jsonb)
-RETURNS TABLE (stream_version bigint, last_position bigint) LANGUAGE plpgsql AS $$
+RETURNS TABLE (out_version bigint, out_position bigint, out_created_at timestamptz, out_tx_id xid8)
+LANGUAGE plpgsql AS $$
 DECLARE
     cur_version bigint;
     cur_hash    bytea;
@@ -60,7 +62,7 @@ BEGIN
       FROM es.streams s WHERE s.stream_id = p_stream FOR UPDATE;
     IF NOT FOUND THEN
         IF p_expected > 0 THEN
-            RETURN QUERY SELECT 0::bigint, NULL::bigint;
+            RETURN QUERY SELECT 0::bigint, NULL::bigint, NULL::timestamptz, NULL::xid8;
             RETURN;
         END IF;
         INSERT INTO es.streams (stream_id, version) VALUES (p_stream, 0) ON CONFLICT (stream_id) DO NOTHING;
@@ -70,7 +72,7 @@ BEGIN
     END IF;
 
     IF p_expected >= 0 AND cur_version <> p_expected THEN
-        RETURN QUERY SELECT cur_version, NULL::bigint;
+        RETURN QUERY SELECT cur_version, NULL::bigint, NULL::timestamptz, NULL::xid8;
         RETURN;
     END IF;
 
@@ -83,11 +85,10 @@ BEGIN
         VALUES (p_stream, cur_version, p_types[i], p_schema_versions[i], p_data[i], p_metadata, ts, cur_hash)
         RETURNING position INTO pos;
         cur_ts := ts;
+        RETURN QUERY SELECT cur_version, pos, ts, pg_current_xact_id();
     END LOOP;
 
     UPDATE es.streams SET version = cur_version, last_hash = cur_hash, last_timestamp = cur_ts
      WHERE stream_id = p_stream;
-
-    RETURN QUERY SELECT cur_version, pos;
 END
 $$;
