@@ -55,7 +55,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 MaxPoolSize = maxPoolSize,
                 ApplicationName = "zlh-bench",
             };
-            return new BenchDatabase(admin.ConnectionString, name, EventStoreDataSource.Create(bench), server);
+            return new BenchDatabase(admin.ConnectionString, name, EventStoreDataSource.Create(bench.ConnectionString), server);
         }
         catch
         {
