@@ -21,6 +21,11 @@ public interface IEventStore
     /// outgoing messages written in it commit with the events or not at all. Call
     /// <see cref="AfterCommit"/> once the caller has committed.
     /// </summary>
+    /// <exception cref="PostgresException">
+    /// SQLSTATE 40001 (serialization failure, transient) when a transaction newer than the caller's
+    /// appended to the stream first: accepting it would order this event before that one in the log.
+    /// Retry the whole transaction.
+    /// </exception>
     Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, string streamId, ExpectedVersion expected,
         IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default);
 

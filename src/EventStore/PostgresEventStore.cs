@@ -33,27 +33,39 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, EventTypeReg
     public async Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyCollection<object> events,
         EventMetadata? metadata = null, CancellationToken ct = default)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await AppendInOwnTransaction(streamId, expected, events, metadata, ct);
+                AfterCommit();
+                return result;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure && attempt < 5)
+            {
+                // A newer transaction wrote the stream first (see es.append_events); a new one will not clash.
+            }
+        }
+    }
+
+    private async Task<AppendResult> AppendInOwnTransaction(string streamId, ExpectedVersion expected,
+        IReadOnlyCollection<object> events, EventMetadata? metadata, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        AppendResult result;
-        if (_inline.Length == 0)
-        {
-            // One statement, autocommitted: the fast path.
-            result = Result(await AppendEvents.ExecuteAsync(connection, null, types, streamId, expected, events, metadata, ct));
-        }
-        else
-        {
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            result = await AppendAsync(tx, streamId, expected, events, metadata, ct);
-            await tx.CommitAsync(ct);
-        }
-        AfterCommit();
+        if (_inline.Length == 0) // one statement, autocommitted: the fast path
+            return Result(await AppendEvents.ExecuteAsync(connection, null, types, streamId, expected, events, metadata, ct));
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var result = await AppendAsync(tx, streamId, expected, events, metadata, ct);
+        await tx.CommitAsync(ct);
         return result;
     }
 
     public async Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, string streamId, ExpectedVersion expected,
         IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default)
     {
-        var stored = await AppendEvents.ExecuteAsync(transaction.Connection!, transaction, types, streamId, expected, events, metadata, ct);
+        var connection = transaction.Connection ?? throw new InvalidOperationException("the transaction has already ended");
+        var stored = await AppendEvents.ExecuteAsync(connection, transaction, types, streamId, expected, events, metadata, ct);
         foreach (var projection in _inline)
             await projection.ApplyAsync(stored, new ProjectionContext(transaction, table => table), ct);
         return Result(stored);

@@ -71,6 +71,30 @@ public sealed class GapFreeReadTests(EventStoreDatabase db) : IClassFixture<Even
         Assert.Equal([b], (await reader.CatchUp(count: 1)).Select(e => e.StreamId));
     }
 
+    [Fact]
+    public async Task AnOlderTransactionCannotAppendBehindANewerOneOnTheSameStream()
+    {
+        var stream = TestEvents.NewStream();
+        await using var connOld = await db.DataSource.OpenConnectionAsync();
+        await using var txOld = await connOld.BeginTransactionAsync();
+        await TakeTransactionId(txOld);
+
+        // A newer transaction writes the stream first and commits.
+        await db.Store.AppendAsync(stream, ExpectedVersion.NoStream, [new Created("first")]);
+
+        // Accepting the older one would put version 2 ahead of version 1 in the log's order.
+        var error = await Assert.ThrowsAsync<PostgresException>(
+            () => db.Store.AppendAsync(txOld, stream, ExpectedVersion.Exactly(1), [new Renamed("second")]));
+        Assert.Equal(PostgresErrorCodes.SerializationFailure, error.SqlState);
+        Assert.True(error.IsTransient);
+        await txOld.RollbackAsync();
+
+        // A retry in a new transaction goes through, and the log order matches the stream's.
+        await db.Store.AppendAsync(stream, ExpectedVersion.Exactly(1), [new Renamed("second")]);
+        var inLog = await new LogReader(db.Store, stream).CatchUp(count: 2);
+        Assert.Equal([1L, 2L], inLog.Select(e => e.Version));
+    }
+
     private static async Task TakeTransactionId(NpgsqlTransaction tx)
     {
         await using var command = new NpgsqlCommand("SELECT pg_current_xact_id()", tx.Connection, tx);

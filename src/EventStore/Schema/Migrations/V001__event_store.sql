@@ -4,6 +4,7 @@ CREATE TABLE es.streams (
     version        bigint      NOT NULL,
     last_hash      bytea,
     last_timestamp timestamptz,
+    last_tx_id     xid8,
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 
@@ -49,6 +50,7 @@ DECLARE
     cur_version bigint;
     cur_hash    bytea;
     cur_ts      timestamptz;
+    cur_tx      xid8;
     ts          timestamptz;
     pos         bigint;
 BEGIN
@@ -58,7 +60,7 @@ BEGIN
 
     -- The row lock on the stream serialises appenders of one stream: versions, the hash chain and
     -- monotonic timestamps are all decided under it.
-    SELECT s.version, s.last_hash, s.last_timestamp INTO cur_version, cur_hash, cur_ts
+    SELECT s.version, s.last_hash, s.last_timestamp, s.last_tx_id INTO cur_version, cur_hash, cur_ts, cur_tx
       FROM es.streams s WHERE s.stream_id = p_stream FOR UPDATE;
     IF NOT FOUND THEN
         IF p_expected > 0 THEN
@@ -67,13 +69,21 @@ BEGIN
         END IF;
         INSERT INTO es.streams (stream_id, version) VALUES (p_stream, 0) ON CONFLICT (stream_id) DO NOTHING;
         -- Either our row or one a racing appender just committed.
-        SELECT s.version, s.last_hash, s.last_timestamp INTO cur_version, cur_hash, cur_ts
+        SELECT s.version, s.last_hash, s.last_timestamp, s.last_tx_id INTO cur_version, cur_hash, cur_ts, cur_tx
           FROM es.streams s WHERE s.stream_id = p_stream FOR UPDATE;
     END IF;
 
     IF p_expected >= 0 AND cur_version <> p_expected THEN
         RETURN QUERY SELECT cur_version, NULL::bigint, NULL::timestamptz, NULL::xid8;
         RETURN;
+    END IF;
+
+    -- Readers see the log in transaction-id order. A transaction that took its id before the one that
+    -- wrote the stream's last event would put this event ahead of that one in the log: refuse, so the
+    -- log order and every stream's version order agree. A retry in a new transaction succeeds.
+    IF cur_tx > pg_current_xact_id() THEN
+        RAISE EXCEPTION 'stream % was appended to by a newer transaction; retry in a new transaction', p_stream
+            USING ERRCODE = '40001';
     END IF;
 
     FOR i IN 1 .. cardinality(p_types) LOOP
@@ -88,7 +98,7 @@ BEGIN
         RETURN QUERY SELECT cur_version, pos, ts, pg_current_xact_id();
     END LOOP;
 
-    UPDATE es.streams SET version = cur_version, last_hash = cur_hash, last_timestamp = cur_ts
+    UPDATE es.streams SET version = cur_version, last_hash = cur_hash, last_timestamp = cur_ts, last_tx_id = pg_current_xact_id()
      WHERE stream_id = p_stream;
 END
 $$;
