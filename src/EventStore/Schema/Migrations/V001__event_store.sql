@@ -8,8 +8,10 @@ CREATE TABLE es.streams (
     created_at     timestamptz NOT NULL DEFAULT now()
 );
 
+-- Two indexes only, each paid on every append: the stream's key, and the readers' log order.
+-- position is unique by its identity sequence and needs no index of its own.
 CREATE TABLE es.events (
-    position       bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    position       bigint      GENERATED ALWAYS AS IDENTITY,
     stream_id      text        NOT NULL,
     version        bigint      NOT NULL,
     type           text        NOT NULL,
@@ -21,7 +23,7 @@ CREATE TABLE es.events (
     -- event that commits late is never skipped (see Reading/ReadAllPage.cs).
     tx_id          xid8        NOT NULL DEFAULT pg_current_xact_id(),
     hash           bytea       NOT NULL,
-    CONSTRAINT events_stream_version UNIQUE (stream_id, version)
+    PRIMARY KEY (stream_id, version)
 );
 
 CREATE INDEX events_log_order ON es.events (tx_id, position);
