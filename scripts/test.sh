@@ -26,5 +26,9 @@ for trx in "$work"/results/*.trx; do
   f="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status although no test failed: a test run aborted (see above); counted as a failure"
+  failed=1
+fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
