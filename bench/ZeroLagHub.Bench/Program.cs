@@ -4,6 +4,7 @@ using ZeroLagHub.Bench;
 var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
 {
     ["append"] = AppendBenchmark.RunAsync,
+    ["queue"] = QueueBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
