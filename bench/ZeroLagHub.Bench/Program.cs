@@ -4,6 +4,8 @@ using ZeroLagHub.Bench;
 var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
 {
     ["append"] = AppendBenchmark.RunAsync,
+    ["rebuild"] = RebuildBenchmark.RunAsync,
+    ["latency"] = LatencyBenchmark.RunAsync,
     ["queue"] = QueueBenchmark.RunAsync,
 };
 
@@ -11,6 +13,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
 {
     Console.Error.WriteLine($"usage: ZeroLagHub.Bench <{string.Join('|', commands.Keys)}> [options]");
     Console.Error.WriteLine(AppendBenchmark.Usage);
+    Console.Error.WriteLine(RebuildBenchmark.Usage);
+    Console.Error.WriteLine(LatencyBenchmark.Usage);
     return 2;
 }
 
