@@ -1,11 +1,30 @@
-using System.Reflection;
+using ZeroLagHub.Agent.Auth;
+using ZeroLagHub.Agent.Health;
+using ZeroLagHub.Agent.Hosting;
+using ZeroLagHub.Agent.Journal;
+using ZeroLagHub.Agent.Status;
 
-// The in-container agent. Its HTTP surface arrives with the agent issue; for now it only says what it is.
-var version = Assembly.GetExecutingAssembly().GetName().Version?.ToString(3) ?? "0.0.0";
+// The agent inside every container: authoritative for what runs there. Configuration: a JSON file
+// (--config or ZLH_AGENT_CONFIG), then ZLH_AGENT_* environment variables. Registration: Hosting/.
 if (args is ["--version"])
 {
-    Console.WriteLine($"zlh-agent {version}");
-    return 0;
+    Console.WriteLine($"zlh-agent {HealthApi.Version}");
+    return;
 }
-Console.Error.WriteLine($"zlh-agent {version}: not runnable yet. See README.md.");
-return 2;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAgent(args);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<AgentTokenMiddleware>();
+
+app.MapHealthApi();
+app.MapStatusApi();
+app.MapJournalApi();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using ZeroLagHub.Agent.Hosting;
+
+namespace ZeroLagHub.Agent.Auth;
+
+/// <summary>
+/// Every request except <c>GET /health</c> must carry <c>Authorization: Bearer &lt;agent token&gt;</c>.
+/// The comparison is constant-time over SHA-256 digests (equal lengths whatever was sent), so response
+/// timing says nothing about the token. Neither token is ever logged.
+/// </summary>
+public sealed class AgentTokenMiddleware(RequestDelegate next, IOptions<AgentOptions> options)
+{
+    private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.Token));
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path.Equals("/health", StringComparison.Ordinal) && HttpMethods.IsGet(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        if (!Presented(context, out var token) ||
+            !CryptographicOperations.FixedTimeEquals(_expected, SHA256.HashData(Encoding.UTF8.GetBytes(token))))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: "this agent requires its bearer token").ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+
+    private static bool Presented(HttpContext context, out string token)
+    {
+        const string scheme = "Bearer ";
+        var header = context.Request.Headers.Authorization.ToString();
+        token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : "";
+        return token.Length > 0;
+    }
+}

@@ -1,0 +1,32 @@
+using ZeroLagHub.Agent.CodeServer;
+using ZeroLagHub.Agent.Commands;
+using ZeroLagHub.Agent.Journal;
+using ZeroLagHub.Agent.Provisioning;
+
+namespace ZeroLagHub.Agent.Hosting;
+
+public static class AgentRegistration
+{
+    /// <summary>Configuration, logging and the agent's services; Program.cs stays a table of contents.</summary>
+    public static WebApplicationBuilder AddAgent(this WebApplicationBuilder builder, string[] args)
+    {
+        var configFile = args.SkipWhile(a => a != "--config").Skip(1).FirstOrDefault()
+            ?? Environment.GetEnvironmentVariable("ZLH_AGENT_CONFIG");
+        if (configFile is not null) builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        builder.Configuration.AddEnvironmentVariables(prefix: "ZLH_AGENT_");
+
+        builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AgentJournal>();
+        builder.Services.AddSingleton<CommandLog>();
+        builder.Services.AddSingleton<IdempotentCommandFilter>();
+        builder.Services.AddSingleton<ProvisionStateStore>();
+        builder.Services.AddSingleton<CodeServerLocator>();
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)
+            .AddConsoleFormatter<ContainerJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        return builder;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+using ZeroLagHub.Agent.CodeServer;
+using ZeroLagHub.Agent.Hosting;
+using ZeroLagHub.Agent.Journal;
+using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Domain.Agent;
+
+namespace ZeroLagHub.Agent.Status;
+
+/// <summary><c>GET /status</c>: the runtime state. (<c>/health</c> says only that the agent is up.)</summary>
+public static class StatusApi
+{
+    public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/status", GetStatus);
+        return routes;
+    }
+
+    private static AgentStatus GetStatus(IOptions<AgentOptions> options, ProvisionStateStore provisioning,
+        CodeServerLocator codeServer, AgentJournal journal)
+    {
+        var o = options.Value;
+        var state = provisioning.Current;
+        return new AgentStatus(o.ContainerId, o.Vmid, o.Kind,
+            state.RuntimeInstalled, state.Runtime, state.RuntimeVersion, state.RuntimeInstallPath,
+            DevProvisioned: state.DevReadyAt is not null, state.DevReadyAt,
+            o.WorkspaceRoot, o.ServerRoot,
+            codeServer.IsInstalled, CodeServerRunning: codeServer.FindRunning() is not null,
+            state.LastCrashClassification,
+            // Game-server supervision arrives with the console issue; until then nothing is supervised.
+            Server: o.Kind == ContainerKind.Game ? new ServerProcessStatus("offline", null, null) : null,
+            ResourceMeter.Measure(), journal.JournalId, journal.LatestSeq);
+    }
+}

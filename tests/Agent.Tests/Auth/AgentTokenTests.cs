@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ZeroLagHub.Domain.Agent;
+
+namespace ZeroLagHub.Agent.Tests.Auth;
+
+public sealed class AgentTokenTests : IDisposable
+{
+    private readonly Sandbox _sandbox = new();
+
+    [Fact]
+    public async Task HealthAnswersWithoutATokenAndNamesTheAgentInstance()
+    {
+        using var agent = new AgentHost(_sandbox);
+        var health = await agent.Anonymous().GetFromJsonAsync<AgentHealth>("/health");
+        Assert.Equal("ok", health!.Status);
+        Assert.Equal(_sandbox.ContainerId, health.ContainerId);
+        Assert.NotEqual(Guid.Empty, health.InstanceId);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer")]
+    [InlineData("Bearer wrong-token-of-some-length")]
+    [InlineData("Basic dGVzdDp0ZXN0")]
+    [InlineData("Bearer test-agent-token-0123456789x")]
+    public async Task EveryOtherEndpointRefusesAMissingOrWrongToken(string? authorization)
+    {
+        using var agent = new AgentHost(_sandbox);
+        var client = agent.Anonymous();
+        if (authorization is not null) client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        foreach (var path in new[] { "/status", "/journal", "/nope" })
+        {
+            var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        }
+    }
+
+    [Fact]
+    public async Task TheRightTokenIsAccepted()
+    {
+        using var agent = new AgentHost(_sandbox);
+        Assert.Equal(HttpStatusCode.OK, (await agent.Authorized().GetAsync("/status")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheTokenNeverReachesTheLog()
+    {
+        var log = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(log);
+        try
+        {
+            using var agent = new AgentHost(_sandbox);
+            var client = agent.Anonymous();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AgentHost.Token);
+            await client.GetAsync("/status");
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "a-wrong-token-123456");
+            await client.GetAsync("/status");
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        Assert.DoesNotContain(AgentHost.Token, log.ToString());
+        Assert.DoesNotContain("a-wrong-token-123456", log.ToString());
+    }
+
+    public void Dispose() => _sandbox.Dispose();
+}
