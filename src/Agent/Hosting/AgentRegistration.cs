@@ -17,6 +17,8 @@ public static class AgentRegistration
 
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddProblemDetails();
+        // Bad input is a 400 in every environment (Development would otherwise throw and answer 500).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AgentJournal>();
         builder.Services.AddSingleton<CommandLog>();

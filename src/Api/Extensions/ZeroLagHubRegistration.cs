@@ -16,6 +16,8 @@ public static class ZeroLagHubRegistration
                 "No PostgreSQL configured: set ZLH_POSTGRES to an Npgsql connection string, or start everything with ./zlh.sh up");
 
         builder.Services.AddProblemDetails();
+        // Bad input is a 400 in every environment (Development would otherwise throw and answer 500).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
         builder.Services.AddSingleton(new EventTypeRegistry());
         builder.Services.AddSingleton<IEventStore, PostgresEventStore>();
