@@ -12,6 +12,8 @@ public sealed class CommitSignal(NpgsqlDataSource dataSource)
 {
     public const string Channel = "es_appended";
 
+    private static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(20);
+
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _notifyPending;
 
@@ -34,11 +36,17 @@ public sealed class CommitSignal(NpgsqlDataSource dataSource)
 
     private async Task NotifyOtherNodes()
     {
+        // Appends within the window share one notification; each NOTIFY is a transaction of its own.
+        await Task.Delay(CoalesceWindow);
         Volatile.Write(ref _notifyPending, 0); // appends from here on schedule another notification
         try
         {
-            await using var command = dataSource.CreateCommand($"NOTIFY {Channel}");
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            // A lost notification costs a timer tick, not data: do not wait for the WAL flush.
+            await using var command = new NpgsqlCommand($"SET LOCAL synchronous_commit = off; NOTIFY {Channel}", connection, tx);
             await command.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
         }
         catch (NpgsqlException)
         {

@@ -102,7 +102,7 @@ internal sealed class ProjectionRunner(
     /// <summary>Reads and applies the next batch of one generation; returns how many events it applied.</summary>
     private async Task<int> StepAsync(GenerationProgress generation, CancellationToken ct)
     {
-        var events = await ReadOrFault(generation, options.BatchSize, ct);
+        var events = await ReadOrFault(generation, generation.IsLive ? options.BatchSize : options.RebuildBatchSize, ct);
         if (events is null || events.Count == 0) return 0;
         if (await TryApply(generation, events, ct) is null) return events.Count;
 

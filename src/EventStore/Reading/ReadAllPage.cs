@@ -60,8 +60,9 @@ internal static class ReadAllPage
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
 
         var events = new List<StoredEvent>(Math.Min(limit, 1024));
+        var metadata = ("", EventMetadata.None);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) events.Add(StoredEventReader.Read(reader, types));
+        while (await reader.ReadAsync(ct)) events.Add(StoredEventReader.Read(reader, types, ref metadata));
         return new EventPage(events, events.Count > 0 ? events[^1].LogPosition : after);
     }
 }

@@ -30,8 +30,9 @@ internal static class ReadStreamPage
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
 
         var page = new List<StoredEvent>(Math.Min(limit, 1024));
+        var metadata = ("", EventMetadata.None);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) page.Add(StoredEventReader.Read(reader, types));
+        while (await reader.ReadAsync(ct)) page.Add(StoredEventReader.Read(reader, types, ref metadata));
         return page;
     }
 }

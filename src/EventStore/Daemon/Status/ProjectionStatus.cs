@@ -5,7 +5,8 @@ namespace ZeroLagHub.EventStore.Daemon.Status;
 
 /// <summary>What an operator needs to know about one projection.</summary>
 /// <param name="State">running, rebuilding, faulted, stopped (no node leads it) or held back (an open transaction holds the horizon).</param>
-/// <param name="EventsBehind">Events in the log after the live checkpoint (0 for inline projections).</param>
+/// <param name="EventsBehind">Events in the log after the live checkpoint (0 for inline projections); exact up to
+/// 100,000, an estimate from table statistics beyond.</param>
 /// <param name="SecondsBehind">Age of the oldest event not yet applied.</param>
 /// <param name="LeaderPid">Backend pid of the leader's lock connection; null when no node leads.</param>
 public sealed record ProjectionStatus(

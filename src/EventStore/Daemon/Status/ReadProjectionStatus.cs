@@ -13,7 +13,11 @@ internal static class ReadProjectionStatus
     private const string Generations = """
         SELECT g.generation, p.live_generation, g.tx_id, g.position, g.state, g.fault::text, g.events_applied,
                extract(epoch FROM now() - g.started_at)::float8,
-               (SELECT count(*) FROM es.events e WHERE (e.tx_id, e.position) > (g.tx_id, g.position)),
+               -- Counted exactly up to a cap, so status stays cheap however far behind a rebuild starts;
+               -- past the cap the table statistics give an estimate.
+               (SELECT count(*) FROM (SELECT 1 FROM es.events e WHERE (e.tx_id, e.position) > (g.tx_id, g.position)
+                                      LIMIT @cap + 1) behind),
+               (SELECT reltuples::bigint FROM pg_class WHERE oid = 'es.events'::regclass),
                (SELECT extract(epoch FROM now() - e.created_at)::float8 FROM es.events e
                  WHERE (e.tx_id, e.position) > (g.tx_id, g.position) ORDER BY e.tx_id, e.position LIMIT 1),
                EXISTS (SELECT 1 FROM es.events e WHERE (e.tx_id, e.position) > (g.tx_id, g.position)
@@ -37,6 +41,8 @@ internal static class ReadProjectionStatus
          ORDER BY age(backend_xid) DESC
          LIMIT 1
         """;
+
+    private const long ExactCountCap = 100_000;
 
     private sealed record Row(int Generation, int Live, LogPosition Position, string State, ProjectionFault? Fault,
         long Applied, double RunningSeconds, long Behind, double SecondsBehind, bool Held);
@@ -73,16 +79,20 @@ internal static class ReadProjectionStatus
     {
         await using var command = dataSource.CreateCommand(Generations);
         command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("cap", ExactCountCap);
         var rows = new List<Row>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             rows.Add(new Row(reader.GetInt32(0), reader.GetInt32(1), new LogPosition(reader.GetFieldValue<ulong>(2), reader.GetInt64(3)),
                 reader.GetString(4),
                 reader.IsDBNull(5) ? null : JsonSerializer.Deserialize<ProjectionFault>(reader.GetString(5), EventTypeRegistry.JsonOptions),
-                reader.GetInt64(6), reader.GetDouble(7), reader.GetInt64(8), reader.IsDBNull(9) ? 0 : reader.GetDouble(9),
-                reader.GetBoolean(10)));
+                reader.GetInt64(6), reader.GetDouble(7), Behind(reader.GetInt64(8), reader.GetInt64(9), reader.GetInt64(6)),
+                reader.IsDBNull(10) ? 0 : reader.GetDouble(10), reader.GetBoolean(11)));
         return rows;
     }
+
+    private static long Behind(long counted, long tableEstimate, long applied) =>
+        counted <= ExactCountCap ? counted : Math.Max(counted, tableEstimate - applied);
 
     private static async Task<int?> LeaderPid(NpgsqlDataSource dataSource, string name, CancellationToken ct)
     {
