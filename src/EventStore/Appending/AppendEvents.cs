@@ -57,6 +57,9 @@ internal static class AppendEvents
             TypedValue = JsonSerializer.Serialize(metadata ?? EventMetadata.None, EventTypeRegistry.JsonOptions),
         });
 
+        // Prepared once per physical connection (Npgsql keeps it across pool returns): the hot path skips
+        // parse and plan of this statement.
+        await command.PrepareAsync(ct);
         var metadataValue = metadata ?? EventMetadata.None;
         var stored = new List<StoredEvent>(events.Count);
         await using var reader = await command.ExecuteReaderAsync(ct);
