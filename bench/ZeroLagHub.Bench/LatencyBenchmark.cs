@@ -37,10 +37,10 @@ internal static class LatencyBenchmark
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
         var options = Options.Parse(args, "--rate", "--seconds", "--warmup", "--streams");
-        var rate = Count(args, "--rate", 200, min: 1);
+        var rate = options.Count("--rate", 200, min: 1);
         var duration = options.Seconds("--seconds", fallback: 30, min: 1);
         var warmup = options.Seconds("--warmup", fallback: 2, min: 0);
-        var streams = Count(args, "--streams", 100, min: 1);
+        var streams = options.Count("--streams", 100, min: 1);
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 64, ct);
         var types = new EventTypeRegistry().Register<ContainerStatusChanged>("container.status-changed");
@@ -197,16 +197,6 @@ internal static class LatencyBenchmark
 
         static void Row(string name, LatencyRecorder r) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-38} {r.Count,8:N0} {r.PercentileMs(50),8:0.00} {r.PercentileMs(99),8:0.00} {r.PercentileMs(100),8:0.00}"));
-    }
-
-    // Options has no integer accessor; parsed here after Options.Parse has rejected unknown names.
-    private static long Count(string[] args, string name, long fallback, long min)
-    {
-        var i = Array.IndexOf(args, name);
-        if (i < 0) return fallback;
-        if (!long.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min)
-            throw new UsageException($"{name} takes a whole number >= {min}, not '{args[i + 1]}'");
-        return value;
     }
 
     /// <summary>

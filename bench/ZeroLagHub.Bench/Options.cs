@@ -36,4 +36,13 @@ internal sealed class Options
             throw new UsageException($"{name} takes a number of seconds >= {min}, not '{text}'");
         return TimeSpan.FromSeconds(seconds);
     }
+
+    /// <summary>A whole number (underscores allowed, e.g. 1_000_000), at least <paramref name="min"/>.</summary>
+    public long Count(string name, long fallback, long min)
+    {
+        if (!_values.TryGetValue(name, out var text)) return fallback;
+        if (!long.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min)
+            throw new UsageException($"{name} takes a whole number >= {min}, not '{text}'");
+        return value;
+    }
 }

@@ -45,13 +45,13 @@ internal static class RebuildBenchmark
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        Options.Parse(args, "--events", "--streams", "--batches", "--loaders", "--append-size");
-        var events = Count(args, "--events", 1_000_000, min: 1);
-        var streams = (int)Count(args, "--streams", 10_000, min: 1);
-        var loaders = (int)Count(args, "--loaders", 4, min: 1);
+        var options = Options.Parse(args, "--events", "--streams", "--batches", "--loaders", "--append-size");
+        var events = options.Count("--events", 1_000_000, min: 1);
+        var streams = (int)options.Count("--streams", 10_000, min: 1);
+        var loaders = (int)options.Count("--loaders", 4, min: 1);
         // Streams are appended round-robin in slices of this many events, so the log interleaves streams
         // the way a busy control plane does: a 500-event batch touches dozens of rows, not one stream's run.
-        var appendSize = (int)Count(args, "--append-size", 20, min: 1);
+        var appendSize = (int)options.Count("--append-size", 20, min: 1);
         var batches = BatchSizes(args);
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: loaders + 16, ct);
@@ -389,17 +389,6 @@ internal static class RebuildBenchmark
         static void Row(Pass p, string label) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label,-24} {p.Batch,6} {p.Events,10:N0} {p.Elapsed.TotalSeconds,8:0.00} {p.EventsPerSecond,10:N0} " +
             $"{(p.ApplyTime > TimeSpan.Zero ? $"{p.ApplyTime.TotalSeconds:0.00} s" : "-"),13} {p.Batches,8:N0}"));
-    }
-
-    // Options has no integer accessor; parsed here after Options.Parse has rejected unknown names.
-    private static long Count(string[] args, string name, long fallback, long min)
-    {
-        var i = Array.IndexOf(args, name);
-        if (i < 0) return fallback;
-        var text = args[i + 1].Replace("_", "", StringComparison.Ordinal);
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min)
-            throw new UsageException($"{name} takes a whole number >= {min}, not '{args[i + 1]}'");
-        return value;
     }
 
     private static int[] BatchSizes(string[] args)
