@@ -15,6 +15,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(AppendBenchmark.Usage);
     Console.Error.WriteLine(RebuildBenchmark.Usage);
     Console.Error.WriteLine(LatencyBenchmark.Usage);
+    Console.Error.WriteLine(QueueBenchmark.Usage);
     return 2;
 }
 
