@@ -2,6 +2,7 @@ using ZeroLagHub.Agent.Auth;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Journal;
+using ZeroLagHub.Agent.Provisioning;
 using ZeroLagHub.Agent.Status;
 
 // The agent inside every container: authoritative for what runs there. Configuration: a JSON file
@@ -23,6 +24,7 @@ app.UseMiddleware<AgentTokenMiddleware>();
 app.MapHealthApi();
 app.MapStatusApi();
 app.MapJournalApi();
+app.MapProvisionApi();
 
 app.Run();
 

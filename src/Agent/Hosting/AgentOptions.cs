@@ -43,6 +43,18 @@ public sealed class AgentOptions
     /// <summary>Largest file the file browser accepts.</summary>
     public long MaxUploadBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>Loopback port code-server listens on (never the container's network: it runs with <c>--auth none</c>).</summary>
+    public int CodeServerPort { get; set; } = 8080;
+
+    /// <summary>
+    /// Shell file with the installed runtime's environment (RUNTIME_VERSION, ARCHIVE_PREFIX, PATH), which
+    /// dev shells source (the image's <c>/etc/profile.d/zlh.sh</c> does <c>. /opt/zlh/runtimes/env.sh</c>).
+    /// Empty: <c>&lt;ZlhRoot&gt;/runtimes/env.sh</c>.
+    /// </summary>
+    public string RuntimeEnvFile { get; set; } = "";
+
+    public string RuntimeEnvPath => RuntimeEnvFile.Length > 0 ? RuntimeEnvFile : Path.Combine(ZlhRoot, "runtimes", "env.sh");
+
     public string WorkspaceRoot => Path.Combine(DevHome, "workspace");
 
     /// <summary>Where the file browser is jailed: the workspace for dev containers, the server root for game servers.</summary>

@@ -1,5 +1,6 @@
 using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Commands;
+using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
 
@@ -25,6 +26,10 @@ public static class AgentRegistration
         builder.Services.AddSingleton<IdempotentCommandFilter>();
         builder.Services.AddSingleton<ProvisionStateStore>();
         builder.Services.AddSingleton<CodeServerLocator>();
+        // Artifacts can be large and the artifact server slow; per-step failures are reported, not hung on forever.
+        builder.Services.AddHttpClient<ArtifactClient>(c => c.Timeout = TimeSpan.FromMinutes(30));
+        builder.Services.AddSingleton<ArtifactInstaller>();
+        builder.Services.AddSingleton<Provisioner>();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)
