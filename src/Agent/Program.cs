@@ -1,4 +1,5 @@
 using ZeroLagHub.Agent.Auth;
+using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Journal;
@@ -24,6 +25,7 @@ app.UseMiddleware<AgentTokenMiddleware>();
 app.MapHealthApi();
 app.MapStatusApi();
 app.MapJournalApi();
+app.MapFilesApi();
 app.MapProvisionApi();
 
 app.Run();

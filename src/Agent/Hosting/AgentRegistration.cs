@@ -1,5 +1,6 @@
 using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Commands;
+using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
@@ -26,6 +27,8 @@ public static class AgentRegistration
         builder.Services.AddSingleton<IdempotentCommandFilter>();
         builder.Services.AddSingleton<ProvisionStateStore>();
         builder.Services.AddSingleton<CodeServerLocator>();
+        builder.Services.AddOptions<FilesOptions>().Bind(builder.Configuration.GetSection("Files"));
+        builder.Services.AddSingleton<FileTree>();
         // Artifacts can be large and the artifact server slow; per-step failures are reported, not hung on forever.
         builder.Services.AddHttpClient<ArtifactClient>(c => c.Timeout = TimeSpan.FromMinutes(30));
         builder.Services.AddSingleton<ArtifactInstaller>();
