@@ -1,4 +1,5 @@
 using ZeroLagHub.Agent.Auth;
+using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Hosting;
@@ -27,6 +28,7 @@ app.MapStatusApi();
 app.MapJournalApi();
 app.MapFilesApi();
 app.MapProvisionApi();
+app.MapCodeServerApi();
 
 app.Run();
 

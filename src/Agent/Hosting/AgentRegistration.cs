@@ -33,6 +33,7 @@ public static class AgentRegistration
         builder.Services.AddHttpClient<ArtifactClient>(c => c.Timeout = TimeSpan.FromMinutes(30));
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
+        builder.Services.AddSingleton<CodeServerSupervisor>();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)

@@ -143,6 +143,22 @@ public sealed class ProvisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATarSlipArtifactIsRejectedAndNothingIsInstalled()
+    {
+        _artifacts.AddRuntime("go", "1.22", "go-1.22.tar.gz", "go", new TestArchive()
+            .File("go/bin/go", "#!/bin/sh\n", TestArchive.Executable)
+            .File("go/../../../../escaped", "pwned")
+            .TarGz());
+
+        var response = await Provision(new { runtime = "go", version = "1.22" });
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("UnsafeArchive", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+        Assert.False(Directory.Exists(Runtimes("go/1.22")));
+        Assert.Empty(Directory.GetFileSystemEntries(Runtimes("go")));
+        Assert.Empty(Directory.GetFiles(_sandbox.Root, "escaped", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task AnInterruptedInstallIsCleanedAndRetried()
     {
         // What a crash mid-install leaves: the directory, part of the content, no completion marker.
