@@ -68,12 +68,23 @@ public sealed class FilesAgent : IDisposable
     }
 
     /// <summary>Every path and content under the dev home and the outside directory: "changed nothing" is this staying equal.</summary>
-    public IReadOnlyList<string> Snapshot() =>
-        new[] { Sandbox.Path("home"), Outside }
-            .SelectMany(dir => Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-            .Select(p => p + " " + Describe(p))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public IReadOnlyList<string> Snapshot()
+    {
+        var lines = new List<string>();
+        foreach (var dir in new[] { Sandbox.Path("home"), Outside }) Walk(dir, lines);
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    // By hand, not RecurseSubdirectories: that would descend through the planted link to /etc.
+    private static void Walk(string dir, List<string> lines)
+    {
+        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+        {
+            lines.Add(entry.FullName + " " + Describe(entry.FullName));
+            if (entry is DirectoryInfo { LinkTarget: null } sub) Walk(sub.FullName, lines);
+        }
+    }
 
     private static string Describe(string path)
     {
