@@ -35,6 +35,8 @@ public sealed class IdempotentCommandFilter(CommandLog log, TimeProvider clock) 
     /// <summary>Keeps a handler's result as status + JSON body, the form every repeat is answered with.</summary>
     private static CommandRecord Capture(object? result, TimeProvider clock)
     {
+        // Results<A, B> wraps the result that was chosen.
+        while (result is INestedHttpResult nested) result = nested.Result;
         var status = (result as IStatusCodeHttpResult)?.StatusCode ?? 200;
         var value = result is IValueHttpResult v ? v.Value : result;
         var body = JsonSerializer.SerializeToElement(value, JsonSerializerOptions.Web);
