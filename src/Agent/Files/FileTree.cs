@@ -86,7 +86,19 @@ public sealed class FileTree
         if (!opened.Ok) return Fail<FileWritten>("write", path, opened.As<FileWritten>());
         using var parent = opened.Value!;
 
-        var written = await AtomicUpload.WriteAsync(parent, path, body, _options.MaxUploadBytes, Owner, cancel);
+        FileOutcome<FileWritten> written;
+        try
+        {
+            written = await AtomicUpload.WriteAsync(parent, path, body, _options.MaxUploadBytes, Owner, cancel);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The client went away mid-body (the temp file is already gone). Rethrown, not returned as a
+            // value: the idempotency filter would record a value as the command's result, and the
+            // control plane's retry of this command must write, not replay a failure.
+            _log.UploadAborted(path.Relative);
+            throw;
+        }
         if (written.Error == FileError.TooLarge) return TooLarge(path);
         if (!written.Ok) return Fail<FileWritten>("write", path, written);
         _log.Wrote(path.Relative, written.Value!.Size, written.Value.Sha256);

@@ -34,6 +34,9 @@ public sealed class FilesAgent : IDisposable
     public Task<HttpResponseMessage> Put(string path, byte[] body, string? key = null) =>
         Send(HttpMethod.Put, $"/files/content?path={Uri.EscapeDataString(path)}", new ByteArrayContent(body), key);
 
+    public Task<HttpResponseMessage> Put(string path, HttpContent body, string? key = null) =>
+        Send(HttpMethod.Put, $"/files/content?path={Uri.EscapeDataString(path)}", body, key);
+
     public Task<HttpResponseMessage> Put(string path, string body, string? key = null) =>
         Put(path, System.Text.Encoding.UTF8.GetBytes(body), key);
 
