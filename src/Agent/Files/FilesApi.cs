@@ -48,13 +48,9 @@ public static class FilesApi
         return stream.Ok ? TypedResults.File(stream.Value!, "application/octet-stream") : Problem(tree, stream.Error, path);
     }
 
-    // NOTE: the mutating handlers return the inner IResult, not a Results<…> union: the idempotency
-    // filter records status and value from IStatusCodeHttpResult/IValueHttpResult on the returned
-    // object, and the union hides both behind INestedHttpResult.Result.
-
-    // The filter records a JSON result for repeats, so a write answers with what it wrote (size and
+    // The idempotency filter records a JSON result for repeats, so a write answers with what it wrote (size and
     // digest), never with a stream.
-    private static async Task<IResult> Write(FileTree tree, HttpContext http, string? path)
+    private static async Task<Results<Ok<FileWritten>, ProblemHttpResult>> Write(FileTree tree, HttpContext http, string? path)
     {
         var parsed = JailedPath.Parse(path);
         if (!parsed.Ok) return Problem(tree, parsed.Error, path);
@@ -65,7 +61,7 @@ public static class FilesApi
         return written.Ok ? TypedResults.Ok(written.Value) : Problem(tree, written.Error, path);
     }
 
-    private static IResult CreateDirectory(FileTree tree, string? path)
+    private static Results<Ok<FileEntry>, ProblemHttpResult> CreateDirectory(FileTree tree, string? path)
     {
         var parsed = JailedPath.Parse(path);
         if (!parsed.Ok) return Problem(tree, parsed.Error, path);
@@ -73,7 +69,7 @@ public static class FilesApi
         return created.Ok ? TypedResults.Ok(created.Value) : Problem(tree, created.Error, path);
     }
 
-    private static IResult Rename(FileTree tree, string? from, string? to)
+    private static Results<Ok<FileRenamed>, ProblemHttpResult> Rename(FileTree tree, string? from, string? to)
     {
         var source = JailedPath.Parse(from);
         if (!source.Ok) return Problem(tree, source.Error, from);
@@ -83,7 +79,7 @@ public static class FilesApi
         return renamed.Ok ? TypedResults.Ok(renamed.Value) : Problem(tree, renamed.Error, renamed.Error == FileError.Exists ? to : from);
     }
 
-    private static IResult Delete(FileTree tree, string? path, bool recursive = false)
+    private static Results<Ok<FileDeleted>, ProblemHttpResult> Delete(FileTree tree, string? path, bool recursive = false)
     {
         var parsed = JailedPath.Parse(path);
         if (!parsed.Ok) return Problem(tree, parsed.Error, path);
