@@ -15,7 +15,8 @@ eval "$services"
 export ZLH_TEST_POSTGRES="$ZLH_POSTGRES" ZLH_TEST_REDIS="$ZLH_REDIS"
 unset ZLH_POSTGRES ZLH_REDIS
 
-dotnet test "$root/ZeroLagHub.sln" --logger trx --results-directory "$work/results" "$@"
+# A hung test host is dumped and killed after 5 minutes instead of stalling the run.
+dotnet test "$root/ZeroLagHub.sln" --logger trx --results-directory "$work/results" --blame-hang-timeout 5m "$@"
 status=$?
 
 passed=0; failed=0

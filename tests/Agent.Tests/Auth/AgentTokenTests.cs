@@ -49,9 +49,10 @@ public sealed class AgentTokenTests : IDisposable
     [Fact]
     public async Task TheTokenNeverReachesTheLog()
     {
+        // Console is process-wide and other test classes log at the same time: a synchronized writer.
         var log = new StringWriter();
         var original = Console.Out;
-        Console.SetOut(log);
+        Console.SetOut(TextWriter.Synchronized(log));
         try
         {
             using var agent = new AgentHost(_sandbox);
