@@ -1,6 +1,6 @@
 namespace ZeroLagHub.Agent.Files;
 
-/// <summary>Structured lines for file operations (EventIds 4100–4119). Paths are the client's, relative to the root.</summary>
+/// <summary>Structured lines for file operations (EventIds 4400–4419). Paths are the client's, relative to the root.</summary>
 internal static partial class FilesLog
 {
     [LoggerMessage(4400, LogLevel.Information, "Files: wrote {Path} ({Size} bytes, sha256 {Sha256})")]
