@@ -27,4 +27,11 @@ UNION ALL
 SELECT s.stream_id, s.version, 'stream head does not match its last event'
   FROM es.streams s LEFT JOIN heads h USING (stream_id)
  WHERE h.version IS DISTINCT FROM s.version OR h.hash IS DISTINCT FROM s.last_hash
+UNION ALL
+SELECT h.stream_id, h.version, 'events without a stream head (the head row was deleted)'
+  FROM heads h LEFT JOIN es.streams s USING (stream_id)
+ WHERE s.stream_id IS NULL
 ORDER BY 1, 2;
+-- What this cannot see: a writer who rewrites an event, recomputes every later hash and the head has
+-- forged a consistent chain. Compare the stream heads (es.streams.last_hash) with a copy exported
+-- earlier and kept outside this database to rule that out.

@@ -17,6 +17,8 @@ public sealed class ProjectionDaemon
         var all = projections.ToArray();
         var duplicate = all.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"two projections are named '{duplicate.Key}'");
+        var sharedTable = all.SelectMany(p => p.Tables).GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+        if (sharedTable is not null) throw new ArgumentException($"two projections declare the table '{sharedTable.Key}'");
         _runners = [.. all.Select(p => new ProjectionRunner(p, store, dataSource, signal, options ?? new DaemonOptions()))];
     }
 

@@ -27,6 +27,9 @@ internal sealed class ProjectionRunner(
     /// <summary>True while this runner holds the projection's leader lock.</summary>
     public bool IsLeader { get; private set; }
 
+    /// <summary>The last error that made this runner step down, for operators.</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>The backend pid holding the lock while this runner leads (0 otherwise).</summary>
     public int LeaderBackendPid { get; private set; }
 
@@ -55,9 +58,12 @@ internal sealed class ProjectionRunner(
             {
                 // Someone else moved the checkpoint: we were not the only leader. Start over.
             }
-            catch (NpgsqlException) when (!stop.IsCancellationRequested)
+            catch (Exception e) when (!stop.IsCancellationRequested && e is not OperationCanceledException)
             {
-                // Database unreachable: step down and retry after a pause.
+                // Database unreachable, or a bug outside one event's apply: never let the runner end.
+                // Step down, pause, lead again.
+                LastError = $"{e.GetType().Name}: {e.Message}";
+                await leader.DisposeAsync();
                 await Sleep(options.LeaderRetry, stop);
             }
             finally
@@ -93,9 +99,26 @@ internal sealed class ProjectionRunner(
                 var applied = await StepAsync(generation, ct);
                 worked |= applied > 0;
                 if (applied == 0 && !generation.IsLive)
-                    worked |= await SwapGeneration.ExecuteAsync(dataSource, store, projection, generation, ct);
+                    worked |= await TrySwap(generation, ct);
             }
             if (!worked) await Sleep(wake, options.PollInterval, ct);
+        }
+    }
+
+    /// <summary>
+    /// Swaps a caught-up generation in. An inline projection's last events are applied inside the swap:
+    /// if one of them fails, the rebuilt generation is faulted (the live one keeps serving).
+    /// </summary>
+    private async Task<bool> TrySwap(GenerationProgress generation, CancellationToken ct)
+    {
+        try
+        {
+            return await SwapGeneration.ExecuteAsync(dataSource, store, projection, generation, ct);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or CheckpointMovedException) && !IsOutage(e))
+        {
+            await Fault(generation, e, ct);
+            return true;
         }
     }
 
@@ -166,12 +189,14 @@ internal sealed class ProjectionRunner(
     }
 
     /// <summary>
-    /// The database being away is not the event's fault: step down and retry later instead of faulting.
-    /// Errors the server raised (a constraint, bad SQL in the projection) are the event's fault.
+    /// The database being away or overloaded is not the event's fault: step down and retry later instead
+    /// of faulting. Permanent errors the server raised (a constraint, bad SQL in the projection) are.
     /// </summary>
-    private static bool IsOutage(Exception e) => e is NpgsqlException and not PostgresException;
+    private static bool IsOutage(Exception e) =>
+        e is NpgsqlException and not PostgresException                // the connection itself failed
+        || e is NpgsqlException { IsTransient: true };                 // server shutting down, too many connections, deadlock…
 
-    private static Task Sleep(TimeSpan delay, CancellationToken ct) => Sleep(Task.Delay(Timeout.Infinite, ct), delay, ct);
+    private static async Task Sleep(TimeSpan delay, CancellationToken ct) => await Task.Delay(delay, ct);
 
     private static async Task Sleep(Task wake, TimeSpan timeout, CancellationToken ct)
     {

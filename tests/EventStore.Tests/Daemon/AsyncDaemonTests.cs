@@ -106,6 +106,24 @@ public sealed class AsyncDaemonTests(EventStoreDatabase db) : IClassFixture<Even
         Assert.Equal("running", (await harness.Admin.StatusAsync(projection.Name)).State);
     }
 
+    [Fact]
+    public async Task ATransientDatabaseErrorMakesTheLeaderStepDownNotFaultTheProjection()
+    {
+        var projection = new StreamSummaryProjection(NewName());
+        var failures = 0;
+        // Too many connections, for longer than every retry of one pass: an outage, not a poison event.
+        projection.BeforeWrite = (_, _) => Interlocked.Increment(ref failures) <= 8
+            ? throw new PostgresException("sorry, too many clients already", "FATAL", "FATAL", PostgresErrorCodes.TooManyConnections)
+            : Task.CompletedTask;
+        await using var harness = new DaemonHarness(db, projection);
+        var streams = await AppendMany(harness.Store, streams: 2, eventsEach: 5);
+
+        Assert.True(await DaemonHarness.Eventually(async () => Complete(await projection.RowsAsync(db.DataSource), streams, 5)));
+        Assert.True(failures > 8);
+        Assert.Equal("running", (await harness.Admin.StatusAsync(projection.Name)).State);
+        Assert.Equal(0L, await db.ScalarAsync($"SELECT count(*) FROM es.projection_progress WHERE projection = '{projection.Name}' AND fault IS NOT NULL"));
+    }
+
     internal static async Task<List<string>> AppendMany(IEventStore store, int streams, int eventsEach)
     {
         var ids = Enumerable.Range(0, streams).Select(_ => TestEvents.NewStream()).ToList();

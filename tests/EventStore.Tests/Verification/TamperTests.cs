@@ -61,6 +61,14 @@ public sealed class TamperTests(EventStoreDatabase db) : IClassFixture<EventStor
     }
 
     [Fact]
+    public async Task EventsWhoseStreamHeadWasDeletedAreFoundByTheAuditorsSql()
+    {
+        var stream = await StreamOfFive();
+        await db.ScalarAsync($"DELETE FROM es.streams WHERE stream_id = '{stream}'");
+        Assert.Contains(await AuditorsQuery(), r => r.Stream == stream && r.Problem.Contains("without a stream head"));
+    }
+
+    [Fact]
     public async Task VerifyAllCoversEveryStreamAcrossChunks()
     {
         var streams = new List<string>();

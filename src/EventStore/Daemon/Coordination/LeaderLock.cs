@@ -30,6 +30,8 @@ internal sealed class LeaderLock : IAsyncDisposable
         {
             Pooling = false,
             TcpKeepAlive = true,
+            TcpKeepAliveTime = options.KeepAliveIdleSeconds,
+            TcpKeepAliveInterval = options.KeepAliveIntervalSeconds,
             ApplicationName = $"zlh-leader:{name}",
             // The server side matters most: it is the server that must notice a dead leader and free the lock.
             Options = $"-c tcp_keepalives_idle={options.KeepAliveIdleSeconds} -c tcp_keepalives_interval={options.KeepAliveIntervalSeconds} " +
@@ -68,7 +70,9 @@ internal sealed class LeaderLock : IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 await _connection.WaitAsync(interval, stop);       // delivers notifications in between
-                await using var ping = new NpgsqlCommand("SELECT 1", _connection);
+                // Shorter than the server's tcp_user_timeout: across a partition (no RST) we stop before
+                // the server frees the lock for another node.
+                await using var ping = new NpgsqlCommand("SELECT 1", _connection) { CommandTimeout = 3 };
                 await ping.ExecuteScalarAsync(stop);
             }
         }
@@ -82,8 +86,12 @@ internal sealed class LeaderLock : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Releases the lock (closes its connection). Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopWatchdog.CancelAsync();
         await _watchdog;
         // Closing the non-pooled connection ends the session and releases the lock.

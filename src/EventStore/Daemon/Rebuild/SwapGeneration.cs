@@ -20,12 +20,34 @@ internal static class SwapGeneration
 {
     private const int CatchUpBatch = 1000;
 
-    /// <returns>true when the generation went live; false when it had moved on (checked again next loop).</returns>
+    /// <returns>true when the generation went live; false when it had moved on or a lock was busy (tried again next pass).</returns>
     public static async Task<bool> ExecuteAsync(NpgsqlDataSource dataSource, PostgresEventStore store, IProjection projection,
         GenerationProgress rebuilt, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            return await SwapAsync(store, projection, rebuilt, tx, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // A long reader or writer held a lock the swap needs: try again on a later pass rather than
+            // queue behind it and block every reader (and, for inline, every append) meanwhile.
+            return false;
+        }
+    }
+
+    private static async Task<bool> SwapAsync(PostgresEventStore store, IProjection projection, GenerationProgress rebuilt,
+        NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var connection = tx.Connection!;
+        // Table locks first, before any row lock gives this transaction an xid that would hold the
+        // cluster's horizon while it waits; and never wait long.
+        await using (var setUp = new NpgsqlCommand(projection.Lifecycle == ProjectionLifecycle.Inline
+            ? "SET LOCAL lock_timeout = '2s'; LOCK TABLE es.events IN EXCLUSIVE MODE"
+            : "SET LOCAL lock_timeout = '2s'", connection, tx))
+            await setUp.ExecuteNonQueryAsync(ct);
 
         await using (var lockRows = new NpgsqlCommand("""
             SELECT 1 FROM es.projections WHERE name = @name FOR UPDATE;
@@ -69,12 +91,10 @@ internal static class SwapGeneration
         return true;
     }
 
+    /// <remarks>Runs under the EXCLUSIVE lock on es.events taken at the start of the swap.</remarks>
     private static async Task<LogPosition> CatchUpUnderWriteLock(PostgresEventStore store, IProjection projection,
         GenerationProgress rebuilt, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await using (var lockEvents = new NpgsqlCommand("LOCK TABLE es.events IN EXCLUSIVE MODE", tx.Connection, tx))
-            await lockEvents.ExecuteNonQueryAsync(ct);
-
         var context = new ProjectionContext(tx, table => ApplyBatch.Physical(projection, table, rebuilt.Generation));
         var checkpoint = rebuilt.Checkpoint;
         while (true)
