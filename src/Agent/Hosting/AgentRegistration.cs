@@ -19,6 +19,10 @@ public static class AgentRegistration
 
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddProblemDetails();
+        // Reflection-based JSON for the API's types even in a trimmed publish (whose default resolver
+        // knows only ASP.NET's own types); the agent's assemblies are kept whole (TrimMode=partial).
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.TypeInfoResolverChain.Add(new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()));
         // Bad input is a 400 in every environment (Development would otherwise throw and answer 500).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddSingleton(TimeProvider.System);
