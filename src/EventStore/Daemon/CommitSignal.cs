@@ -1,4 +1,5 @@
 using Npgsql;
+using ZeroLagHub.EventStore.Notifications;
 
 namespace ZeroLagHub.EventStore.Daemon;
 
@@ -12,10 +13,8 @@ public sealed class CommitSignal(NpgsqlDataSource dataSource)
 {
     public const string Channel = "es_appended";
 
-    private static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(20);
-
+    private readonly CoalescedNotify _otherNodes = new(dataSource, Channel, payload: "");
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _notifyPending;
 
     /// <summary>
     /// Completes at the next signal. Take it before reading, then wait on it if the read found nothing,
@@ -27,34 +26,10 @@ public sealed class CommitSignal(NpgsqlDataSource dataSource)
     public void Committed()
     {
         RaiseLocal();
-        if (Interlocked.Exchange(ref _notifyPending, 1) == 0) _ = Task.Run(NotifyOtherNodes);
+        _otherNodes.Request();
     }
 
     /// <summary>Wakes this node's readers only (e.g. on a notification from another node).</summary>
     public void RaiseLocal() =>
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    private async Task NotifyOtherNodes()
-    {
-        // Appends within the window share one notification; each NOTIFY is a transaction of its own.
-        await Task.Delay(CoalesceWindow);
-        Volatile.Write(ref _notifyPending, 0); // appends from here on schedule another notification
-        try
-        {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var tx = await connection.BeginTransactionAsync();
-            // A lost notification costs a timer tick, not data: do not wait for the WAL flush.
-            await using var command = new NpgsqlCommand($"SET LOCAL synchronous_commit = off; NOTIFY {Channel}", connection, tx);
-            await command.ExecuteNonQueryAsync();
-            await tx.CommitAsync();
-        }
-        catch (NpgsqlException)
-        {
-            // Other nodes re-check on their timer; nothing is lost.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Shutting down.
-        }
-    }
 }

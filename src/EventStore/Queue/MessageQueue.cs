@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using ZeroLagHub.EventStore.Notifications;
 using ZeroLagHub.EventStore.Serialization;
 
 namespace ZeroLagHub.EventStore.Queue;
@@ -18,7 +19,7 @@ namespace ZeroLagHub.EventStore.Queue;
 public sealed class MessageQueue(NpgsqlDataSource dataSource, EventTypeRegistry types, ILogger<MessageQueue>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<MessageQueue>.Instance;
-    private QueueNotifier? _notifier;
+    private CoalescedNotify? _notifier;
 
     internal NpgsqlDataSource DataSource => dataSource;
     internal EventTypeRegistry Types => types;
@@ -27,7 +28,8 @@ public sealed class MessageQueue(NpgsqlDataSource dataSource, EventTypeRegistry 
     /// <summary>Sent as the NOTIFY payload, so this process's listeners skip the echo of its own enqueues.</summary>
     internal string NodeId { get; } = Guid.NewGuid().ToString("N");
 
-    private QueueNotifier Notifier => LazyInitializer.EnsureInitialized(ref _notifier, () => new QueueNotifier(dataSource, NodeId, _logger));
+    private CoalescedNotify Notifier => LazyInitializer.EnsureInitialized(ref _notifier,
+        () => new CoalescedNotify(dataSource, QueueChannel.Name, NodeId, e => QueueLog.NotifyFailed(_logger, e)));
 
     /// <summary>
     /// Enqueues <paramref name="message"/> inside <paramref name="transaction"/>: it exists for workers
