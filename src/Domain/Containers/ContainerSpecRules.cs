@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using ZeroLagHub.Domain.Agent;
+
+namespace ZeroLagHub.Domain.Containers;
+
+/// <summary>
+/// What a valid <see cref="ContainerSpec"/> is. Every message says what to send instead, keyed by the
+/// request's JSON field path.
+/// </summary>
+public static partial class ContainerSpecRules
+{
+    public const int MinCores = 1, MaxCores = 16;
+    public const int MinMemoryMb = 256, MaxMemoryMb = 65536;
+    public const int MinDiskGb = 1, MaxDiskGb = 512;
+    public const int MaxAddons = 16;
+
+    /// <summary>
+    /// The field errors of <paramref name="spec"/> (empty when valid), and the spec as it should be
+    /// recorded: addons pinned to a catalog version, so a reprovision installs what was first installed.
+    /// </summary>
+    public static (IReadOnlyDictionary<string, string[]> Errors, ContainerSpec Normalized) Check(ContainerSpec spec, RuntimeCatalog catalog)
+    {
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+
+        if (!Enum.IsDefined(spec.Kind)) Add("kind", "kind must be \"Dev\" or \"Game\"");
+
+        if (string.IsNullOrEmpty(spec.Name)) Add("name", "name is required");
+        else if (!DnsLabel().IsMatch(spec.Name))
+            Add("name", "name must be 1-63 lowercase letters, digits or hyphens, starting and ending with a letter or digit");
+
+        CheckRuntime(spec, catalog, Add);
+        var addons = CheckAddons(spec.Addons, catalog, Add);
+
+        if (spec.Kind == ContainerKind.Game && spec.Server is null)
+            Add("server", "a game server needs server settings (at least server.command)");
+        else if (spec.Kind == ContainerKind.Game && string.IsNullOrWhiteSpace(spec.Server!.Command))
+            Add("server.command", "server.command is required: the executable that runs the game server");
+        if (spec.Kind == ContainerKind.Dev && spec.Server is not null)
+            Add("server", "a dev container has no game server; leave server out");
+
+        if (spec.Resources is null) Add("resources", "resources is required");
+        else
+        {
+            if (spec.Resources.Cores is < MinCores or > MaxCores)
+                Add("resources.cores", $"cores must be between {MinCores} and {MaxCores}");
+            if (spec.Resources.MemoryMb is < MinMemoryMb or > MaxMemoryMb)
+                Add("resources.memoryMb", $"memoryMb must be between {MinMemoryMb} and {MaxMemoryMb}");
+            if (spec.Resources.DiskGb is < MinDiskGb or > MaxDiskGb)
+                Add("resources.diskGb", $"diskGb must be between {MinDiskGb} and {MaxDiskGb}");
+        }
+
+        return (errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), spec with { Addons = addons });
+    }
+
+    private static void CheckRuntime(ContainerSpec spec, RuntimeCatalog catalog, Action<string, string> add)
+    {
+        var hasRuntime = !string.IsNullOrEmpty(spec.Runtime);
+        var hasVersion = !string.IsNullOrEmpty(spec.Version);
+        if (hasRuntime != hasVersion)
+        {
+            add(hasRuntime ? "version" : "runtime", "give runtime and version together, or neither");
+            return;
+        }
+        if (!hasRuntime) return;
+
+        if (catalog.Runtimes is null || !catalog.Runtimes.TryGetValue(spec.Runtime!, out var versions))
+            add("runtime", $"runtime '{spec.Runtime}' is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Runtimes)}");
+        else if (catalog.FindRuntime(spec.Runtime!, spec.Version!) is null)
+            add("version", $"{spec.Runtime} {spec.Version} is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Runtimes)}");
+    }
+
+    private static IReadOnlyList<string> CheckAddons(IReadOnlyList<string>? addons, RuntimeCatalog catalog, Action<string, string> add)
+    {
+        if (addons is null) return [];
+        if (addons.Count > MaxAddons) add("addons", $"at most {MaxAddons} addons");
+
+        var pinned = new List<string>(addons.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < addons.Count; i++)
+        {
+            var field = $"addons[{i}]";
+            var entry = addons[i];
+            if (string.IsNullOrWhiteSpace(entry))
+            {
+                add(field, "an addon name is required, as name or name@version");
+                continue;
+            }
+            var at = entry.IndexOf('@');
+            var name = at < 0 ? entry : entry[..at];
+            var version = at < 0 ? null : entry[(at + 1)..];
+            if (!seen.Add(name))
+            {
+                add(field, $"addon '{name}' is listed twice");
+                continue;
+            }
+            if (catalog.FindAddon(name, version) is { } found) pinned.Add($"{name}@{found.Version}");
+            else add(field, $"addon '{entry}' is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Addons)}");
+        }
+        return pinned;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+}
