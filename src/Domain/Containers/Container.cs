@@ -19,11 +19,14 @@ public static partial class Container
 
     /// <summary>
     /// Applies one event. Unknown events leave the state unchanged, so an older build can fold a
-    /// stream that a newer one wrote. Runtime reports never move the lifecycle: a late journal entry
-    /// ingested after a stop or delete must not bring the container back.
+    /// stream that a newer one wrote. Runtime reports never move the lifecycle, and a deleted
+    /// container is final: journal entries ingested after the delete are kept in the stream for the
+    /// auditors but must not bring it back.
     /// </summary>
     public static ContainerState Evolve(ContainerState state, object @event)
     {
+        if (state.Lifecycle == ContainerLifecycle.Deleted) return state;
+
         var next = @event switch
         {
             ContainerRequested e => state with
@@ -51,7 +54,7 @@ public static partial class Container
                 Lifecycle = ContainerLifecycle.Stopped, AgentOnline = false, CodeServerRunning = false,
                 Server = GameServerState.Offline,
             },
-            ContainerStarted => state with { Lifecycle = ContainerLifecycle.Ready },
+            ContainerStarted when state.Lifecycle == ContainerLifecycle.Stopped => state with { Lifecycle = ContainerLifecycle.Ready },
             ContainerDeleted => state with
             {
                 Lifecycle = ContainerLifecycle.Deleted, AgentOnline = false, CodeServerRunning = false,
