@@ -1,3 +1,4 @@
+using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 
@@ -12,6 +13,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.MapHealthApi();
+app.MapArtifactsApi();
 
 app.Run();
 

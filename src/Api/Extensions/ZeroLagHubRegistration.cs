@@ -1,4 +1,5 @@
 using Npgsql;
+using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Serialization;
@@ -24,6 +25,14 @@ public static class ZeroLagHubRegistration
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddLocalContainers(DataDirectory(builder.Configuration));
         return builder;
+    }
+
+    /// <summary>The API's own files (keys, artifacts, local containers): <c>Data</c> (ZLH_DATA), else under /var/tmp/zlh.</summary>
+    public static string DataDirectory(IConfiguration configuration)
+    {
+        var data = configuration["Data"];
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? "/var/tmp/zlh/api" : data);
     }
 }

@@ -1,0 +1,106 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ZeroLagHub.Domain.Agent;
+
+namespace ZeroLagHub.Api.Artifacts;
+
+/// <summary>
+/// Small stand-ins for the real artifacts, so the whole flow runs offline on a fresh machine: runtimes
+/// whose <c>bin/</c> tools print a version, a stand-in code-server (a Python HTTP server that binds
+/// where <c>--bind-addr</c> says, as the real one would) and a stand-in game server that logs like a
+/// Minecraft server, becomes ready, obeys <c>stop</c> and can be told to crash.
+/// </summary>
+public static class DemoArtifacts
+{
+    public static void WriteInto(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var runtimes = new Dictionary<string, Dictionary<string, CatalogArtifact>>
+        {
+            ["node"] = new() { ["24"] = Runtime(directory, "node", "24", "node", "node", "v24.0.0") },
+            ["python"] = new() { ["3.12"] = Runtime(directory, "python", "3.12", "python", "python3", "Python 3.12.0") },
+            ["go"] = new() { ["1.22"] = Runtime(directory, "go", "1.22", "go", "go", "go version go1.22.0 linux/amd64") },
+            ["java"] = new() { ["21"] = Runtime(directory, "java", "21", "jdk", "java", "openjdk 21") },
+        };
+        var addons = new Dictionary<string, Dictionary<string, CatalogArtifact>>
+        {
+            ["code-server"] = new() { ["4.96.4"] = Write(directory, "code-server-4.96.4-linux-amd64.tar.gz", "code-server", new()
+            {
+                ["code-server-4.96.4-linux-amd64/bin/code-server"] = (CodeServerLauncher, true),
+                ["code-server-4.96.4-linux-amd64/lib/standin.py"] = (CodeServerStandIn, false),
+            }) },
+            ["minecraft-standin"] = new() { ["1.21"] = Write(directory, "minecraft-standin-1.21.tar.gz", "minecraft-standin", new()
+            {
+                ["minecraft-standin-1.21/start.sh"] = (GameServerStandIn, true),
+            }) },
+        };
+        var catalog = JsonSerializer.Serialize(new { runtimes, addons }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
+        File.WriteAllText(Path.Combine(directory, "_catalog.json"), catalog);
+    }
+
+    private static CatalogArtifact Runtime(string directory, string runtime, string version, string prefix, string tool, string banner) =>
+        Write(directory, $"{prefix}-{version}.tar.gz", prefix, new()
+        {
+            [$"{prefix}-{version}/bin/{tool}"] = ($"#!/bin/sh\n# ZeroLagHub demo {runtime} {version}: a stand-in, not the real runtime.\necho '{banner} (zlh demo)'\n", true),
+        });
+
+    private static CatalogArtifact Write(string directory, string file, string prefix, Dictionary<string, (string Content, bool Executable)> entries)
+    {
+        var path = Path.Combine(directory, file);
+        using (var output = File.Create(path))
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
+        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
+        {
+            foreach (var (name, (content, executable)) in entries)
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    Mode = executable ? (UnixFileMode)0b111_101_101 : (UnixFileMode)0b110_100_100,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                };
+                tar.WriteEntry(entry);
+            }
+        }
+        var bytes = File.ReadAllBytes(path);
+        return new CatalogArtifact(file, prefix, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+    }
+
+    private const string CodeServerLauncher = """
+        #!/bin/sh
+        # ZeroLagHub demo code-server: serves the workspace over HTTP where --bind-addr says.
+        ROOT=$(cd "$(dirname "$0")/.." && pwd)
+        exec python3 "$ROOT/lib/standin.py" "$@"
+
+        """;
+
+    private const string CodeServerStandIn = """
+        import http.server, os, sys
+        args = sys.argv[1:]
+        host, port = args[args.index("--bind-addr") + 1].rsplit(":", 1)
+        os.chdir(args[-1])
+        http.server.ThreadingHTTPServer((host, int(port)), http.server.SimpleHTTPRequestHandler).serve_forever()
+
+        """;
+
+    private const string GameServerStandIn = """
+        #!/bin/bash
+        # ZeroLagHub demo game server: logs like a Minecraft server. Console commands: stop, crash, oom, say <text>.
+        echo "[Server thread/INFO]: Starting minecraft server version 1.21 (zlh demo)"
+        sleep 1
+        echo "[Server thread/INFO]: Preparing level \"world\""
+        echo "[Server thread/INFO]: Done (1.042s)! For help, type \"help\""
+        while read -r line; do
+          case "$line" in
+            stop) echo "[Server thread/INFO]: Stopping the server"; exit 0 ;;
+            crash) echo "[Server thread/ERROR]: Encountered an unexpected exception"; echo "java.lang.IllegalStateException: demo crash"; exit 1 ;;
+            oom) echo "java.lang.OutOfMemoryError: Java heap space"; exit 137 ;;
+            say\ *) echo "[Server thread/INFO]: [Server] ${line#say }" ;;
+            *) echo "[Server thread/INFO]: Unknown command. Type \"help\" for help." ;;
+          esac
+        done
+
+        """;
+}

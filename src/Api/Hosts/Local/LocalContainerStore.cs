@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace ZeroLagHub.Api.Hosts.Local;
+
+/// <summary>
+/// The local host's files: <c>&lt;root&gt;/&lt;container id&gt;/</c> holds <c>host.json</c> (0600: it has the
+/// agent token), <c>agent.log</c>, and <c>rootfs/</c>, the only part the container's own user owns.
+/// The agent's config lives in <c>rootfs/etc/zlh-agent.json</c>, readable by that user alone.
+/// </summary>
+public sealed class LocalContainerStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly string _root;
+    private readonly int _firstVmid;
+
+    public LocalContainerStore(IOptions<LocalHostOptions> options)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        _root = options.Value.Root;
+        _firstVmid = options.Value.FirstVmid;
+        Directory.CreateDirectory(_root);
+        File.SetUnixFileMode(_root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
+    public string DirectoryOf(Guid id) => Path.Combine(_root, id.ToString());
+
+    public string RootfsOf(Guid id) => Path.Combine(DirectoryOf(id), "rootfs");
+
+    public string AgentConfigPath(Guid id) => Path.Combine(RootfsOf(id), "etc", "zlh-agent.json");
+
+    public string AgentLogPath(Guid id) => Path.Combine(DirectoryOf(id), "agent.log");
+
+    public LocalContainerRecord? Find(Guid id)
+    {
+        var file = Path.Combine(DirectoryOf(id), "host.json");
+        return File.Exists(file) ? JsonSerializer.Deserialize<LocalContainerRecord>(File.ReadAllText(file), Json) : null;
+    }
+
+    public IEnumerable<LocalContainerRecord> All() =>
+        Directory.EnumerateDirectories(_root)
+            .Select(d => Guid.TryParse(Path.GetFileName(d), out var id) ? Find(id) : null)
+            .OfType<LocalContainerRecord>();
+
+    /// <summary>Vmids are never reused here, even after a delete, so an old log line cannot be mistaken for a new container.</summary>
+    public int NextVmid()
+    {
+        var counter = Path.Combine(_root, "next-vmid");
+        var next = File.Exists(counter) && int.TryParse(File.ReadAllText(counter), out var n) ? n : _firstVmid;
+        File.WriteAllText(counter, (next + 1).ToString());
+        return next;
+    }
+
+    /// <summary>The directory tree an agent expects of a container.</summary>
+    public void Prepare(LocalContainerRecord record)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var dir = Directory.CreateDirectory(DirectoryOf(record.ContainerId));
+        dir.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var sub in new[] { "etc", "opt/zlh", "home/dev/workspace", "srv/server", "var/lib/zlh-agent" })
+            Directory.CreateDirectory(Path.Combine(RootfsOf(record.ContainerId), sub));
+        File.SetUnixFileMode(RootfsOf(record.ContainerId), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public void Save(LocalContainerRecord record)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var file = Path.Combine(DirectoryOf(record.ContainerId), "host.json");
+        var temp = file + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(record, Json));
+        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temp, file, overwrite: true);
+    }
+
+    public async Task WriteAgentConfigAsync(Guid id, string json, CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var path = AgentConfigPath(id);
+        await File.WriteAllTextAsync(path, json, ct);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    /// <summary>Hands the container's tree to its own user: the agent can write there and nowhere else of ours.</summary>
+    public static async Task GiveToAsync(string path, int uid, int gid, CancellationToken ct)
+    {
+        // chown -R does not follow symbolic links, so a link planted in the tree cannot hand over our files.
+        using var chown = System.Diagnostics.Process.Start("chown", ["-R", $"{uid}:{gid}", path]);
+        await chown.WaitForExitAsync(ct);
+        if (chown.ExitCode != 0) throw new IOException($"chown -R {uid}:{gid} {path} failed ({chown.ExitCode})");
+    }
+
+    public IReadOnlyList<string> AgentLogTail(Guid id, int lines)
+    {
+        var path = AgentLogPath(id);
+        return File.Exists(path) ? File.ReadLines(path).TakeLast(lines).ToList() : [];
+    }
+
+    public void Delete(Guid id)
+    {
+        var dir = DirectoryOf(id);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+using ZeroLagHub.Api.Artifacts;
+
+namespace ZeroLagHub.Api.Hosts.Local;
+
+/// <summary>
+/// Start-up: demo artifacts on a fresh machine, a warning when containers are not isolated, and the
+/// agents that should run brought back once the server listens (they fetch artifacts from it). Clean
+/// shutdown stops them; a crash leaves them running, to be found again.
+/// </summary>
+public sealed partial class LocalHostLifetime(
+    LocalContainerHost host,
+    LocalSandbox sandbox,
+    IOptions<ArtifactOptions> artifacts,
+    IHostApplicationLifetime lifetime,
+    ILogger<LocalHostLifetime> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        var options = artifacts.Value;
+        if (options.Demo && !File.Exists(Path.Combine(options.Directory, "_catalog.json")))
+        {
+            DemoArtifacts.WriteInto(options.Directory);
+            LogDemoArtifacts(logger, options.Directory);
+        }
+        if (sandbox.SingleUserOnly) LogSingleUser(logger);
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => host.ReconcileAsync(lifetime.ApplicationStopping)));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct) => host.StopAllAgentsAsync(ct);
+
+    [LoggerMessage(1, LogLevel.Information, "Wrote demo artifacts to {Directory}")]
+    private static partial void LogDemoArtifacts(ILogger logger, string directory);
+
+    [LoggerMessage(2, LogLevel.Warning, "Local host: not running as root, so containers share the API's user and can read its files. Single-user only; use Proxmox for several users")]
+    private static partial void LogSingleUser(ILogger logger);
+}
