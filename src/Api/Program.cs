@@ -10,6 +10,10 @@ builder.AddZeroLagHub();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Explicit, so that authentication runs inside the exception handler. The fallback policy makes every
+// endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapHealthApi();
 

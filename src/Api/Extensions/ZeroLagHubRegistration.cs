@@ -24,6 +24,7 @@ public static class ZeroLagHubRegistration
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddZeroLagHubAuth();
         return builder;
     }
 }
