@@ -1,3 +1,4 @@
+using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 
@@ -16,6 +17,8 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealthApi();
+app.MapAuthApi();
+app.MapAdminUsersApi();
 
 app.Run();
 

@@ -23,6 +23,9 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public ShiftedClock Clock { get; } = new();
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("zlh-api-test-").FullName;
 
+    /// <summary>What the API printed for the operator (e.g. a generated admin password) instead of stdout.</summary>
+    public StringWriter OperatorOutput { get; } = new();
+
     /// <summary>Extra configuration (e.g. <c>Auth:Login:MaxFailuresPerIp</c>); set before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = new() { ["Auth:AdminPassword"] = AdminPassword };
 
@@ -46,7 +49,11 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Postgres", Database.ConnectionString);
         builder.UseSetting("Data", DataDirectory);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(new OperatorConsole(OperatorOutput));
+        });
     }
 
     async Task IAsyncLifetime.DisposeAsync()

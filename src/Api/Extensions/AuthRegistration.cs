@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Auth.Accounts;
+using ZeroLagHub.Api.Auth.Login;
+using ZeroLagHub.Api.Auth.Refresh;
 using ZeroLagHub.Api.Auth.Tokens;
 
 namespace ZeroLagHub.Api.Extensions;
@@ -20,6 +24,13 @@ public static class AuthRegistration
             DataDirectory(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<TokenService>();
         services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginHandler>();
+        services.AddSingleton<RefreshTokens>();
+        services.AddSingleton(new OperatorConsole(Console.Out));
+        // Registered after SchemaMigration (hosted services start in order): it needs the zlh schema.
+        services.AddHostedService<AuthBootstrap>();
 
         services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
