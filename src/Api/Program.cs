@@ -1,4 +1,5 @@
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 
@@ -11,9 +12,15 @@ builder.AddZeroLagHub();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Explicit, so that authentication runs inside the exception handler. The fallback policy makes every
+// endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapHealthApi();
 app.MapArtifactsApi();
+app.MapAuthApi();
+app.MapAdminUsersApi();
 
 app.Run();
 

@@ -1,13 +1,33 @@
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Auth.Tokens;
+using ZeroLagHub.Api.Tests.Auth;
 using ZeroLagHub.Testing;
 
 namespace ZeroLagHub.Api.Tests;
 
-/// <summary>The real API host over a database of its own on the test PostgreSQL server.</summary>
-public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
+/// <summary>
+/// The real API host over a database of its own on the test PostgreSQL server, with its own data
+/// directory (signing key file) and a clock tests can move forward.
+/// </summary>
+public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The bootstrap <c>admin</c> account's password (Auth:AdminPassword).</summary>
+    public const string AdminPassword = "fixture-admin-password-0123";
+
     public PostgresDatabase Database { get; } = new();
+    public ShiftedClock Clock { get; } = new();
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("zlh-api-test-").FullName;
+
+    /// <summary>What the API printed for the operator (e.g. a generated admin password) instead of stdout.</summary>
+    public StringWriter OperatorOutput { get; } = new();
+
+    /// <summary>Extra configuration (e.g. <c>Auth:Login:MaxFailuresPerIp</c>); set before the host starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = new() { ["Auth:AdminPassword"] = AdminPassword };
 
     public async Task InitializeAsync()
     {
@@ -15,12 +35,31 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         _ = Server; // start the host now, so start-up failures surface in the fixture
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+    /// <summary>A client whose requests carry an access token for this user, minted directly (no account row needed).</summary>
+    public HttpClient CreateClientAs(Guid userId, string username = "test-user", params string[] roles)
+    {
+        var token = Services.GetRequiredService<AccessTokenIssuer>().Issue(userId, username, roles.Length > 0 ? roles : [Role.User]);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
         builder.UseSetting("Postgres", Database.ConnectionString);
+        builder.UseSetting("Data", DataDirectory);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(new OperatorConsole(OperatorOutput));
+        });
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
+        Directory.Delete(DataDirectory, recursive: true);
     }
 }

@@ -26,6 +26,7 @@ public static class ZeroLagHubRegistration
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddLocalContainers(DataDirectory(builder.Configuration));
+        builder.AddZeroLagHubAuth();
         return builder;
     }
 

@@ -1,18 +1,26 @@
 using Npgsql;
 using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Schema;
 
 namespace ZeroLagHub.Api.Storage;
 
 /// <summary>
-/// Creates or upgrades the database schema when the API starts. Several API nodes may start at once;
-/// the migrator serialises them. A failure stops the start: serving on a half-made schema is worse.
+/// Creates or upgrades the database schemas when the API starts: the event store's <c>es</c>, then the
+/// API's own <c>zlh</c> (scripts in Storage/Migrations, embedded in this assembly). Several API nodes may
+/// start at once; the migrator serialises them. A failure stops the start: serving on a half-made schema
+/// is worse.
 /// </summary>
 public sealed partial class SchemaMigration(NpgsqlDataSource dataSource, ILogger<SchemaMigration> log) : IHostedService
 {
+    /// <summary>The API's own schema: accounts, and whatever later migrations add.</summary>
+    public const string Schema = "zlh";
+
     public async Task StartAsync(CancellationToken ct)
     {
         var version = await PostgresEventStore.MigrateAsync(dataSource, ct);
         LogMigrated(log, "es", version);
+        version = await new SchemaMigrator(dataSource).MigrateAsync(Schema, typeof(SchemaMigration).Assembly, ct);
+        LogMigrated(log, Schema, version);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;

@@ -22,7 +22,8 @@ public sealed class HealthApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task AnUnknownRouteIsAProblemDocument()
     {
-        var response = await api.CreateClient().GetAsync("/nope");
+        // Authenticated: without a token every route, known or not, is a 401 (Auth/AuthenticationTests).
+        var response = await api.CreateClientAs(Guid.NewGuid()).GetAsync("/nope");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

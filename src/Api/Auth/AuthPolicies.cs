@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace ZeroLagHub.Api.Auth;
+
+/// <summary>
+/// Named policies for <c>RequireAuthorization(AuthPolicies.Admin)</c>. Endpoints that name none still need
+/// a valid access token: that is the fallback policy (<see cref="RequireAccessToken"/>).
+/// </summary>
+public static class AuthPolicies
+{
+    public const string Admin = "admin";
+
+    /// <summary>Auditors and admins (admin implies auditor).</summary>
+    public const string Auditor = "auditor";
+
+    public static AuthorizationPolicy RequireAccessToken { get; } =
+        new AuthorizationPolicyBuilder(AccessTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+
+    internal static void AddTo(AuthorizationBuilder builder) => builder
+        .SetFallbackPolicy(RequireAccessToken)
+        .AddPolicy(Admin, p => p.Combine(RequireAccessToken).RequireRole(Role.Admin))
+        .AddPolicy(Auditor, p => p.Combine(RequireAccessToken).RequireRole(Role.Auditor, Role.Admin));
+}

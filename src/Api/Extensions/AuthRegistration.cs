@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Auth.Accounts;
+using ZeroLagHub.Api.Auth.Login;
+using ZeroLagHub.Api.Auth.Refresh;
+using ZeroLagHub.Api.Auth.Tokens;
+
+namespace ZeroLagHub.Api.Extensions;
+
+public static class AuthRegistration
+{
+    /// <summary>
+    /// Access-token authentication and the fallback policy: every endpoint needs a valid access token
+    /// unless it calls <c>AllowAnonymous()</c>. Policies: <see cref="AuthPolicies"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddZeroLagHubAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+        // Lazily on first use; AuthBootstrap resolves it at start so a bad key fails the start, not a request.
+        services.AddSingleton(sp => SigningKey.Load(sp.GetRequiredService<IOptions<AuthOptions>>().Value,
+            DataDirectory(sp.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<LoginHandler>();
+        services.AddSingleton<RefreshTokens>();
+        services.AddSingleton(new OperatorConsole(Console.Out));
+        // Registered after SchemaMigration (hosted services start in order): it needs the zlh schema.
+        services.AddHostedService<AuthBootstrap>();
+
+        services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+        AuthPolicies.AddTo(services.AddAuthorizationBuilder());
+        return builder;
+    }
+
+    /// <summary>ZLH_DATA (configuration key <c>Data</c>), else the working directory.</summary>
+    private static string DataDirectory(IConfiguration configuration) =>
+        configuration["Data"] is { Length: > 0 } data ? data : Directory.GetCurrentDirectory();
+}
