@@ -1,5 +1,7 @@
 using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Containers;
+using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 
@@ -21,6 +23,8 @@ app.MapHealthApi();
 app.MapArtifactsApi();
 app.MapAuthApi();
 app.MapAdminUsersApi();
+app.MapContainersApi();
+app.MapDeploymentsApi();
 
 app.Run();
 

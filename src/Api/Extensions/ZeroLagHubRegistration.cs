@@ -2,7 +2,6 @@ using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Serialization;
 
 namespace ZeroLagHub.Api.Extensions;
 
@@ -20,13 +19,12 @@ public static class ZeroLagHubRegistration
         // Bad input is a 400 in every environment (Development would otherwise throw and answer 500).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
-        builder.Services.AddSingleton(new EventTypeRegistry());
-        builder.Services.AddSingleton<IEventStore, PostgresEventStore>();
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddLocalContainers(DataDirectory(builder.Configuration));
         builder.AddZeroLagHubAuth();
+        builder.AddControlPlane();
         return builder;
     }
 

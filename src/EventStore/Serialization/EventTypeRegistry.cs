@@ -16,16 +16,21 @@ public sealed class EventTypeRegistry
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
 
     /// <summary>Registers <typeparamref name="T"/> under <paramref name="name"/> at its current schema version.</summary>
-    public EventTypeRegistry Register<T>(string name, int schemaVersion = 1) where T : notnull
+    public EventTypeRegistry Register<T>(string name, int schemaVersion = 1) where T : notnull =>
+        Register(typeof(T), name, schemaVersion);
+
+    /// <summary>Registers <paramref name="clrType"/> under <paramref name="name"/>: for tables of event types registered in a loop.</summary>
+    public EventTypeRegistry Register(Type clrType, string name, int schemaVersion = 1)
     {
+        ArgumentNullException.ThrowIfNull(clrType);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(schemaVersion, 1);
         if (_byName.ContainsKey(name)) throw new ArgumentException($"event type name '{name}' is already registered");
-        if (_byClrType.ContainsKey(typeof(T))) throw new ArgumentException($"{typeof(T).Name} is already registered");
+        if (_byClrType.ContainsKey(clrType)) throw new ArgumentException($"{clrType.Name} is already registered");
 
-        var type = new EventType(name, typeof(T), schemaVersion);
+        var type = new EventType(name, clrType, schemaVersion);
         _byName.Add(name, type);
-        _byClrType.Add(typeof(T), type);
+        _byClrType.Add(clrType, type);
         return this;
     }
 

@@ -1,0 +1,41 @@
+using Npgsql;
+using ZeroLagHub.Api.Audit;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Queue;
+
+namespace ZeroLagHub.Api.Commands;
+
+/// <summary>
+/// Events, the messages they cause and the audit row, in ONE transaction: a crash between them cannot
+/// leave events without their messages (a command never sent) or messages without events.
+/// </summary>
+public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventStore store, MessageQueue queue)
+{
+    /// <exception cref="EventStore.Appending.ConcurrencyException">A stream moved since the decision; nothing was written.</exception>
+    /// <exception cref="PostgresException">40001 when a newer transaction appended first; nothing was written.</exception>
+    public async Task WriteAsync(IReadOnlyList<StreamAppend> appends, IReadOnlyList<OutgoingMessage> messages,
+        EventMetadata metadata, AuditEntry? audit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var append in appends.Where(a => a.Events.Count > 0))
+            await store.AppendAsync(tx, append.StreamId, append.Expected, [.. append.Events], metadata, ct);
+        foreach (var message in messages)
+            await queue.EnqueueAsync(tx, message.Message, message.DeliverAt, message.IdempotencyKey, ct);
+        if (audit is not null) await InsertAuditEntry.ExecuteAsync(connection, tx, audit, ct);
+        await tx.CommitAsync(ct);
+        store.AfterCommit();
+        if (messages.Count > 0) queue.Notify();
+    }
+
+    /// <summary>A refused command's audit row, alone: nothing else is written for it.</summary>
+    public async Task AuditAsync(AuditEntry audit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await InsertAuditEntry.ExecuteAsync(connection, null, audit, ct);
+    }
+
+    /// <summary>A version conflict or a serialization failure: reload, decide again, write again.</summary>
+    public static bool IsConflict(Exception e) =>
+        e is EventStore.Appending.ConcurrencyException or PostgresException { SqlState: PostgresErrorCodes.SerializationFailure };
+}

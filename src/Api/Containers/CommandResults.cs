@@ -1,0 +1,36 @@
+using ZeroLagHub.Domain.Decisions;
+
+namespace ZeroLagHub.Api.Containers;
+
+/// <summary>One mapping from a command's outcome to HTTP: 202 with ids, or the rejection's 400 / 404 / 409 problem.</summary>
+public static class CommandResults
+{
+    public static IResult From(CommandResult result, string location) => result.Rejection switch
+    {
+        null => TypedResults.Accepted(location, new { result.CommandId, result.ContainerId, result.DeploymentId }),
+        { Kind: RejectionKind.InvalidInput } r => TypedResults.ValidationProblem(
+            r.Errors?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string[]>(), detail: r.Reason),
+        { Kind: RejectionKind.NotFound } r => TypedResults.Problem(r.Reason, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        var r => TypedResults.Problem(r.Reason, statusCode: StatusCodes.Status409Conflict, title: "Not possible now"),
+    };
+
+    /// <summary>
+    /// The request's <c>Idempotency-Key</c> as the command id: a GUID as is, any other key hashed with the
+    /// user's id (two users' keys never collide); a new id when absent.
+    /// </summary>
+    public static Guid CommandId(HttpContext context, Guid userId)
+    {
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length == 0) return Guid.NewGuid();
+        if (Guid.TryParse(key, out var id)) return id;
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{userId:N}:{key}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+
+    /// <summary>Another id derived from the command id (the container and deployment a create makes), stable across repeats.</summary>
+    public static Guid Derive(Guid commandId, string purpose)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{commandId:N}:{purpose}"));
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,100 @@
+using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Audit;
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Commands;
+using ZeroLagHub.Domain.Containers;
+using ZeroLagHub.Domain.Decisions;
+using ZeroLagHub.Domain.Deployments;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Appending;
+
+namespace ZeroLagHub.Api.Containers;
+
+/// <summary>
+/// Every user command on a container: load the stream, let the domain decide, write events + messages
+/// + audit row in one transaction. A version conflict is decided once more on the reloaded stream: if
+/// the command is still valid it succeeds, if the other command made it invalid it is refused with the
+/// reason (409) — never a 500.
+/// </summary>
+public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTransaction writer, ArtifactCatalog catalog, TimeProvider time)
+{
+    public async Task<CommandResult> HandleAsync(Guid containerId, ContainerCommand command, CurrentUser user, CancellationToken ct)
+    {
+        var name = CommandName(command);
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var container = await store.AggregateStreamAsync(Container.StreamId(containerId), ContainerState.Initial, Container.Evolve, ct: ct);
+            var context = new DecisionContext(now, catalog.Current(), new Actor(user.Id.ToString(), user.IsAdmin));
+            var decision = Container.Decide(container.State, command, context);
+            if (decision.Rejection is { } rejection)
+            {
+                await writer.AuditAsync(Audit(command, name, user, containerId, now, "rejected", rejection.Reason), ct);
+                return new CommandResult(command.CommandId, containerId, null, rejection);
+            }
+
+            var appends = new List<StreamAppend> { new(Container.StreamId(containerId), Expected(container.Version), decision.Events) };
+            var deploymentId = await DeploymentEffectsAsync(command, container.State, decision, context, appends, ct);
+            var messages = decision.Events.Count > 0 ? ContainerReactions.For(containerId, command) : [];
+            try
+            {
+                await writer.WriteAsync(appends, messages, Metadata(user, command),
+                    Audit(command, name, user, containerId, now, "accepted", decision.Events.Count == 0 ? "nothing to change" : null), ct);
+                return new CommandResult(command.CommandId, containerId, deploymentId, null);
+            }
+            catch (Exception e) when (ControlPlaneTransaction.IsConflict(e) && attempt == 1)
+            {
+                // Another command won the race: decide again on what it wrote.
+            }
+            catch (Exception e) when (ControlPlaneTransaction.IsConflict(e))
+            {
+                var reason = "the container changed twice while this command was decided; send it again";
+                await writer.AuditAsync(Audit(command, name, user, containerId, time.GetUtcNow(), "conflict", reason), ct);
+                return new CommandResult(command.CommandId, containerId, null, Rejection.InvalidTransition(reason));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Create and reprovision open a deployment stream in the same transaction; delete cancels a deployment
+    /// still running, so the process manager stops at its next step.
+    /// </summary>
+    private async Task<Guid?> DeploymentEffectsAsync(ContainerCommand command, ContainerState before, Decision decision,
+        DecisionContext context, List<StreamAppend> appends, CancellationToken ct)
+    {
+        if (decision.Events.Count == 0)
+            return command switch { CreateContainer c => c.DeploymentId, Reprovision r => r.DeploymentId, _ => null };
+
+        var after = decision.Events.Aggregate(before, Container.Evolve);
+        switch (command)
+        {
+            case CreateContainer or Reprovision:
+                var deploymentId = command is CreateContainer c ? c.DeploymentId : ((Reprovision)command).DeploymentId;
+                var queued = Deployment.Decide(DeploymentState.Initial, new QueueDeployment(deploymentId, after.Id, after.Spec!), context);
+                appends.Add(new StreamAppend(Deployment.StreamId(deploymentId), ExpectedVersion.NoStream, queued.Events));
+                return deploymentId;
+            case DeleteContainer when before.CurrentDeploymentId is { } running:
+                var deployment = await store.AggregateStreamAsync(Deployment.StreamId(running), DeploymentState.Initial, Deployment.Evolve, ct: ct);
+                var cancel = Deployment.Decide(deployment.State, new CancelDeployment(), context);
+                if (cancel.IsAccepted && cancel.Events.Count > 0)
+                    appends.Add(new StreamAppend(Deployment.StreamId(running), ExpectedVersion.Exactly(deployment.Version), cancel.Events));
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static ExpectedVersion Expected(long version) => version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version);
+
+    private static EventMetadata Metadata(CurrentUser user, ContainerCommand command) =>
+        new(User: user.Id.ToString(), CorrelationId: command.CommandId.ToString(), CausationId: command.CommandId.ToString(),
+            ClientIp: user.ClientIp?.ToString());
+
+    private static AuditEntry Audit(ContainerCommand command, string name, CurrentUser user, Guid containerId, DateTimeOffset at,
+        string outcome, string? reason) =>
+        new(command.CommandId, at, user.Id, user.ClientIp?.ToString(), name, containerId, outcome, reason);
+
+    /// <summary><c>CreateContainer</c> → <c>create_container</c>, the name the audit log shows.</summary>
+    private static string CommandName(ContainerCommand command) =>
+        string.Concat(command.GetType().Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
