@@ -1,5 +1,6 @@
 using ZeroLagHub.Agent.Auth;
 using ZeroLagHub.Agent.CodeServer;
+using ZeroLagHub.Agent.Console;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Hosting;
@@ -21,6 +22,7 @@ builder.AddAgent(args);
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets();
 app.UseMiddleware<AgentTokenMiddleware>();
 
 app.MapHealthApi();
@@ -29,6 +31,7 @@ app.MapJournalApi();
 app.MapFilesApi();
 app.MapProvisionApi();
 app.MapCodeServerApi();
+app.MapConsoleApi();
 
 app.Run();
 

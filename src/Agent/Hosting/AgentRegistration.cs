@@ -1,5 +1,6 @@
 using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Commands;
+using ZeroLagHub.Agent.Console;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
@@ -38,6 +39,8 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.AddSingleton<CodeServerSupervisor>();
+        builder.Services.AddOptions<ConsoleOptions>().Bind(builder.Configuration.GetSection("Console"));
+        builder.Services.AddSingleton<ConsoleSessions>();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)
