@@ -2,9 +2,11 @@ using ZeroLagHub.Agent.Auth;
 using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
+using ZeroLagHub.Agent.Holder;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Agent.Server;
 using ZeroLagHub.Agent.Status;
 
 // The agent inside every container: authoritative for what runs there. Configuration: a JSON file
@@ -12,8 +14,11 @@ using ZeroLagHub.Agent.Status;
 if (args is ["--version"])
 {
     Console.WriteLine($"zlh-agent {HealthApi.Version}");
-    return;
+    return 0;
 }
+
+// The game server's holder: a detached process that outlives the agent. No web host, no configuration.
+if (args is ["hold", var holderDir]) return await HolderProgram.RunAsync(holderDir);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAgent(args);
@@ -29,8 +34,10 @@ app.MapJournalApi();
 app.MapFilesApi();
 app.MapProvisionApi();
 app.MapCodeServerApi();
+app.MapServerApi();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -4,6 +4,8 @@ using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Agent.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ZeroLagHub.Agent.Hosting;
 
@@ -38,6 +40,11 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.AddSingleton<CodeServerSupervisor>();
+        builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection("Server"));
+        builder.Services.TryAddSingleton<Console.ConsoleSessions>();
+        builder.Services.AddSingleton<ServerSupervisor>();
+        // Reattaches to a held game server at start-up; on shut-down lets go of it without stopping it.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerSupervisor>());
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)

@@ -3,6 +3,7 @@ using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Agent.Server;
 using ZeroLagHub.Domain.Agent;
 
 namespace ZeroLagHub.Agent.Status;
@@ -17,7 +18,7 @@ public static class StatusApi
     }
 
     private static AgentStatus GetStatus(IOptions<AgentOptions> options, ProvisionStateStore provisioning,
-        CodeServerLocator codeServer, AgentJournal journal)
+        CodeServerLocator codeServer, AgentJournal journal, ServerSupervisor server)
     {
         var o = options.Value;
         var state = provisioning.Current;
@@ -27,8 +28,7 @@ public static class StatusApi
             o.WorkspaceRoot, o.ServerRoot,
             codeServer.IsInstalled, CodeServerRunning: codeServer.FindRunning() is not null,
             state.LastCrashClassification,
-            // Game-server supervision arrives with the console issue; until then nothing is supervised.
-            Server: o.Kind == ContainerKind.Game ? new ServerProcessStatus("offline", null, null) : null,
+            server.Status(),
             ResourceMeter.Measure(), journal.JournalId, journal.LatestSeq);
     }
 }
