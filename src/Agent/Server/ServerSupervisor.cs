@@ -178,13 +178,13 @@ public sealed class ServerSupervisor : IHostedService
 
     private void Started(ServerRun run, string reason)
     {
+        _log.Started(run.Pid, reason);
+        _journal.Append("server.started", new { pid = run.Pid, reason });
         lock (_gate)
         {
             _run = run;
             _state = ServerState.Starting;
         }
-        _log.Started(run.Pid, reason);
-        _journal.Append("server.started", new { pid = run.Pid, reason });
     }
 
     /// <summary>Publishes the console, follows the output, and counts the run as running when ready.</summary>
@@ -210,10 +210,13 @@ public sealed class ServerSupervisor : IHostedService
         {
             if (_run != run || run.RunningSince is not null) return;
             run.RunningSince = _clock.GetUtcNow();
-            if (_state == ServerState.Starting) _state = ServerState.Running;
         }
         _log.Running(run.Pid);
         _journal.Append("server.running", new { pid = run.Pid });
+        lock (_gate)
+        {
+            if (_run == run && _state == ServerState.Starting) _state = ServerState.Running;
+        }
     }
 
     // :: Output and exit ---------------------------------------------------------------------------
@@ -276,13 +279,13 @@ public sealed class ServerSupervisor : IHostedService
 
         if (run.StopRequested || exit?.StopRequested == true)
         {
+            _log.Stopped(run.Pid, exit?.ExitCode, exit?.Signal);
+            _journal.Append("server.stopped", new { pid = run.Pid, exit?.ExitCode, exit?.Signal, uptimeSeconds = uptime.TotalSeconds });
             lock (_gate)
             {
                 _state = ServerState.Offline;
                 Remember(_record with { State = ServerState.Offline, RestartAt = null });
             }
-            _log.Stopped(run.Pid, exit?.ExitCode, exit?.Signal);
-            _journal.Append("server.stopped", new { pid = run.Pid, exit?.ExitCode, exit?.Signal, uptimeSeconds = uptime.TotalSeconds });
         }
         else
         {
@@ -298,13 +301,9 @@ public sealed class ServerSupervisor : IHostedService
         var classification = CrashClassifier.Classify(exit?.ExitCode, exit?.Signal, tail, oomKillRose, _cgroup?.UnderPressure() ?? false);
         var crash = new ServerCrash(exit?.ExitedAt ?? now, exit?.ExitCode, exit?.Signal, uptime.TotalSeconds, classification, tail);
 
+        // Journal and classification first, state last: whoever sees "crashed" or "error" finds the record.
         RestartDecision decision;
-        lock (_gate)
-        {
-            decision = _policy.AfterCrash(_record.ConsecutiveCrashes, runningFor);
-            _state = decision.EntersError ? ServerState.Error : ServerState.Crashed;
-            Remember(new SupervisionRecord(_state, decision.ConsecutiveCrashes, crash, decision.Delay is { } d ? now + d : null));
-        }
+        lock (_gate) decision = _policy.AfterCrash(_record.ConsecutiveCrashes, runningFor);
         var name = Name(classification);
         _provisioning.Update(s => s with { LastCrashClassification = name });
         _log.Crashed(name, run.Pid, crash.ExitCode, crash.Signal, decision.ConsecutiveCrashes);
@@ -313,16 +312,23 @@ public sealed class ServerSupervisor : IHostedService
             pid = run.Pid, crash.At, crash.ExitCode, crash.Signal, crash.UptimeSeconds, classification = name,
             consecutiveCrashes = decision.ConsecutiveCrashes, crash.LogTail,
         });
-
-        if (decision.Delay is not { } delay)
+        if (decision.Delay is { } delay)
+        {
+            _log.RestartScheduled(delay);
+            _journal.Append("server.restart_scheduled", new { delaySeconds = delay.TotalSeconds, at = now + delay, attempt = decision.ConsecutiveCrashes });
+        }
+        else
         {
             _log.EnteredError(decision.ConsecutiveCrashes);
             _journal.Append("server.error", new { consecutiveCrashes = decision.ConsecutiveCrashes, lastClassification = name });
-            return;
         }
-        _log.RestartScheduled(delay);
-        _journal.Append("server.restart_scheduled", new { delaySeconds = delay.TotalSeconds, at = now + delay, attempt = decision.ConsecutiveCrashes });
-        ScheduleRestart(delay);
+
+        lock (_gate)
+        {
+            _state = decision.EntersError ? ServerState.Error : ServerState.Crashed;
+            Remember(new SupervisionRecord(_state, decision.ConsecutiveCrashes, crash, now + decision.Delay));
+        }
+        if (decision.Delay is { } due) ScheduleRestart(due);
     }
 
     private void ScheduleRestart(TimeSpan delay)

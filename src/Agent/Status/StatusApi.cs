@@ -18,9 +18,11 @@ public static class StatusApi
     }
 
     private static AgentStatus GetStatus(IOptions<AgentOptions> options, ProvisionStateStore provisioning,
-        CodeServerLocator codeServer, AgentJournal journal, ServerSupervisor server)
+        CodeServerLocator codeServer, AgentJournal journal, ServerSupervisor supervisor)
     {
         var o = options.Value;
+        // The server first: its crash is recorded in the provisioning state before its state says so.
+        var server = supervisor.Status();
         var state = provisioning.Current;
         return new AgentStatus(o.ContainerId, o.Vmid, o.Kind,
             state.RuntimeInstalled, state.Runtime, state.RuntimeVersion, state.RuntimeInstallPath,
@@ -28,7 +30,7 @@ public static class StatusApi
             o.WorkspaceRoot, o.ServerRoot,
             codeServer.IsInstalled, CodeServerRunning: codeServer.FindRunning() is not null,
             state.LastCrashClassification,
-            server.Status(),
+            server,
             ResourceMeter.Measure(), journal.JournalId, journal.LatestSeq);
     }
 }
