@@ -3,9 +3,11 @@ using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Console;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
+using ZeroLagHub.Agent.Holder;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Agent.Server;
 using ZeroLagHub.Agent.Status;
 
 // The agent inside every container: authoritative for what runs there. Configuration: a JSON file
@@ -13,8 +15,11 @@ using ZeroLagHub.Agent.Status;
 if (args is ["--version"])
 {
     Console.WriteLine($"zlh-agent {HealthApi.Version}");
-    return;
+    return 0;
 }
+
+// The game server's holder: a detached process that outlives the agent. No web host, no configuration.
+if (args is ["hold", var holderDir]) return await HolderProgram.RunAsync(holderDir);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAgent(args);
@@ -32,8 +37,10 @@ app.MapFilesApi();
 app.MapProvisionApi();
 app.MapCodeServerApi();
 app.MapConsoleApi();
+app.MapServerApi();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -5,6 +5,7 @@ using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Agent.Server;
 
 namespace ZeroLagHub.Agent.Hosting;
 
@@ -41,6 +42,10 @@ public static class AgentRegistration
         builder.Services.AddSingleton<CodeServerSupervisor>();
         builder.Services.AddOptions<ConsoleOptions>().Bind(builder.Configuration.GetSection("Console"));
         builder.Services.AddSingleton<ConsoleSessions>();
+        builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection("Server"));
+        builder.Services.AddSingleton<ServerSupervisor>();
+        // Reattaches to a held game server at start-up; on shut-down lets go of it without stopping it.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerSupervisor>());
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)

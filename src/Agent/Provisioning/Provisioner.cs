@@ -5,6 +5,7 @@ using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Domain.Agent;
+using ZeroLagHub.Domain.Servers;
 
 namespace ZeroLagHub.Agent.Provisioning;
 
@@ -52,6 +53,12 @@ public sealed partial class Provisioner(
             }
 
             var changed = installs.Any(i => i.Outcome == InstallResult.Installed);
+            if (request.Server is { } server && server != state.Current.Server)
+            {
+                state.Update(s => s with { Server = server });
+                journal.Append("server.provisioned", new { server.Command, server.Args, server.WorkingDirectory });
+                changed = true;
+            }
             if (options.Value.Kind == ContainerKind.Dev && state.Current.DevReadyAt is null)
             {
                 var now = clock.GetUtcNow();
@@ -87,6 +94,10 @@ public sealed partial class Provisioner(
             problem = "runtime and version are names such as 'node' and '24' (letters, digits, '.', '_', '+', '-')";
         else if (request.Addons?.FirstOrDefault(a => !a.Split('@', 2).All(SafeName().IsMatch)) is { } badAddon)
             problem = $"addon '{badAddon}' is not a name such as 'code-server' or 'code-server@4.96.4'";
+        else if (request.Server is not null && options.Value.Kind != ContainerKind.Game)
+            problem = "server settings are for game containers; this is a dev container";
+        else if (request.Server is { } server)
+            problem = ServerSpecRules.Problem(server, options.Value.ServerRoot);
         if (problem is null) return null;
         output.Add(problem);
         return new InstallFailure(InstallError.BadRequest, problem, output.Tail());

@@ -3,6 +3,7 @@ using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Agent.Server;
 using ZeroLagHub.Domain.Agent;
 
 namespace ZeroLagHub.Agent.Status;
@@ -17,9 +18,11 @@ public static class StatusApi
     }
 
     private static AgentStatus GetStatus(IOptions<AgentOptions> options, ProvisionStateStore provisioning,
-        CodeServerLocator codeServer, AgentJournal journal)
+        CodeServerLocator codeServer, AgentJournal journal, ServerSupervisor supervisor)
     {
         var o = options.Value;
+        // The server first: its crash is recorded in the provisioning state before its state says so.
+        var server = supervisor.Status();
         var state = provisioning.Current;
         return new AgentStatus(o.ContainerId, o.Vmid, o.Kind,
             state.RuntimeInstalled, state.Runtime, state.RuntimeVersion, state.RuntimeInstallPath,
@@ -27,8 +30,7 @@ public static class StatusApi
             o.WorkspaceRoot, o.ServerRoot,
             codeServer.IsInstalled, CodeServerRunning: codeServer.FindRunning() is not null,
             state.LastCrashClassification,
-            // Game-server supervision arrives with the console issue; until then nothing is supervised.
-            Server: o.Kind == ContainerKind.Game ? new ServerProcessStatus("offline", null, null) : null,
+            server,
             ResourceMeter.Measure(), journal.JournalId, journal.LatestSeq);
     }
 }

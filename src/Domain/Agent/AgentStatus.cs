@@ -1,3 +1,5 @@
+using ZeroLagHub.Domain.Servers;
+
 namespace ZeroLagHub.Domain.Agent;
 
 /// <summary><c>GET /status</c>: what runs in the container, as the agent (the authority on it) sees it.</summary>
@@ -26,7 +28,16 @@ public sealed record AgentStatus(
     long JournalSeq);
 
 /// <param name="State">offline, starting, running, stopping, crashed or error.</param>
-public sealed record ServerProcessStatus(string State, int? Pid, double? UptimeSeconds);
+/// <param name="LastCrash">The most recent crash (kept across restarts of the server and of the agent).</param>
+/// <param name="ConsecutiveCrashes">Crashes since the last run that stayed up long enough, or the last user start.</param>
+/// <param name="RestartAt">When the restart after a crash is due; null when none is scheduled.</param>
+public sealed record ServerProcessStatus(
+    string State,
+    int? Pid,
+    double? UptimeSeconds,
+    ServerCrash? LastCrash = null,
+    int ConsecutiveCrashes = 0,
+    DateTimeOffset? RestartAt = null);
 
 /// <param name="Source">"cgroup" or "process" (the agent's own process tree, when no cgroup files are readable).</param>
 public sealed record ResourceUsage(string Source, long MemoryBytes, double CpuSeconds);

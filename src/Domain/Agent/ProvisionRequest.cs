@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ZeroLagHub.Domain.Servers;
 
 namespace ZeroLagHub.Domain.Agent;
 
@@ -8,10 +8,10 @@ namespace ZeroLagHub.Domain.Agent;
 /// </summary>
 /// <param name="Kind">What the control plane believes the container is; must match the agent's own.</param>
 /// <param name="Addons">Catalog addon names, optionally pinned as <c>name@version</c> (else the catalog's highest version).</param>
-/// <param name="Server">Game-server settings, passed through for the server lifecycle issue.</param>
+/// <param name="Server">Game containers: how the server runs; kept by the agent, which supervises it from then on.</param>
 public sealed record ProvisionRequest(
     ContainerKind? Kind,
     string? Runtime,
     string? Version,
     IReadOnlyList<string>? Addons,
-    JsonElement? Server);
+    ServerSpec? Server);
