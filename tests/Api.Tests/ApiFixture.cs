@@ -32,8 +32,19 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
-        _ = Server; // start the host now, so start-up failures surface in the fixture
+        if (RealKestrel)
+        {
+            UseKestrel(0);
+            StartServer();
+        }
+        else _ = Server; // start the host now, so start-up failures surface in the fixture
     }
+
+    /// <summary>
+    /// Serve on real Kestrel (loopback, random port) instead of the in-memory test server: needed when
+    /// something outside the process calls the API, as local agents do for artifacts.
+    /// </summary>
+    protected virtual bool RealKestrel => false;
 
     /// <summary>A client whose requests carry an access token for this user, minted directly (no account row needed).</summary>
     public HttpClient CreateClientAs(Guid userId, string username = "test-user", params string[] roles)
