@@ -72,7 +72,7 @@ RETURNS TABLE (out_version bigint, out_position bigint, out_created_at timestamp
 LANGUAGE plpgsql AS $$
 DECLARE
     n           int := coalesce(cardinality(p_types), 0);
-    xact        xid8 := pg_current_xact_id();
+    xact        xid8;
     head        bigint;      -- the stream's version after this batch
     head_hash   bytea;       -- for one event its hash; for a batch the hash before it
     ts          timestamptz;
@@ -89,17 +89,20 @@ BEGIN
             -- The stream exists: the expectation and the transaction order are fences in WHERE. The
             -- timestamp is taken once, under the row lock, and never goes below the previous event's.
             -- A batch's hashes need the head's old hash, which this UPDATE leaves in place and returns.
+            -- The transaction id is taken here, as the row lock is requested, not at function entry: the
+            -- wider the gap between the two, the more often racing appenders reach the lock out of id
+            -- order and get the 40001 refusal below.
             UPDATE es.streams s
                SET (version, last_timestamp, last_hash, last_tx_id) = (
                     SELECT s.version + n, t.ts,
                            CASE WHEN n = 1 THEN es.event_hash(s.last_hash, p_stream, s.version + 1, p_types[1],
                                                               p_schema_versions[1], p_data[1], p_metadata, t.ts)
                                 ELSE s.last_hash END,
-                           xact
+                           pg_current_xact_id()
                       FROM (SELECT greatest(clock_timestamp(), s.last_timestamp) AS ts) t)
              WHERE s.stream_id = p_stream
                AND (p_expected < 0 OR s.version = p_expected)
-               AND (s.last_tx_id <= xact) IS NOT FALSE
+               AND (s.last_tx_id <= pg_current_xact_id()) IS NOT FALSE
             RETURNING s.version, s.last_timestamp, s.last_hash INTO head, ts, head_hash;
             EXIT WHEN FOUND;
         END IF;
@@ -111,7 +114,7 @@ BEGIN
             VALUES (p_stream, n,
                     CASE WHEN n = 1 THEN es.event_hash(NULL, p_stream, 1, p_types[1], p_schema_versions[1],
                                                        p_data[1], p_metadata, ts) END,
-                    ts, xact)
+                    ts, pg_current_xact_id())
             ON CONFLICT (stream_id) DO NOTHING
             RETURNING s.version, s.last_hash INTO head, head_hash;
             EXIT WHEN FOUND;
@@ -130,13 +133,14 @@ BEGIN
         -- Readers see the log in transaction-id order. A transaction that took its id before the one
         -- that wrote the stream's last event would put this event ahead of that one in the log: refuse,
         -- so the log order and every stream's version order agree. A retry in a new transaction succeeds.
-        IF cur_tx > xact THEN
+        IF cur_tx > pg_current_xact_id() THEN
             RAISE EXCEPTION 'stream % was appended to by a newer transaction; retry in a new transaction', p_stream
                 USING ERRCODE = '40001';
         END IF;
         -- Otherwise a racing appender created the stream between our two statements: go again.
     END LOOP;
 
+    xact := pg_current_xact_id();
     IF n = 1 THEN
         hashes := ARRAY[head_hash];
     ELSE
