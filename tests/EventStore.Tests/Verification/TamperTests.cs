@@ -18,6 +18,26 @@ public sealed class TamperTests(EventStoreDatabase db) : IClassFixture<EventStor
     }
 
     [Fact]
+    public async Task EveryWayOfAppendingChainsTheSameWayInCodeAndInTheAuditorsSql()
+    {
+        // es.append_events hashes a single event inside the statement that moves the stream's head and a
+        // batch in a separate pass: new and existing streams, one event and several, each expectation.
+        var single = TestEvents.NewStream();
+        await db.Store.AppendAsync(single, ExpectedVersion.NoStream, [new Created("a")]);
+        await db.Store.AppendAsync(single, ExpectedVersion.Exactly(1), [new Renamed("b")]);
+        await db.Store.AppendAsync(single, ExpectedVersion.Any, [new Counted(1), new Counted(2)]);
+        await db.Store.AppendAsync(single, ExpectedVersion.Exactly(4), [new Counted(3)]);
+        var batch = TestEvents.NewStream();
+        await db.Store.AppendAsync(batch, ExpectedVersion.Any, [new Created("a"), new Renamed("b")]);
+        await db.Store.AppendAsync(batch, ExpectedVersion.Exactly(2), [new Counted(1), new Counted(2), new Counted(3)]);
+
+        Assert.Equal(new StreamVerification(single, 5, null, null), await db.Store.VerifyAsync(single));
+        Assert.Equal(new StreamVerification(batch, 5, null, null), await db.Store.VerifyAsync(batch));
+        var problems = await AuditorsQuery();
+        Assert.DoesNotContain(problems, row => row.Stream == single || row.Stream == batch);
+    }
+
+    [Fact]
     public async Task ChangedEventDataIsNamedByVerifyAndByTheAuditorsSql()
     {
         var stream = await StreamOfFive();
