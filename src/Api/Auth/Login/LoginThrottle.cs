@@ -29,6 +29,9 @@ public sealed class LoginThrottle(TimeProvider clock, IOptions<AuthOptions> opti
         var now = clock.GetUtcNow();
         var account = Wait(_accounts, AccountKey(username), Limits.MaxFailuresPerAccount, now);
         var address = Wait(_addresses, AddressKey(client), Limits.MaxFailuresPerIp, now);
+        // Lifted comparison with null is false, so compare explicitly: the longer wait wins.
+        if (account is null) return address;
+        if (address is null) return account;
         return account > address ? account : address;
     }
 
