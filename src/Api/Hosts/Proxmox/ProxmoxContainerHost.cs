@@ -1,0 +1,334 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ZeroLagHub.Api.Hosts.Proxmox.Client;
+using ZeroLagHub.Api.Hosts.Proxmox.Client.Models;
+using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
+using ZeroLagHub.Api.Hosts.Proxmox.Privileged;
+using ZeroLagHub.Domain.Agent;
+
+namespace ZeroLagHub.Api.Hosts.Proxmox;
+
+/// <summary>
+/// Containers as Proxmox LXCs cloned from a golden template that holds the agent.
+/// </summary>
+/// <remarks>
+/// Create, step by step (each step writes its UPID and task log tail to the stage log):
+/// 1. Look the container up by its hostname <c>zlh-&lt;container id&gt;</c> on every node: a repeated
+///    create resumes the LXC made before (the hostname is set by the clone call itself, so it is
+///    visible from the moment Proxmox accepted the clone, unlike tags which need a second call).
+/// 2. Otherwise pick the online node with the most free memory, take <c>/cluster/nextid</c> and clone;
+///    a clash (another client took the vmid first) retries with the next id.
+/// 3. Wait for Proxmox's lock to clear, then set cores, memory, network and tags; grow the root disk.
+/// 4. Start it, wait for an address on eth0.
+/// 5. Unless the agent already answers, push a one-time enrollment token through the privileged runner
+///    and wait until the agent answers <c>/health</c> with this container's id.
+/// The vmid is an attribute: Proxmox reuses freed vmids, so nothing is keyed by it.
+/// </remarks>
+public sealed partial class ProxmoxContainerHost(
+    IReadOnlyList<ProxmoxNode> nodes,
+    ProxmoxHostOptions options,
+    AgentEnrollment enrollment,
+    IPrivilegedRunner runner,
+    HttpClient agentHttp,
+    TimeProvider time,
+    ILogger<ProxmoxContainerHost> logger) : IContainerHost
+{
+    private const string EnrollmentPath = "/etc/zlh/enrollment.json";
+    private const int VmidClashAttempts = 5;
+    private readonly ConcurrentDictionary<Guid, string> _addresses = new();
+    private WaitTaskOptions TaskOptions => new() { Timeout = options.TaskTimeout };
+
+    public static string HostnameFor(Guid containerId) => $"zlh-{containerId:N}";
+
+    public async Task<HostedContainer> CreateAsync(ContainerPlan plan, StageLog log, CancellationToken ct)
+    {
+        var id = plan.ContainerId;
+        log.Write($"proxmox: create {id} ({plan.Kind}, {plan.Resources.Cores} cores, {plan.Resources.MemoryMb} MB, {plan.Resources.DiskGb} GB)");
+
+        // :: Step 1 — resume what an earlier attempt made.
+        var (node, vmid) = await LocateAsync(id, ct) switch
+        {
+            { } found => Resume(found, log),
+            null => await CloneAsync(plan, log, ct), // :: Step 2
+        };
+
+        // :: Step 3
+        await WaitUnlockedAsync(node, vmid, log, ct);
+        await ConfigureAsync(node, vmid, plan, log, ct);
+
+        // :: Step 4
+        await EnsureRunningAsync(node, vmid, log, ct);
+        var address = await WaitForAddressAsync(node, vmid, log, ct);
+        _addresses[id] = address;
+
+        // :: Step 5
+        if (await AgentAnswersAsync(address, id, ct))
+            log.Write($"agent on {address}:{options.AgentPort} already enrolled and healthy");
+        else
+        {
+            await PushEnrollmentAsync(node, vmid, id, log, ct);
+            await WaitForAgentAsync(address, id, log, ct);
+        }
+        Log.Created(logger, id, vmid, node.Name, address);
+        return new HostedContainer(id, vmid, address);
+    }
+
+    public async Task StartAsync(Guid containerId, StageLog log, CancellationToken ct)
+    {
+        var (node, summary) = await LocateAsync(containerId, ct) ?? throw NotFound(containerId);
+        await EnsureRunningAsync(node, summary.Vmid, log, ct);
+    }
+
+    public async Task StopAsync(Guid containerId, StageLog log, CancellationToken ct)
+    {
+        var (node, summary) = await LocateAsync(containerId, ct) ?? throw NotFound(containerId);
+        var status = await node.Client.GetContainerStatusAsync(node.Name, summary.Vmid, ct);
+        if (!status.IsRunning)
+        {
+            log.Write($"CT {summary.Vmid} on {node.Name} already stopped");
+            return;
+        }
+        var upid = await node.Client.ShutdownContainerAsync(node.Name, summary.Vmid, options.ShutdownTimeout, forceStop: true, ct);
+        await WaitAndLogAsync(node, upid, $"shutdown CT {summary.Vmid} (hard stop after {options.ShutdownTimeout.TotalSeconds:0} s)", log, ct);
+    }
+
+    public async Task DeleteAsync(Guid containerId, StageLog log, CancellationToken ct)
+    {
+        enrollment.Revoke(containerId);
+        _addresses.TryRemove(containerId, out _);
+        if (await LocateAsync(containerId, ct) is not var (node, summary))
+        {
+            log.Write($"proxmox: {containerId} is already gone");
+            return;
+        }
+        if ((await node.Client.GetContainerStatusAsync(node.Name, summary.Vmid, ct)).IsRunning)
+            await WaitAndLogAsync(node, await node.Client.StopContainerAsync(node.Name, summary.Vmid, ct), $"stop CT {summary.Vmid}", log, ct);
+        await WaitAndLogAsync(node, await node.Client.DestroyContainerAsync(node.Name, summary.Vmid, purge: true, ct), $"destroy CT {summary.Vmid}", log, ct);
+        Log.Deleted(logger, containerId, summary.Vmid, node.Name);
+    }
+
+    public async ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct)
+    {
+        if (!_addresses.TryGetValue(containerId, out var address))
+        {
+            if (await LocateAsync(containerId, ct) is not var (node, summary) || summary.Status != "running") return null;
+            var eth0 = (await node.Client.GetContainerInterfacesAsync(node.Name, summary.Vmid, ct)).FirstOrDefault(i => i.Name == "eth0");
+            if (eth0?.Address is null) return null;
+            address = _addresses[containerId] = eth0.Address;
+        }
+        return new AgentEndpoint(AgentUri(address), enrollment.AgentTokenFor(containerId));
+    }
+
+    private async Task<(ProxmoxNode Node, ContainerSummary Summary)?> LocateAsync(Guid containerId, CancellationToken ct)
+    {
+        var hostname = HostnameFor(containerId);
+        foreach (var node in nodes)
+        {
+            var match = (await node.Client.GetContainersAsync(node.Name, ct)).FirstOrDefault(c => c.Name == hostname);
+            if (match is not null) return (node, match);
+        }
+        return null;
+    }
+
+    private static (ProxmoxNode, int) Resume((ProxmoxNode Node, ContainerSummary Summary) found, StageLog log)
+    {
+        log.Write($"found CT {found.Summary.Vmid} on {found.Node.Name} from an earlier attempt: resuming it");
+        return (found.Node, found.Summary.Vmid);
+    }
+
+    private async Task<(ProxmoxNode, int)> CloneAsync(ContainerPlan plan, StageLog log, CancellationToken ct)
+    {
+        var node = await PickNodeAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var vmid = await node.Client.GetNextVmidAsync(ct);
+            var request = new CloneContainerRequest(vmid, HostnameFor(plan.ContainerId))
+            {
+                Description = $"ZeroLagHub {plan.Kind.ToString().ToLowerInvariant()} container {plan.ContainerId:D}. Managed by the control plane: do not edit.",
+                Full = node.Options.FullClone,
+                Storage = node.Options.FullClone ? node.Options.Storage : null,
+            };
+            Upid upid;
+            try
+            {
+                upid = await node.Client.CloneContainerAsync(node.Name, node.Options.TemplateVmid, request, ct);
+            }
+            catch (ProxmoxException e) when (attempt < VmidClashAttempts && e.Message.Contains("already exists", StringComparison.Ordinal))
+            {
+                log.Write($"vmid {vmid} was taken by someone else meanwhile; asking for the next one");
+                continue;
+            }
+            await WaitAndLogAsync(node, upid, $"clone template {node.Options.TemplateVmid} → CT {vmid} on {node.Name}", log, ct);
+            return (node, vmid);
+        }
+    }
+
+    private async Task<ProxmoxNode> PickNodeAsync(CancellationToken ct)
+    {
+        ProxmoxNode? best = null;
+        long bestFree = -1;
+        foreach (var node in nodes)
+        {
+            try
+            {
+                var summary = (await node.Client.GetNodesAsync(ct)).FirstOrDefault(n => n.Node == node.Name && n.IsOnline);
+                if (summary is not null && summary.MaxMem - summary.Mem > bestFree) (best, bestFree) = (node, summary.MaxMem - summary.Mem);
+            }
+            catch (Exception e) when (e is ProxmoxException or HttpRequestException)
+            {
+                Log.NodeUnavailable(logger, node.Name, e.Message);
+            }
+        }
+        return best ?? throw new ProxmoxException($"No configured Proxmox node is online ({string.Join(", ", nodes.Select(n => n.Name))}).");
+    }
+
+    private async Task WaitUnlockedAsync(ProxmoxNode node, int vmid, StageLog log, CancellationToken ct)
+    {
+        // A resumed create may find the clone still copying (lock "create"): config changes would be refused.
+        var deadline = time.GetUtcNow() + options.TaskTimeout;
+        string? reported = null;
+        while ((await node.Client.GetContainerStatusAsync(node.Name, vmid, ct)).Lock is { } held)
+        {
+            if (reported != held) log.Write($"CT {vmid} is locked ({held}); waiting for Proxmox to finish");
+            reported = held;
+            if (time.GetUtcNow() >= deadline) throw new ProxmoxException($"CT {vmid} on {node.Name} still locked ({held}) after {options.TaskTimeout}.");
+            await Task.Delay(TimeSpan.FromSeconds(2), time, ct);
+        }
+    }
+
+    private async Task ConfigureAsync(ProxmoxNode node, int vmid, ContainerPlan plan, StageLog log, CancellationToken ct)
+    {
+        var resources = plan.Resources;
+        var config = await node.Client.GetContainerConfigAsync(node.Name, vmid, ct);
+        var values = new Dictionary<string, string>
+        {
+            ["cores"] = resources.Cores.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["memory"] = resources.MemoryMb.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["tags"] = $"zlh;zlh-{plan.Kind.ToString().ToLowerInvariant()}",
+            ["onboot"] = "1",
+        };
+        // Keep the MAC address a resumed attempt already gave the container (DHCP leases follow it).
+        var net0 = config.Networks.GetValueOrDefault("net0");
+        var hwaddr = net0?.HwAddr is { } mac && config.Hostname == HostnameFor(plan.ContainerId) && net0.Bridge == node.Options.Bridge ? $",hwaddr={mac}" : "";
+        values["net0"] = $"name=eth0,bridge={node.Options.Bridge}{hwaddr},ip=dhcp,firewall=1,type=veth";
+        var upid = await node.Client.SetContainerConfigAsync(node.Name, vmid, values, ct: ct);
+        if (upid is null) log.Write($"config CT {vmid}: cores={resources.Cores} memory={resources.MemoryMb}MB net0 on {node.Options.Bridge} (applied)");
+        else await WaitAndLogAsync(node, upid, $"config CT {vmid}", log, ct);
+
+        if (config.RootFs?.SizeGb is { } size && size < resources.DiskGb)
+        {
+            var resize = await node.Client.ResizeContainerDiskAsync(node.Name, vmid, "rootfs", $"{resources.DiskGb}G", ct);
+            if (resize is null) log.Write($"resize CT {vmid} rootfs {size:0.#}G → {resources.DiskGb}G (applied)");
+            else await WaitAndLogAsync(node, resize, $"resize CT {vmid} rootfs {size:0.#}G → {resources.DiskGb}G", log, ct);
+        }
+    }
+
+    private async Task EnsureRunningAsync(ProxmoxNode node, int vmid, StageLog log, CancellationToken ct)
+    {
+        if ((await node.Client.GetContainerStatusAsync(node.Name, vmid, ct)).IsRunning)
+        {
+            log.Write($"CT {vmid} on {node.Name} already running");
+            return;
+        }
+        await WaitAndLogAsync(node, await node.Client.StartContainerAsync(node.Name, vmid, ct), $"start CT {vmid}", log, ct);
+    }
+
+    private async Task<string> WaitForAddressAsync(ProxmoxNode node, int vmid, StageLog log, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + options.AgentHealthTimeout;
+        while (true)
+        {
+            var eth0 = (await node.Client.GetContainerInterfacesAsync(node.Name, vmid, ct)).FirstOrDefault(i => i.Name == "eth0");
+            if (eth0?.Address is { Length: > 0 } address)
+            {
+                log.Write($"CT {vmid} has address {address}");
+                return address;
+            }
+            if (time.GetUtcNow() >= deadline)
+                throw new ProxmoxException($"CT {vmid} on {node.Name} got no IPv4 address on eth0 within {options.AgentHealthTimeout} (is DHCP served on {node.Options.Bridge}?).");
+            await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+        }
+    }
+
+    private async Task PushEnrollmentAsync(ProxmoxNode node, int vmid, Guid containerId, StageLog log, CancellationToken ct)
+    {
+        var token = enrollment.Issue(containerId);
+        var document = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            controlPlane = options.EnrollmentUrl,
+            containerId,
+            vmid,
+            enrollmentToken = token.Value,
+            expiresAt = token.ExpiresAt,
+        });
+        await runner.PushFileAsync(node.Name, vmid, EnrollmentPath, document, ct);
+        log.Write($"enrollment token pushed to CT {vmid}:{EnrollmentPath} (single use, expires {token.ExpiresAt:HH:mm:ss} UTC)");
+    }
+
+    private async Task WaitForAgentAsync(string address, Guid containerId, StageLog log, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + options.AgentHealthTimeout;
+        while (!await AgentAnswersAsync(address, containerId, ct))
+        {
+            if (time.GetUtcNow() >= deadline)
+                throw new ProxmoxException($"The agent of {containerId} did not answer {AgentUri(address)}health within {options.AgentHealthTimeout}: check the first-boot enrollment log in the container (journalctl -u zlh-enroll).");
+            await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+        }
+        log.Write($"agent healthy on {address}:{options.AgentPort}");
+    }
+
+    private async Task<bool> AgentAnswersAsync(string address, Guid containerId, CancellationToken ct)
+    {
+        try
+        {
+            var health = await agentHttp.GetFromJsonAsync<AgentHealth>(new Uri(AgentUri(address), "health"), ct);
+            // Another container's agent on a reused address is not ours.
+            return health?.ContainerId == containerId;
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task WaitAndLogAsync(ProxmoxNode node, Upid upid, string what, StageLog log, CancellationToken ct)
+    {
+        log.Write($"{what}: {upid}");
+        try
+        {
+            var status = await node.Client.WaitTaskAsync(upid, TaskOptions, ct);
+            foreach (var line in await node.Client.GetTaskLogTailAsync(upid, 5, ct)) log.Write($"  | {line}");
+            log.Write($"{what}: {status.ExitStatus}");
+        }
+        catch (ProxmoxTaskFailedException e)
+        {
+            foreach (var line in e.LogTail) log.Write($"  | {line}");
+            log.Write($"{what}: failed: {e.ExitStatus}");
+            throw;
+        }
+        catch (ProxmoxTaskTimeoutException e)
+        {
+            foreach (var line in e.LogTail) log.Write($"  | {line}");
+            log.Write($"{what}: still running after {options.TaskTimeout}");
+            throw;
+        }
+    }
+
+    private Uri AgentUri(string address) => new($"http://{address}:{options.AgentPort}/");
+
+    private static ProxmoxException NotFound(Guid containerId) =>
+        new($"No Proxmox container {HostnameFor(containerId)} on any configured node.");
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9101, Level = LogLevel.Information, Message = "Container {ContainerId} created as CT {Vmid} on {Node} at {Address}")]
+        public static partial void Created(ILogger logger, Guid containerId, int vmid, string node, string address);
+
+        [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Container {ContainerId} (CT {Vmid} on {Node}) destroyed")]
+        public static partial void Deleted(ILogger logger, Guid containerId, int vmid, string node);
+
+        [LoggerMessage(EventId = 9103, Level = LogLevel.Warning, Message = "Proxmox node {Node} skipped for placement: {Error}")]
+        public static partial void NodeUnavailable(ILogger logger, string node, string error);
+    }
+}
