@@ -3,6 +3,7 @@ using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Hosting;
+using ZeroLagHub.Agent.Ide;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
 using ZeroLagHub.Agent.Status;
@@ -29,6 +30,7 @@ app.MapJournalApi();
 app.MapFilesApi();
 app.MapProvisionApi();
 app.MapCodeServerApi();
+app.MapIdeApi();
 
 app.Run();
 

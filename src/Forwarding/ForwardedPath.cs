@@ -12,6 +12,7 @@ public static class ForwardedPath
     /// <summary>
     /// <c>/ide/a/b</c> with prefix <c>/ide</c> → <c>/a/b</c>; <c>/ide/</c> → <c>/</c>. False when the path is not
     /// beneath the prefix, or is the bare prefix (which should be answered with <see cref="RedirectToSlash"/>).
+    /// Note that a route template <c>/ide/{**rest}</c> matches <c>/ide</c> and <c>/ide/</c> alike: this tells them apart.
     /// </summary>
     public static bool TryStrip(PathString path, PathString prefix, out PathString rest)
     {

@@ -21,9 +21,10 @@ public sealed class ForwarderHost : IAsyncDisposable
     public const string OurCookie = "zlh_ide_session";
 
     private readonly WebApplication _app;
+    private readonly Socket _closedPort;
     private ListenOptions _http1 = null!, _http2 = null!;
 
-    private ForwarderHost(WebApplication app) => _app = app;
+    private ForwarderHost(WebApplication app, Socket closedPort) => (_app, _closedPort) = (app, closedPort);
 
     public Uri Http1 => new($"http://127.0.0.1:{((IPEndPoint)_http1.EndPoint).Port}");
     public Uri Http2 => new($"http://127.0.0.1:{((IPEndPoint)_http2.EndPoint).Port}");
@@ -40,21 +41,26 @@ public sealed class ForwarderHost : IAsyncDisposable
         });
         builder.Services.AddHttpForwarder(connectTimeout: TimeSpan.FromSeconds(2));
         var app = builder.Build();
-        var dead = new Uri($"http://127.0.0.1:{ClosedPort()}");
+        var closed = BoundButNotListening();
+        var dead = new Uri($"http://127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}");
 
         app.UseStatusCodePages();   // as the API and the agent do: it must not replace the next hop's empty errors
-        app.Map("/ide", ForwardedPath.RedirectToSlash);
         app.Map("/ide/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/ide", upstream, TimeSpan.FromSeconds(30), trust: false));
         app.Map("/trusting/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/trusting", upstream, TimeSpan.FromSeconds(30), trust: true));
         app.Map("/dead/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/dead", dead, TimeSpan.FromSeconds(30), trust: false));
         app.Map("/impatient/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/impatient", upstream, TimeSpan.FromMilliseconds(300), trust: false));
         await app.StartAsync();
-        return new ForwarderHost(app) { _http1 = h1!, _http2 = h2! };
+        return new ForwarderHost(app, closed) { _http1 = h1!, _http2 = h2! };
     }
 
     private static async Task Forward(HttpContext context, HttpForwarder forwarder, string prefix, Uri destination, TimeSpan timeout, bool trust)
     {
-        ForwardedPath.TryStrip(context.Request.Path, prefix, out var rest);
+        // "/ide/{**rest}" matches the bare "/ide" too; that one is sent beneath itself.
+        if (!ForwardedPath.TryStrip(context.Request.Path, prefix, out var rest))
+        {
+            await ForwardedPath.RedirectToSlash(context).ExecuteAsync(context);
+            return;
+        }
         await forwarder.SendAsync(context, new ForwardRequest(destination, rest)
         {
             DestinationName = "the upstream",
@@ -70,15 +76,22 @@ public sealed class ForwarderHost : IAsyncDisposable
         });
     }
 
-    /// <summary>A loopback port nothing listens on (bound, then released): connecting to it is refused.</summary>
-    private static int ClosedPort()
+    /// <summary>
+    /// A loopback port that refuses connections. Held (bound, never listening) for the host's lifetime: a
+    /// released port could be handed to a listener of this very test run.
+    /// </summary>
+    private static Socket BoundButNotListening()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _closedPort.Dispose();
+    }
 }
 
 /// <summary>One upstream and one forwarder in front of it, shared by a test class.</summary>

@@ -26,6 +26,13 @@ public sealed class HttpForwardingTests(ForwardingFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task ThePrefixWithASlashIsTheNextHopsRoot()
+    {
+        var echoed = await _client.GetFromJsonAsync<EchoedRequest>("/ide/?folder=%2Fw");
+        Assert.Equal(("/", "?folder=%2Fw"), (echoed!.Path, echoed.Query));
+    }
+
+    [Fact]
     public async Task HopByHopHeadersOurCredentialsAndSpoofedForwardedHeadersDoNotReachTheNextHop()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/ide/echo/headers?token=secret-ide-token&x=1");

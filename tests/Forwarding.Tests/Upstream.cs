@@ -42,6 +42,7 @@ public sealed class Upstream : IAsyncDisposable
         var app = builder.Build();
         var upstream = new Upstream(app);
         app.UseWebSockets();
+        app.Map("/", Echo);
         app.Map("/echo/{**rest}", Echo);
         app.MapGet("/bytes/{count:long}", Bytes);
         app.MapGet("/gated", upstream.Gated);

@@ -4,6 +4,7 @@ using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
+using ZeroLagHub.Forwarding;
 
 namespace ZeroLagHub.Agent.Hosting;
 
@@ -38,6 +39,7 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.AddSingleton<CodeServerSupervisor>();
+        builder.Services.AddHttpForwarder(connectTimeout: TimeSpan.FromSeconds(5));   // /ide → code-server on loopback
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)
