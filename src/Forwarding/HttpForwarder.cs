@@ -33,6 +33,10 @@ public sealed class HttpForwarder(HttpMessageInvoker client, ILogger<HttpForward
 {
     private enum Upgrade { None, Http11, ExtendedConnect }
 
+    /// <summary>
+    /// Forwards and writes the whole response. Await it inside the endpoint; do not return its value from a
+    /// minimal-API handler, which would try to write the <see cref="ForwarderError"/> as JSON after the response.
+    /// </summary>
     public async ValueTask<ForwarderError> SendAsync(HttpContext context, ForwardRequest target)
     {
         ArgumentNullException.ThrowIfNull(context);
