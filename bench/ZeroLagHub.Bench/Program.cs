@@ -1,4 +1,5 @@
 using ZeroLagHub.Bench;
+using ZeroLagHub.Bench.Forwarding;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
 var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
@@ -7,6 +8,7 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["rebuild"] = RebuildBenchmark.RunAsync,
     ["latency"] = LatencyBenchmark.RunAsync,
     ["queue"] = QueueBenchmark.RunAsync,
+    ["forward"] = ForwardingBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -16,6 +18,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(RebuildBenchmark.Usage);
     Console.Error.WriteLine(LatencyBenchmark.Usage);
     Console.Error.WriteLine(QueueBenchmark.Usage);
+    Console.Error.WriteLine(ForwardingBenchmark.Usage);
     return 2;
 }
 

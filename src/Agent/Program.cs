@@ -5,6 +5,7 @@ using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Holder;
 using ZeroLagHub.Agent.Hosting;
+using ZeroLagHub.Agent.Ide;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
 using ZeroLagHub.Agent.Server;
@@ -38,6 +39,7 @@ app.MapProvisionApi();
 app.MapCodeServerApi();
 app.MapConsoleApi();
 app.MapServerApi();
+app.MapIdeApi();
 
 app.Run();
 return 0;

@@ -6,6 +6,7 @@ using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
 using ZeroLagHub.Agent.Server;
+using ZeroLagHub.Forwarding;
 
 namespace ZeroLagHub.Agent.Hosting;
 
@@ -46,6 +47,7 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ServerSupervisor>();
         // Reattaches to a held game server at start-up; on shut-down lets go of it without stopping it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerSupervisor>());
+        builder.Services.AddHttpForwarder(connectTimeout: TimeSpan.FromSeconds(5));   // /ide → code-server on loopback
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.WebSockets;
+
+namespace ZeroLagHub.Bench.Forwarding;
+
+/// <summary>
+/// The forwarder's cost: the same upstream measured directly and through one hop, in the same run.
+/// HTTP: 1 KB responses at N connections (throughput), and one connection at a time (added latency without
+/// queueing). WebSocket: 1 KB message round trips over M sockets.
+/// </summary>
+/// <remarks>
+/// Client, forwarder and upstream share this process and the machine's cores, so the forwarded run also
+/// pays for the forwarder's CPU out of the client's and upstream's share: the ratio is a lower bound on
+/// what a separate forwarder host would give.
+/// </remarks>
+internal static class ForwardingBenchmark
+{
+    public const string Usage =
+        "  forward [--seconds N] [--connections N] [--websockets N]   HTTP 1 KB req/s, added latency and WebSocket round trips: one hop vs direct";
+
+    private const double TargetHttpRatio = 0.5, TargetAddedP99Ms = 2, TargetWebSocketRatio = 0.7;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
+    {
+        var options = Options.Parse(args, "--seconds", "--connections", "--websockets");
+        var duration = options.Seconds("--seconds", fallback: 5, min: 0.5);
+        var connections = (int)options.Count("--connections", 32, min: 1);
+        var websockets = (int)options.Count("--websockets", 8, min: 1);
+        var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 2));
+
+        await using var hosts = await BenchHosts.StartAsync();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"forward benchmark: {BenchHosts.PayloadBytes} B payloads, {duration.TotalSeconds:0.##} s per run (+{warmup.TotalSeconds:0.##} s warm-up), {Environment.ProcessorCount} cores shared by client, forwarder and upstream"));
+
+        var direct = await HttpAsync(hosts.Direct, connections, warmup, duration, ct);
+        var forwarded = await HttpAsync(hosts.Forwarded, connections, warmup, duration, ct);
+        Report($"HTTP GET at {connections} connections", "req/s", direct, forwarded, TargetHttpRatio);
+
+        var directOne = await HttpAsync(hosts.Direct, 1, warmup, duration, ct);
+        var forwardedOne = await HttpAsync(hosts.Forwarded, 1, warmup, duration, ct);
+        Report("HTTP GET at 1 connection", "req/s", directOne, forwardedOne, null);
+        var added = forwardedOne.Latency.PercentileMs(99) - directOne.Latency.PercentileMs(99);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  added p99 latency (1 connection, no queueing): {added:0.000} ms (target < {TargetAddedP99Ms} ms) {(added < TargetAddedP99Ms ? "OK" : "MISSED")}"));
+        var addedLoaded = forwarded.Latency.PercentileMs(99) - direct.Latency.PercentileMs(99);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  added p99 latency at {connections} connections (includes queueing on shared cores): {addedLoaded:0.000} ms"));
+
+        var wsDirect = await WebSocketAsync(hosts.Direct, websockets, warmup, duration, ct);
+        var wsForwarded = await WebSocketAsync(hosts.Forwarded, websockets, warmup, duration, ct);
+        Report($"WebSocket round trips over {websockets} sockets", "round trips/s", wsDirect, wsForwarded, TargetWebSocketRatio);
+        return 0;
+    }
+
+    private static void Report(string what, string unit, Run direct, Run forwarded, double? target)
+    {
+        var ratio = forwarded.PerSecond / direct.PerSecond;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}:"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  direct (baseline): {direct.PerSecond,10:0} {unit}   p50 {direct.Latency.PercentileMs(50):0.000} ms   p99 {direct.Latency.PercentileMs(99):0.000} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  forwarded (1 hop): {forwarded.PerSecond,10:0} {unit}   p50 {forwarded.Latency.PercentileMs(50):0.000} ms   p99 {forwarded.Latency.PercentileMs(99):0.000} ms"));
+        var verdict = target is { } t ? string.Create(CultureInfo.InvariantCulture, $" (target >= {t}x) {(ratio >= t ? "OK" : "MISSED")}") : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio forwarded/direct: {ratio:0.00}x{verdict}"));
+    }
+
+    private sealed record Run(double PerSecond, LatencyRecorder Latency);
+
+    private static async Task<Run> HttpAsync(Uri target, int connections, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false }) { BaseAddress = target };
+        var buffer = new byte[BenchHosts.PayloadBytes * 2];
+        return await MeasureAsync(connections, warmup, duration, ct, async (_, token) =>
+        {
+            using var response = await client.GetAsync("/data", HttpCompletionOption.ResponseHeadersRead, token);
+            await using var body = await response.Content.ReadAsStreamAsync(token);
+            var total = 0;
+            for (int n; (n = await body.ReadAsync(buffer.AsMemory(), token)) > 0;) total += n;
+            if (total != BenchHosts.PayloadBytes || !response.IsSuccessStatusCode) throw new InvalidOperationException($"unexpected answer: {(int)response.StatusCode}, {total} bytes");
+        });
+    }
+
+    private static async Task<Run> WebSocketAsync(Uri target, int sockets, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    {
+        var open = new ClientWebSocket[sockets];
+        for (var i = 0; i < sockets; i++)
+        {
+            open[i] = new ClientWebSocket();
+            await open[i].ConnectAsync(new Uri($"ws://{target.Authority}/ws"), ct);
+        }
+        var message = new byte[BenchHosts.PayloadBytes];
+        Random.Shared.NextBytes(message);
+        try
+        {
+            return await MeasureAsync(sockets, warmup, duration, ct, async (worker, token) =>
+            {
+                var ws = open[worker];
+                var buffer = new byte[BenchHosts.PayloadBytes * 2];
+                await ws.SendAsync(message, WebSocketMessageType.Binary, true, token);
+                var received = 0;
+                ValueWebSocketReceiveResult r;
+                do
+                {
+                    r = await ws.ReceiveAsync(buffer.AsMemory(received), token);
+                    received += r.Count;
+                } while (!r.EndOfMessage);
+                if (received != message.Length) throw new InvalidOperationException($"echo of {received} bytes");
+            });
+        }
+        finally
+        {
+            foreach (var ws in open)
+            {
+                try { await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct); } catch (WebSocketException) { }
+                ws.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="workers"/> closed loops of <paramref name="operation"/>; counts and times only those after the warm-up.</summary>
+    private static async Task<Run> MeasureAsync(int workers, TimeSpan warmup, TimeSpan duration, CancellationToken ct, Func<int, CancellationToken, Task> operation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var measureFrom = start + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+        var end = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var recorders = new LatencyRecorder[workers];
+        var tasks = new Task[workers];
+        for (var w = 0; w < workers; w++)
+        {
+            var worker = w;
+            var recorder = recorders[w] = new LatencyRecorder();
+            tasks[w] = Task.Run(async () =>
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    if (t >= end) return;
+                    await operation(worker, ct);
+                    if (t >= measureFrom) recorder.RecordSince(t);
+                }
+            }, ct);
+        }
+        await Task.WhenAll(tasks);
+        var all = new LatencyRecorder();
+        foreach (var r in recorders) all.Add(r);
+        return new Run(all.Count / duration.TotalSeconds, all);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ZeroLagHub.Agent.Tests.Ide;
+
+/// <summary>
+/// Stands in for code-server on the container's loopback (real Kestrel): echoes each request as JSON
+/// and WebSocket messages back, after code-server's Origin check (Origin's host must equal
+/// X-Forwarded-Host, else Host).
+/// </summary>
+public sealed class CodeServerStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private CodeServerStandIn(WebApplication app) => _app = app;
+
+    public int Port { get; private set; }
+
+    public ConcurrentQueue<string> Paths { get; } = new();
+
+    public static async Task<CodeServerStandIn> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var standIn = new CodeServerStandIn(app);
+        app.UseWebSockets();
+        app.Use(async (c, next) => { standIn.Paths.Enqueue(c.Request.Path.Value ?? ""); await next(c); });
+        app.Map("/stable/ws", Echo);
+        app.Map("/{**rest}", (HttpContext c) => Results.Ok(new SeenRequest(c.Request.Path.Value ?? "", c.Request.QueryString.Value ?? "",
+            c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        standIn.Port = new Uri(address).Port;
+        return standIn;
+    }
+
+    private static async Task Echo(HttpContext c)
+    {
+        var host = c.Request.Headers["X-Forwarded-Host"].FirstOrDefault() ?? c.Request.Host.Value;
+        if (!c.WebSockets.IsWebSocketRequest || c.Request.Headers.Origin.FirstOrDefault() is not { } origin || new Uri(origin).Authority != host)
+        {
+            c.Response.StatusCode = 403;
+            return;
+        }
+        using var ws = await c.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var result = await ws.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                return;
+            }
+            await ws.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+public sealed record SeenRequest(string Path, string Query, Dictionary<string, string> Headers);

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+
+namespace ZeroLagHub.Agent.Tests.Ide;
+
+/// <summary>The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on loopback.</summary>
+public sealed class IdeForwardingTests : IAsyncLifetime
+{
+    private readonly Sandbox _sandbox = new();
+    private CodeServerStandIn _codeServer = null!;
+    private AgentHost _agent = null!;
+
+    public async Task InitializeAsync()
+    {
+        _codeServer = await CodeServerStandIn.StartAsync();
+        _agent = new AgentHost(_sandbox, new Dictionary<string, string> { ["CodeServerPort"] = _codeServer.Port.ToString() });
+    }
+
+    [Fact]
+    public async Task WithoutTheAgentTokenNothingReachesCodeServer()
+    {
+        using var anonymous = _agent.Anonymous();
+        var response = await anonymous.GetAsync("/ide/");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+
+        using var ws = new ClientWebSocket();
+        ws.Options.CollectHttpResponseDetails = true;
+        ws.Options.SetRequestHeader("Origin", $"http://{AgentAuthority}");
+        await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(new Uri($"ws://{AgentAuthority}/ide/stable/ws"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, ws.HttpStatusCode);
+        Assert.Empty(_codeServer.Paths);
+    }
+
+    [Fact]
+    public async Task CodeServerSeesTheRestOfThePathTheQueryAndTheBrowsersHostButNotTheAgentToken()
+    {
+        using var client = _agent.Authorized();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ide/stable-abc/static/out/main.js?v=1&folder=%2Fhome%2Fdev");
+        // What the API sets when it forwards a browser's request (it strips /api/dev/{id} and checks ownership).
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "portal.example.com");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", $"/api/dev/{_sandbox.ContainerId}");
+        var seen = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<SeenRequest>())!;
+
+        Assert.Equal(("/stable-abc/static/out/main.js", "?v=1&folder=%2Fhome%2Fdev"), (seen.Path, seen.Query));
+        Assert.False(seen.Headers.ContainsKey("Authorization"));
+        Assert.Equal(("portal.example.com", "https", $"/api/dev/{_sandbox.ContainerId}/ide"),
+            (seen.Headers["X-Forwarded-Host"], seen.Headers["X-Forwarded-Proto"], seen.Headers["X-Forwarded-Prefix"]));
+    }
+
+    [Fact]
+    public async Task TheBareIdePathRedirectsBeneathItself()
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://{AgentAuthority}") };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AgentHost.Token);
+        var response = await client.GetAsync("/ide?folder=/home/dev/workspace");
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Equal("ide/?folder=/home/dev/workspace", response.Headers.Location!.OriginalString);
+        Assert.Empty(_codeServer.Paths);
+
+        var seen = (await (await client.GetAsync("/ide/?folder=/home/dev/workspace")).Content.ReadFromJsonAsync<SeenRequest>())!;
+        Assert.Equal(("/", "?folder=/home/dev/workspace"), (seen.Path, seen.Query));
+    }
+
+    [Fact]
+    public async Task AWebSocketWithTheAgentTokenReachesCodeServerAndEchoes()
+    {
+        using var ws = new ClientWebSocket();
+        ws.Options.SetRequestHeader("Authorization", $"Bearer {AgentHost.Token}");
+        ws.Options.SetRequestHeader("Origin", $"http://{AgentAuthority}");
+        await ws.ConnectAsync(new Uri($"ws://{AgentAuthority}/ide/stable/ws?reconnectionToken=r1"), CancellationToken.None);
+
+        await ws.SendAsync(Encoding.UTF8.GetBytes("ls -la"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        var result = await ws.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal("ls -la", Encoding.UTF8.GetString(buffer, 0, result.Count));
+
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(WebSocketState.Closed, ws.State);
+    }
+
+    [Fact]
+    public async Task WhenCodeServerIsNotListeningTheAnswerIsA502NamingIt()
+    {
+        using var closed = BoundButNotListening();
+        await using var agent = new AgentHost(new Sandbox(), new Dictionary<string, string> { ["CodeServerPort"] = ((IPEndPoint)closed.LocalEndPoint!).Port.ToString() });
+        using var client = agent.Authorized();
+        var response = await client.GetAsync("/ide/");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("code-server", problem.GetProperty("detail").GetString());
+    }
+
+    private string AgentAuthority => _agent.Anonymous().BaseAddress!.Authority;
+
+    /// <summary>A port that refuses connections and, being held, cannot be handed to the agent's own listener meanwhile.</summary>
+    private static Socket BoundButNotListening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _agent.Dispose();
+        await _codeServer.DisposeAsync();
+        _sandbox.Dispose();
+    }
+}
