@@ -7,6 +7,8 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["rebuild"] = RebuildBenchmark.RunAsync,
     ["latency"] = LatencyBenchmark.RunAsync,
     ["queue"] = QueueBenchmark.RunAsync,
+    ["console-echo"] = ConsoleBenchmark.EchoAsync,
+    ["console-throughput"] = ConsoleBenchmark.ThroughputAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -16,6 +18,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(RebuildBenchmark.Usage);
     Console.Error.WriteLine(LatencyBenchmark.Usage);
     Console.Error.WriteLine(QueueBenchmark.Usage);
+    Console.Error.WriteLine(ConsoleBenchmark.Usage);
     return 2;
 }
 
