@@ -9,6 +9,8 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["latency"] = LatencyBenchmark.RunAsync,
     ["queue"] = QueueBenchmark.RunAsync,
     ["forward"] = ForwardingBenchmark.RunAsync,
+    ["console-echo"] = ConsoleBenchmark.EchoAsync,
+    ["console-throughput"] = ConsoleBenchmark.ThroughputAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -19,6 +21,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(LatencyBenchmark.Usage);
     Console.Error.WriteLine(QueueBenchmark.Usage);
     Console.Error.WriteLine(ForwardingBenchmark.Usage);
+    Console.Error.WriteLine(ConsoleBenchmark.Usage);
     return 2;
 }
 

@@ -8,9 +8,10 @@ namespace ZeroLagHub.Agent.Console;
 /// One attached socket: a queue the session's reader loop fills without ever waiting, and the socket's
 /// single writer, which drains it. The queue is bounded by bytes: a client more than
 /// <see cref="ConsoleOptions.ClientQueueBytes"/> behind is dropped with a close reason saying so, so a slow
-/// client never holds back the PTY or the other clients.
+/// client never holds back the PTY or the other clients. <c>sent</c> is called after each output frame
+/// went out, so the session can pace a shell's reader to its fastest client.
 /// </summary>
-internal sealed class ConsoleClient(WebSocket socket, ConsoleOptions options)
+internal sealed class ConsoleClient(WebSocket socket, ConsoleOptions options, Action sent)
 {
     private readonly Channel<(ReadOnlyMemory<byte> Data, WebSocketMessageType Type)> _queue =
         Channel.CreateUnbounded<(ReadOnlyMemory<byte>, WebSocketMessageType)>(new UnboundedChannelOptions { SingleReader = true });
@@ -22,6 +23,9 @@ internal sealed class ConsoleClient(WebSocket socket, ConsoleOptions options)
     private string _closeReason = "";
 
     public WebSocket Socket => socket;
+
+    /// <summary>Output queued and not yet sent.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Set once the client has been closed for falling behind.</summary>
     public bool TooSlow { get; private set; }
@@ -69,7 +73,9 @@ internal sealed class ConsoleClient(WebSocket socket, ConsoleOptions options)
                 while (!_abandoned && reader.TryRead(out var frame))
                 {
                     await socket.SendAsync(frame.Data, frame.Type, endOfMessage: true, _sendCancel.Token);
-                    if (frame.Type == WebSocketMessageType.Binary) Interlocked.Add(ref _queuedBytes, -frame.Data.Length);
+                    if (frame.Type != WebSocketMessageType.Binary) continue;
+                    Interlocked.Add(ref _queuedBytes, -frame.Data.Length);
+                    sent();
                 }
             }
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

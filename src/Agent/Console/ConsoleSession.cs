@@ -15,7 +15,11 @@ namespace ZeroLagHub.Agent.Console;
 ///    (here) are the only code touching the socket.
 /// 3. Detaching never touches the terminal. A shell left with no socket is ended after
 ///    <see cref="ConsoleOptions.ShellIdleTimeout"/>; the server console ends only when its terminal does.
-/// 4. Server consoles only: a per-client command rate limit and a session-wide output throttle, each
+/// 4. Pacing (shell only): while EVERY attached client has a quarter of its queue limit waiting, the
+///    reader waits for the fastest one, so a `cat` of a large file is paced to the fastest client instead
+///    of outrunning them all; a client far behind the fastest still reaches its limit and is dropped.
+///    A server console is never paced: a blocked stdout would stall the game server.
+/// 5. Server consoles only: a per-client command rate limit and a session-wide output throttle, each
 ///    announced with a notice line in the console.
 /// States only move forward: running → ended (the terminal has gone or the session was stopped).
 /// </remarks>
@@ -36,7 +40,9 @@ public sealed class ConsoleSession
     private readonly CancellationTokenSource _stop = new();
     private readonly TokenBucket? _outputBudget;
     private ITimer? _idleTimer;
+    private TaskCompletionSource? _caughtUp;
     private bool _ended;
+    private string _endedBecause = "";
     private long _droppedOutput;
 
     internal ConsoleSession(ConsoleKind kind, IConsoleTerminal terminal, ConsoleOptions options, TimeProvider clock, ILogger log,
@@ -79,7 +85,7 @@ public sealed class ConsoleSession
     /// <summary>Serves one accepted socket until it closes, or the session ends. False: the session had already ended.</summary>
     public async Task<bool> AttachAsync(WebSocket socket, CancellationToken requestAborted)
     {
-        var client = new ConsoleClient(socket, _options);
+        var client = new ConsoleClient(socket, _options, ClientSent);
         lock (_gate)
         {
             if (_ended) return false;
@@ -112,6 +118,8 @@ public sealed class ConsoleSession
         lock (_gate)
         {
             if (!_clients.Remove(client)) return;
+            _caughtUp?.TrySetResult();
+            _caughtUp = null;
             if (client.TooSlow) _log.ClientTooSlow(Kind, _options.ClientQueueBytes);
             _log.ClientDetached(Kind, _clients.Count);
             if (_clients.Count == 0 && Kind == ConsoleKind.Shell && !_ended)
@@ -135,26 +143,34 @@ public sealed class ConsoleSession
         try
         {
             int n;
-            while ((n = await _terminal.ReadAsync(buffer, _stop.Token)) > 0) Broadcast(buffer.AsSpan(0, n));
+            while ((n = await _terminal.ReadAsync(buffer, _stop.Token)) > 0)
+                if (Broadcast(buffer.AsSpan(0, n)) is { } paced) await paced.WaitAsync(_stop.Token);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
         catch (IOException e) { _log.TerminalReadFailed(Kind, e); }
 
-        var reason = await _endReason();
-        lock (_gate) EndLocked(reason);
+        // Stopped: the reason is already set, and the terminal must go first (a shell's exit status only
+        // exists once the shell has been ended). Terminal gone by itself: say how it ended.
+        if (!_stop.IsCancellationRequested)
+        {
+            var reason = await _endReason();
+            lock (_gate) EndLocked(reason);
+        }
         await _terminal.DisposeAsync();
-        _log.SessionEnded(Kind, reason);
+        _log.SessionEnded(Kind, _endedBecause);
     }
 
     private void EndLocked(string reason)
     {
         if (_ended) return;
-        _ended = true;
+        (_ended, _endedBecause) = (true, reason);
+        _caughtUp?.TrySetResult();
         _idleTimer?.Dispose();
         foreach (var client in _clients) client.Close(WebSocketCloseStatus.NormalClosure, reason);
     }
 
-    private void Broadcast(ReadOnlySpan<byte> output)
+    /// <summary>Queues output to every client; returns a task to wait for when every client is behind (shell only).</summary>
+    private Task? Broadcast(ReadOnlySpan<byte> output)
     {
         byte[] chunk;
         if (_outputBudget is not null && !_outputBudget.TryTake(output.Length))
@@ -162,7 +178,7 @@ public sealed class ConsoleSession
             // Keep draining the terminal (a blocked stdout would stall the game server); drop, and say so once.
             var first = _droppedOutput == 0;
             _droppedOutput += output.Length;
-            if (!first) return;
+            if (!first) return null;
             _log.OutputThrottled(Kind, _options.ServerOutputBytesPerSecond);
             chunk = Notice($"console output throttled: the server writes more than {_options.ServerOutputBytesPerSecond / 1024} KiB/s; dropping output");
         }
@@ -177,6 +193,22 @@ public sealed class ConsoleSession
         {
             _replay.Append(chunk);
             foreach (var client in _clients) client.TryEnqueue(chunk);
+            if (Kind == ConsoleKind.Server || _clients.Count == 0 || _clients.Exists(c => c.QueuedBytes < PaceBytes)) return null;
+            _caughtUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _caughtUp.Task;
+        }
+    }
+
+    private long PaceBytes => _options.ClientQueueBytes / 4;
+
+    /// <summary>A client sent output (or left): wake a paced reader if some client has caught up.</summary>
+    private void ClientSent()
+    {
+        lock (_gate)
+        {
+            if (_caughtUp is null || (_clients.Count > 0 && !_ended && !_clients.Exists(c => c.QueuedBytes < PaceBytes))) return;
+            _caughtUp.TrySetResult();
+            _caughtUp = null;
         }
     }
 

@@ -59,11 +59,18 @@ public sealed class ConsoleSessions : IAsyncDisposable
         {
             if (_sessions.TryGetValue(ConsoleKind.Shell, out var running)) return running;
             var pty = _shells.Start(rows, cols);
-            var session = NewSession(ConsoleKind.Shell, new PtyConsoleTerminal(pty), async () => $"shell ended ({await pty.Exited})");
+            var session = NewSession(ConsoleKind.Shell, new PtyConsoleTerminal(pty), () => ShellEndReasonAsync(pty));
             _sessions[ConsoleKind.Shell] = session;
             _log.SessionStarted(ConsoleKind.Shell, pty.Pid);
             return session;
         }
+    }
+
+    /// <summary>The shell's exit status; a shell that closed its terminal but lives on is ended by the session's disposal.</summary>
+    private static async ValueTask<string> ShellEndReasonAsync(Pty.PtyProcess pty)
+    {
+        try { return $"shell ended ({await pty.Exited.WaitAsync(TimeSpan.FromSeconds(5))})"; }
+        catch (TimeoutException) { return "shell closed its terminal"; }
     }
 
     public async ValueTask DisposeAsync()

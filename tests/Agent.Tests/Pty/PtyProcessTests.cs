@@ -94,7 +94,7 @@ public sealed class PtyProcessTests : IDisposable
         var secondFds = Directory.GetFiles($"/proc/{second.Pid}/fd").Select(f => new FileInfo(f).LinkTarget).ToList();
         Assert.DoesNotContain(first.TerminalPath, secondFds);
         Assert.DoesNotContain("/dev/ptmx", secondFds);
-        Assert.Equal([second.TerminalPath, second.TerminalPath, second.TerminalPath], secondFds.Where(f => f!.StartsWith("/dev/pts/")));
+        Assert.Equal([second.TerminalPath, second.TerminalPath, second.TerminalPath], secondFds.Where(f => f?.StartsWith("/dev/pts/") == true));
 
         // Closing the first master hangs up its child: nobody else holds its terminal open.
         await first.DisposeAsync();
