@@ -1,5 +1,6 @@
 using ZeroLagHub.Agent.Auth;
 using ZeroLagHub.Agent.CodeServer;
+using ZeroLagHub.Agent.Console;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Health;
 using ZeroLagHub.Agent.Holder;
@@ -26,6 +27,7 @@ builder.AddAgent(args);
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets();
 app.UseMiddleware<AgentTokenMiddleware>();
 
 app.MapHealthApi();
@@ -34,6 +36,7 @@ app.MapJournalApi();
 app.MapFilesApi();
 app.MapProvisionApi();
 app.MapCodeServerApi();
+app.MapConsoleApi();
 app.MapServerApi();
 
 app.Run();

@@ -1,11 +1,11 @@
 using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Commands;
+using ZeroLagHub.Agent.Console;
 using ZeroLagHub.Agent.Files;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
 using ZeroLagHub.Agent.Server;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ZeroLagHub.Agent.Hosting;
 
@@ -40,8 +40,9 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.AddSingleton<CodeServerSupervisor>();
+        builder.Services.AddOptions<ConsoleOptions>().Bind(builder.Configuration.GetSection("Console"));
+        builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection("Server"));
-        builder.Services.TryAddSingleton<Console.ConsoleSessions>();
         builder.Services.AddSingleton<ServerSupervisor>();
         // Reattaches to a held game server at start-up; on shut-down lets go of it without stopping it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerSupervisor>());

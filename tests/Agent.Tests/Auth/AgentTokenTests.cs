@@ -49,10 +49,10 @@ public sealed class AgentTokenTests : IDisposable
     [Fact]
     public async Task TheTokenNeverReachesTheLog()
     {
-        // Console is process-wide and other test classes log at the same time: a synchronized writer.
+        // (System.Console: ZeroLagHub.Agent.Console is a namespace.) Console is process-wide and other test classes log at the same time: a synchronized writer.
         var log = new StringWriter();
-        var original = Console.Out;
-        Console.SetOut(TextWriter.Synchronized(log));
+        var original = System.Console.Out;
+        System.Console.SetOut(TextWriter.Synchronized(log));
         try
         {
             using var agent = new AgentHost(_sandbox);
@@ -64,7 +64,7 @@ public sealed class AgentTokenTests : IDisposable
         }
         finally
         {
-            Console.SetOut(original);
+            System.Console.SetOut(original);
         }
         Assert.DoesNotContain(AgentHost.Token, log.ToString());
         Assert.DoesNotContain("a-wrong-token-123456", log.ToString());
