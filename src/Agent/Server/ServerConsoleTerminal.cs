@@ -19,7 +19,11 @@ internal sealed class ServerConsoleTerminal(ServerRun run, StopCommandWatcher? s
     private byte[]? _pending;
     private int _offset;
 
-    public void Push(byte[] output) => _output.Writer.TryWrite(output);
+    /// <summary>Queues output for the console; an empty chunk (an empty replay) is dropped, since a 0-byte read means "gone".</summary>
+    public void Push(byte[] output)
+    {
+        if (output.Length > 0) _output.Writer.TryWrite(output);
+    }
 
     public void Complete() => _output.Writer.TryComplete();
 

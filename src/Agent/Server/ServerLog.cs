@@ -29,4 +29,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 4308, Level = LogLevel.Information, Message = "Game server stop escalated to signal {Signal} after {Timeout}")]
     public static partial void Escalated(this ILogger logger, int signal, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 4309, Level = LogLevel.Error, Message = "Following the game server's holder failed; its run is recorded as ended")]
+    public static partial void FollowFailed(this ILogger logger, Exception exception);
 }

@@ -261,6 +261,11 @@ public sealed class ServerSupervisor : IHostedService
             run.Terminal.Complete();
             return;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug here must not leave the run "alive" for ever (a stop would wait on it): record what is known.
+            _log.FollowFailed(e);
+        }
         if (run.Holder is { } open) await open.DisposeAsync();
         End(run, exit ?? ReadExit(), run.RunningSince is { } since ? _clock.GetUtcNow() - since : null);
     }

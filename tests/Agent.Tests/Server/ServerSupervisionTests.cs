@@ -48,6 +48,25 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
         Assert.Equal(["server.provisioned", "server.started", "server.running", "server.stopped"], Kinds(await _agent.JournalAsync(null), "server."));
     }
 
+    [Fact]
+    public async Task TheStopCommandTypedInTheConsoleIsNotACrash()
+    {
+        await _agent.ProvisionAsync("paper.sh");
+        await _agent.PowerAsync("start");
+        await _agent.WaitForStateAsync("running");
+        await using var console = await ServerConsoleClient.ConnectAsync(_agent);
+        await console.WaitForAsync("Done (");   // the replay
+
+        await console.TypeAsync("sto\x7fop\r");   // with a typo corrected by backspace, as people type
+        await console.WaitForAsync("Stopping the server");
+        var status = await _agent.WaitForStateAsync("offline");
+        Assert.Null(status.Server!.LastCrash);
+        Assert.Null(status.LastCrashClassification);
+        var journal = await _agent.JournalAsync();
+        Assert.Contains(journal, e => e.Kind == "server.stopped");
+        Assert.DoesNotContain(journal, e => e.Kind is "server.crashed" or "server.restart_scheduled");
+    }
+
     public static TheoryData<string, string?, string> Crashes => new()
     {
         { "forge-mod-error.sh", null, "mod_or_plugin_error" },
@@ -243,6 +262,12 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
         await _agent.PowerAsync("start");
         var pid = (await _agent.WaitForStateAsync("running")).Server!.Pid!.Value;
 
+        await using (var before = await ServerConsoleClient.ConnectAsync(_agent))
+        {
+            await before.TypeAsync("say before the restart\r");
+            await before.WaitForAsync("[Server] before the restart");
+        }
+
         await _agent.DisposeAsync();   // the agent goes down (an upgrade, a crash of its own)
         await Task.Delay(300);
         Assert.True(IsAlive(pid));
@@ -250,6 +275,14 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
         _agent = new GameAgent(_sandbox, _clock);
         var status = await _agent.WaitForStateAsync("running");   // the replay holds the ready line
         Assert.Equal(pid, status.Server!.Pid);
+
+        // The console reattaches: the earlier output is replayed and the server still answers.
+        await using (var after = await ServerConsoleClient.ConnectAsync(_agent))
+        {
+            await after.WaitForAsync("[Server] before the restart");
+            await after.TypeAsync("say after the restart\r");
+            await after.WaitForAsync("[Server] after the restart");
+        }
         Assert.Contains(await _agent.JournalAsync(), e => e.Kind == "server.reattached" && e.Data.GetProperty("pid").GetInt32() == pid);
 
         // Supervised again: a crash now is seen and recorded.
