@@ -189,7 +189,7 @@ public sealed class ProxmoxContainerHostTests : IAsyncLifetime
         Assert.Equal(EnrollmentFailure.AlreadyUsed, thief.Outcomes[1].Failure);
     }
 
-    private sealed class StealingRunner(AgentEnrollment enrollment) : Hosts.Proxmox.Privileged.IPrivilegedRunner
+    private sealed class StealingRunner(AgentEnrollment enrollment) : ZeroLagHub.Api.Hosts.Proxmox.Privileged.IPrivilegedRunner
     {
         public List<EnrollmentRedemption> Outcomes { get; } = [];
 
