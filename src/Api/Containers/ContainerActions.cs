@@ -40,8 +40,8 @@ public sealed partial class ContainerActions(IContainerHost host, AgentClient ag
         {
             "server/start" or "server/restart" => new ServerStarted(now),
             "server/stop" or "server/kill" => new ServerStopped(now),
-            "code-server/start" or "code-server/restart" => new CodeServerStarted(now),
-            "code-server/stop" => new CodeServerStopped(now),
+            "dev/codeserver/start" or "dev/codeserver/restart" => new CodeServerStarted(now),
+            "dev/codeserver/stop" => new CodeServerStopped(now),
             _ => null,
         };
         LogAgentCommand(logger, containerId, path, reply.StatusCode, reply.IsSuccess ? "" : reply.Problem);

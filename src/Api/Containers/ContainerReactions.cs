@@ -20,9 +20,9 @@ public static class ContainerReactions
             StopServer => new AgentCommand(containerId, "server/stop", command.CommandId),
             RestartServer => new AgentCommand(containerId, "server/restart", command.CommandId),
             KillServer => new AgentCommand(containerId, "server/kill", command.CommandId),
-            StartCodeServer => new AgentCommand(containerId, "code-server/start", command.CommandId),
-            StopCodeServer => new AgentCommand(containerId, "code-server/stop", command.CommandId),
-            RestartCodeServer => new AgentCommand(containerId, "code-server/restart", command.CommandId),
+            StartCodeServer => new AgentCommand(containerId, "dev/codeserver/start", command.CommandId),
+            StopCodeServer => new AgentCommand(containerId, "dev/codeserver/stop", command.CommandId),
+            RestartCodeServer => new AgentCommand(containerId, "dev/codeserver/restart", command.CommandId),
             _ => null,
         };
         return message is null ? [] : [new OutgoingMessage(message, key)];

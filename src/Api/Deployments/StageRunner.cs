@@ -21,7 +21,7 @@ public sealed class StageRunner(IContainerHost host, AgentClient agents, TimePro
         DeploymentStage.WaitForAgent => WaitForAgentAsync(deployment.ContainerId, ct),
         DeploymentStage.InstallRuntime => InstallRuntimeAsync(deployment, commandId, ct),
         DeploymentStage.InstallAddons or DeploymentStage.InstallServerFiles => InstallAddonsAsync(deployment, commandId, ct),
-        DeploymentStage.StartCodeServer => AgentActionAsync(deployment.ContainerId, "code-server/start", commandId, new CodeServerStarted(time.GetUtcNow()), ct),
+        DeploymentStage.StartCodeServer => AgentActionAsync(deployment.ContainerId, "dev/codeserver/start", commandId, new CodeServerStarted(time.GetUtcNow()), ct),
         DeploymentStage.StartServer => AgentActionAsync(deployment.ContainerId, "server/start", commandId, new ServerStarted(time.GetUtcNow()), ct),
         DeploymentStage.Ready => Task.FromResult(StageOutcome.Success(["the dev environment is ready"])),
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "no runner for this stage"),

@@ -13,3 +13,4 @@ public class LocalHostFixture : ApiFixture
 
     public IContainerHost Host => Services.GetRequiredService<IContainerHost>();
 }
+
