@@ -4,6 +4,7 @@ using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
+using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
@@ -25,6 +26,7 @@ app.MapAuthApi();
 app.MapAdminUsersApi();
 app.MapContainersApi();
 app.MapDeploymentsApi();
+if (app.Configuration["Hosts:Default"] == "proxmox") app.MapAgentEnrollment();
 
 app.Run();
 

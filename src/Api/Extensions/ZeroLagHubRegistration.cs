@@ -1,5 +1,6 @@
 using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
+using ZeroLagHub.Api.Hosts.Proxmox;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.EventStore;
 
@@ -23,6 +24,13 @@ public static class ZeroLagHubRegistration
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddLocalContainers(DataDirectory(builder.Configuration));
+        // The local host (and the artifact server) always exist; Proxmox, when chosen, replaces it as IContainerHost.
+        switch (builder.Configuration["Hosts:Default"] ?? "local")
+        {
+            case "local": break;
+            case "proxmox": builder.Services.AddProxmoxContainerHost(builder.Configuration); break;
+            case var other: throw new InvalidOperationException($"Hosts:Default is '{other}': use local or proxmox");
+        }
         builder.AddZeroLagHubAuth();
         builder.AddControlPlane();
         return builder;
