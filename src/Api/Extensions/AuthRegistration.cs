@@ -21,7 +21,7 @@ public static class AuthRegistration
         services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
         // Lazily on first use; AuthBootstrap resolves it at start so a bad key fails the start, not a request.
         services.AddSingleton(sp => SigningKey.Load(sp.GetRequiredService<IOptions<AuthOptions>>().Value,
-            DataDirectory(sp.GetRequiredService<IConfiguration>())));
+            ZeroLagHubRegistration.DataDirectory(sp.GetRequiredService<IConfiguration>())));
         services.AddSingleton<TokenService>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -37,8 +37,4 @@ public static class AuthRegistration
         AuthPolicies.AddTo(services.AddAuthorizationBuilder());
         return builder;
     }
-
-    /// <summary>ZLH_DATA (configuration key <c>Data</c>), else the working directory.</summary>
-    private static string DataDirectory(IConfiguration configuration) =>
-        configuration["Data"] is { Length: > 0 } data ? data : Directory.GetCurrentDirectory();
 }

@@ -107,7 +107,7 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
         Assert.NotNull(catalog.FindRuntime("java", "21"));
         Assert.Equal("jdk", catalog.FindRuntime("java", "21")!.ArchivePrefix);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/artifacts/..%2Fartifacts.key")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/artifacts/..%2Fauth-signing.key")).StatusCode);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token[..^2] + "00");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/artifacts/_catalog.json")).StatusCode);
     }
@@ -135,7 +135,7 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
 
         var uid = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1];
         Assert.NotEqual("0", uid);
-        var key = Path.Combine(api.DataDirectory, "artifacts.key");
+        var key = Path.Combine(api.DataDirectory, "auth-signing.key");
         Assert.True(File.Exists(key));
         if (api.Services.GetRequiredService<LocalSandbox>().Bubblewrap is not null)
         {

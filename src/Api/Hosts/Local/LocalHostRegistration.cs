@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Artifacts;
-using ZeroLagHub.Api.Secrets;
+using System.Security.Cryptography;
+using ZeroLagHub.Api.Auth.Tokens;
 
 namespace ZeroLagHub.Api.Hosts.Local;
 
@@ -13,7 +14,9 @@ public static class LocalHostRegistration
         services.AddOptions<ArtifactOptions>().Bind(builder.Configuration.GetSection("Artifacts"))
             .PostConfigure(o => o.Directory = o.Directory.Length > 0 ? o.Directory : Path.Combine(dataDirectory, "artifacts"));
         services.AddSingleton<ArtifactCatalog>();
-        services.AddSingleton(_ => new ArtifactTokens(SecretFile.LoadOrCreate(Path.Combine(dataDirectory, "artifacts.key"))));
+        // Derived from the signing key, so there is one key file to guard and rotate, not two.
+        services.AddSingleton(sp => new ArtifactTokens(
+            HMACSHA256.HashData(sp.GetRequiredService<SigningKey>().ToSecurityKey().Key, "zlh-artifact-tokens"u8)));
 
         services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection("Hosts:Local"))
             .PostConfigure(o => o.Root = o.Root.Length > 0 ? o.Root : Path.Combine(dataDirectory, "containers"));
