@@ -37,7 +37,10 @@ handle() {
     *) echo "[$(ts) INFO]: Unknown command. Type \"/help\" for help." ;;
   esac
 }
+# A read that times out mid-line (a starved CPU between bytes) keeps what it read in $part: bash drops
+# nothing, so add it to the line instead of losing it (the flaky lost "stop" came from that).
+line=""
 while true; do
-  if IFS= read -r -t 0.1 line; then handle "${line%$'\r'}"; fi
+  if IFS= read -r -t 0.1 part; then handle "${line}${part%$'\r'}"; line=""; else line+="$part"; fi
   if [ -f command ]; then c=$(cat command); rm -f command; handle "$c"; fi
 done
