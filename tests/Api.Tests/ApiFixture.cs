@@ -71,6 +71,6 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         await Database.DisposeAsync();
-        Directory.Delete(DataDirectory, recursive: true);
+        if (Environment.GetEnvironmentVariable("ZLH_KEEP_TEST_DATA") is null) Directory.Delete(DataDirectory, recursive: true);
     }
 }

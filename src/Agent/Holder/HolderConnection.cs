@@ -27,7 +27,7 @@ public sealed class HolderConnection : IAsyncDisposable
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(paths.Socket), ct);
+            using (var address = new UnixSocketAddress(paths.Socket)) await socket.ConnectAsync(address.EndPoint, ct);
             var stream = new NetworkStream(socket, ownsSocket: true);
             if (await HolderFrames.ReadAsync(stream, ct) is not (HolderFrameType.Hello, var payload))
             {

@@ -36,7 +36,7 @@ public static class HolderProgram
         // :: Step 1: the socket, private to the agent's user.
         File.Delete(paths.Socket);
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(paths.Socket));
+        using (var address = new UnixSocketAddress(paths.Socket)) listener.Bind(address.EndPoint);
         File.SetUnixFileMode(paths.Socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         listener.Listen(4);
 

@@ -73,7 +73,7 @@ public sealed class DeploymentTests(LocalHostFixture api) : IClassFixture<LocalH
 /// <summary>A game server deployment through the local host.</summary>
 public sealed class GameDeploymentTests(LocalHostFixture api) : IClassFixture<LocalHostFixture>
 {
-    [Fact(Skip = "open bug: start_server fails because the agent's holder never opens holder.sock when the agent runs under the local host (sandboxed or not); see the issue 6 note")]
+    [Fact]
     public async Task AGameServerDeploymentInstallsItsFilesAndStartsTheServer()
     {
         using var client = api.CreateClientAs(Guid.NewGuid());
