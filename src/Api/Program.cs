@@ -20,6 +20,8 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
+// The OpenAPI document (/openapi/v1.json) describes the API to anyone, like the README does.
+app.MapOpenApi().AllowAnonymous();
 app.MapHealthApi();
 app.MapArtifactsApi();
 app.MapAuthApi();

@@ -19,9 +19,26 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The bootstrap <c>admin</c> account's password (Auth:AdminPassword).</summary>
     public const string AdminPassword = "fixture-admin-password-0123";
 
-    public PostgresDatabase Database { get; } = new();
+    private readonly bool _ownsStorage;
+
+    public ApiFixture() : this(new PostgresDatabase(), Directory.CreateTempSubdirectory("zlh-api-test-").FullName, ownsStorage: true) { }
+
+    /// <summary>Another API over <paramref name="first"/>'s database and data directory: a second node, or the first one restarted.</summary>
+    protected ApiFixture(ApiFixture first) : this(first.Database, first.DataDirectory, ownsStorage: false)
+    {
+        foreach (var (key, value) in first.Settings) Settings[key] = value;
+    }
+
+    private ApiFixture(PostgresDatabase database, string dataDirectory, bool ownsStorage)
+    {
+        Database = database;
+        DataDirectory = dataDirectory;
+        _ownsStorage = ownsStorage;
+    }
+
+    public PostgresDatabase Database { get; }
     public ShiftedClock Clock { get; } = new();
-    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("zlh-api-test-").FullName;
+    public string DataDirectory { get; }
 
     /// <summary>What the API printed for the operator (e.g. a generated admin password) instead of stdout.</summary>
     public StringWriter OperatorOutput { get; } = new();
@@ -31,7 +48,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Database.InitializeAsync();
+        if (_ownsStorage) await Database.InitializeAsync();
         if (RealKestrel)
         {
             UseKestrel(0);
@@ -70,6 +87,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsStorage) return;
         await Database.DisposeAsync();
         if (Environment.GetEnvironmentVariable("ZLH_KEEP_TEST_DATA") is null) Directory.Delete(DataDirectory, recursive: true);
     }

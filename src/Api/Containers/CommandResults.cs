@@ -15,14 +15,14 @@ public static class CommandResults
     };
 
     /// <summary>
-    /// The request's <c>Idempotency-Key</c> as the command id: a GUID as is, any other key hashed with the
-    /// user's id (two users' keys never collide); a new id when absent.
+    /// The request's <c>Idempotency-Key</c> hashed with the user's id as the command id, so two users'
+    /// keys never collide (a key is never used as an id as is: the ids a create derives from it would
+    /// then be guessable across users); a new id when absent.
     /// </summary>
     public static Guid CommandId(HttpContext context, Guid userId)
     {
         var key = context.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length == 0) return Guid.NewGuid();
-        if (Guid.TryParse(key, out var id)) return id;
         var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{userId:N}:{key}"));
         return new Guid(hash.AsSpan(0, 16));
     }

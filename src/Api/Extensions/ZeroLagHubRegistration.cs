@@ -1,6 +1,7 @@
 using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Hosts.Proxmox;
+using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.EventStore;
 
@@ -17,8 +18,10 @@ public static class ZeroLagHubRegistration
                 "No PostgreSQL configured: set ZLH_POSTGRES to an Npgsql connection string, or start everything with ./zlh.sh up");
 
         builder.Services.AddProblemDetails();
-        // Bad input is a 400 in every environment (Development would otherwise throw and answer 500).
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        // Binding failures are thrown in every environment and answered as a 400 that says what to fix.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();

@@ -9,6 +9,11 @@ namespace ZeroLagHub.Api.Tests.Hosts;
 /// </summary>
 public class LocalHostFixture : ApiFixture
 {
+    public LocalHostFixture() { }
+
+    /// <summary>Another API over <paramref name="first"/>'s database and data directory (and so its containers).</summary>
+    protected LocalHostFixture(LocalHostFixture first) : base(first) { }
+
     protected override bool RealKestrel => true;
 
     public IContainerHost Host => Services.GetRequiredService<IContainerHost>();

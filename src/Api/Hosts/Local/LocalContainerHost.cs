@@ -36,7 +36,6 @@ public sealed partial class LocalContainerHost(
                 record = new LocalContainerRecord(plan.ContainerId, store.NextVmid(), plan.Kind, FreePort(), FreePort(),
                     RandomToken(), Running: true, Pid: null);
                 store.Prepare(record);
-                await WriteAgentConfigAsync(record, ct);
                 store.Save(record);
                 log.Write($"created local container {record.Vmid} in {store.DirectoryOf(record.ContainerId)}");
             }
@@ -110,6 +109,9 @@ public sealed partial class LocalContainerHost(
         var pid = AgentProcesses.Find(store.AgentConfigPath(record.ContainerId));
         if (pid is null)
         {
+            // Written at every launch: the API's address (and so the artifact server's) may differ from
+            // the run that created the container, e.g. a restarted API on another port.
+            await WriteAgentConfigAsync(record, ct);
             pid = await LaunchAsync(record, ct);
             log.Write($"started agent of {record.Vmid} (pid {pid}) on {record.AgentAddress}");
         }
