@@ -4,7 +4,7 @@ using ZeroLagHub.Cli.Shell;
 
 namespace ZeroLagHub.Cli.Containers;
 
-/// <summary><c>zlh show &lt;container&gt;</c>: one container as the API folds it from its events.</summary>
+/// <summary><c>zlh show &lt;container&gt;</c>: one container as the API folds it from its events; a deleted one is not found (exit 3).</summary>
 public static class ShowCommand
 {
     public static Command Create()
@@ -18,6 +18,9 @@ public static class ShowCommand
             var result = await cli.Client.GetContainerAsync(id.Value, ct);
             if (result.Problem is { } problem) return cli.Fail(problem);
             var c = result.Value!;
+            // The API keeps a deleted container's stream (and answers 200) for its history; to a user it is gone.
+            if (c.Lifecycle == "deleted")
+                return cli.Fail(new Api.ApiProblem(404, "Not found", $"container {c.Id} was deleted; its history remains: zlh deploys --container {c.Id}"));
             if (cli.Json)
             {
                 cli.WriteJson(c);
