@@ -1,25 +1,42 @@
 using System.CommandLine;
 using System.Reflection;
+using ZeroLagHub.Cli.Containers;
+using ZeroLagHub.Cli.Deployments;
+using ZeroLagHub.Cli.Ide;
+using ZeroLagHub.Cli.Planned;
 using ZeroLagHub.Cli.Proxmox;
+using ZeroLagHub.Cli.Session;
+using ZeroLagHub.Cli.Shell;
+using ZeroLagHub.Cli.Ssh;
 
-// zlh: the ZeroLagHub command line. `--version` is handled before parsing so it prints exactly
-// "zlh X.Y.Z" (System.CommandLine's own would add the informational suffix).
+// zlh: the ZeroLagHub command line (docs/cli.md). `--version` is handled before parsing so it prints
+// exactly "zlh X.Y.Z" (System.CommandLine's own would add the informational suffix).
 var version = Assembly.GetExecutingAssembly().GetName().Version?.ToString(3) ?? "0.0.0";
 if (args is ["--version"])
 {
     Console.WriteLine($"zlh {version}");
-    return 0;
+    return ExitCodes.Ok;
 }
 
+var admin = new Command("admin", "Operator commands") { ProxmoxSelfTestCommand.Create() };
+foreach (var planned in PlannedCommand.Admin()) admin.Add(planned);
 var root = new RootCommand("zlh: the ZeroLagHub command line")
 {
-    new Command("admin", "Operator commands") { ProxmoxSelfTestCommand.Create() },
+    GlobalOptions.Api, GlobalOptions.Json,
+    LoginCommand.Create(), LogoutCommand.Create(), WhoAmICommand.Create(),
+    ListCommand.Create(), ShowCommand.Create(), CreateCommand.Create(), RemoveCommand.Create(),
+    ActionCommand.Start(), ActionCommand.Stop(), ActionCommand.Reprovision(), ActionCommand.Server(), ActionCommand.CodeServer(),
+    DeploymentsCommand.Create(), DeploymentCommand.Create(),
+    SshCommand.Create(), IdeCommand.Create(),
+    PlannedCommand.Status(), PlannedCommand.Console(), PlannedCommand.Audit(),
+    admin,
 };
+
 var parse = root.Parse(args);
 if (args.Length == 0 || parse.Errors.Count > 0)
 {
-    foreach (var error in parse.Errors) Console.Error.WriteLine(error.Message);
-    Console.Error.WriteLine($"zlh {version}: see README.md for the commands, or zlh --help.");
-    return 2;
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"zlh: {error.Message}");
+    Console.Error.WriteLine($"zlh {version}: zlh --help lists the commands; docs/cli.md describes them.");
+    return ExitCodes.Usage;
 }
 return await parse.InvokeAsync();

@@ -25,12 +25,4 @@ public sealed class VersionTests
         Assert.Equal(0, exit);
         Assert.Matches(@"^zlh \d+\.\d+\.\d+\s*$", output);
     }
-
-    [Fact]
-    public void AnythingElseIsAUsageErrorPointingToTheReadme()
-    {
-        var (exit, _, error) = Run("ls");
-        Assert.Equal(2, exit);
-        Assert.Contains("README.md", error);
-    }
 }

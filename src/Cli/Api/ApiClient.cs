@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ZeroLagHub.Cli.Session;
+
+namespace ZeroLagHub.Cli.Api;
+
+/// <summary>
+/// The control plane's HTTP API as typed calls. Every call returns its value or the problem that stopped
+/// it; it never throws for an HTTP status or an unreachable API. Authenticated calls use the stored
+/// session and renew it with the refresh token when the access token has expired (ahead of time by our
+/// clock, or when the API answers 401), storing the rotated pair.
+/// </summary>
+public sealed class ApiClient : IDisposable
+{
+    /// <summary>Refresh this long before expiry, so a token does not expire between our check and the API's.</summary>
+    private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly CredentialStore _store;
+
+    public ApiClient(Uri baseAddress, CredentialStore store)
+    {
+        BaseAddress = baseAddress;
+        _store = store;
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public async Task<ApiResult<TokenPair>> LogInAsync(string username, string password, CancellationToken ct)
+    {
+        var result = await SendOnceAsync<TokenPair>(HttpMethod.Post, "api/auth/login", new { username, password }, null, null, ct);
+        if (result.Value is { } tokens)
+        {
+            using var held = await _store.LockAsync(ct);
+            _store.Save(BaseAddress, new StoredSession(username, tokens.AccessToken, tokens.ExpiresAt, tokens.RefreshToken));
+        }
+        return result;
+    }
+
+    /// <summary>Revokes the session on the API, then forgets it here (also when the API no longer knows it).</summary>
+    public async Task<ApiResult<bool>> LogOutAsync(CancellationToken ct)
+    {
+        if (_store.Load(BaseAddress) is not { } session) return ApiProblem.NotLoggedIn(BaseAddress);
+        var result = await SendAsync<bool>(HttpMethod.Post, "api/auth/logout", new { refreshToken = session.RefreshToken }, ct);
+        using (await _store.LockAsync(ct)) _store.Remove(BaseAddress);
+        return result.Problem is { Status: (int)HttpStatusCode.Unauthorized } ? new ApiResult<bool>(true, null) : result;
+    }
+
+    public Task<ApiResult<Account>> MeAsync(CancellationToken ct) => SendAsync<Account>(HttpMethod.Get, "api/auth/me", null, ct);
+
+    public Task<ApiResult<List<ContainerInfo>>> ListContainersAsync(bool deleted, CancellationToken ct) =>
+        SendAsync<List<ContainerInfo>>(HttpMethod.Get, deleted ? "api/servers?deleted=true" : "api/servers", null, ct);
+
+    public Task<ApiResult<ContainerInfo>> GetContainerAsync(Guid id, CancellationToken ct) =>
+        SendAsync<ContainerInfo>(HttpMethod.Get, $"api/servers/{id}", null, ct);
+
+    public Task<ApiResult<AcceptedCommand>> CreateContainerAsync(CreateContainerBody body, CancellationToken ct) =>
+        SendAsync<AcceptedCommand>(HttpMethod.Post, "api/servers", body, ct);
+
+    public Task<ApiResult<AcceptedCommand>> DeleteContainerAsync(Guid id, CancellationToken ct) =>
+        SendAsync<AcceptedCommand>(HttpMethod.Delete, $"api/servers/{id}", null, ct);
+
+    /// <param name="action">The route under the container: <c>stop</c>, <c>server/restart</c>, <c>code-server/start</c>…</param>
+    public Task<ApiResult<AcceptedCommand>> SendCommandAsync(Guid id, string action, CancellationToken ct) =>
+        SendAsync<AcceptedCommand>(HttpMethod.Post, $"api/servers/{id}/{action}", null, ct);
+
+    public Task<ApiResult<DeploymentPage>> ListDeploymentsAsync(DeploymentQuery query, CancellationToken ct)
+    {
+        var parameters = new List<string> { $"limit={query.Limit}" };
+        if (query.Container is { } container) parameters.Add($"container={container}");
+        if (query.User is { } user) parameters.Add($"user={Uri.EscapeDataString(user)}");
+        if (query.State is { } state) parameters.Add($"state={Uri.EscapeDataString(state)}");
+        if (query.Since is { } since) parameters.Add($"since={Uri.EscapeDataString(since.ToString("O"))}");
+        if (query.Until is { } until) parameters.Add($"until={Uri.EscapeDataString(until.ToString("O"))}");
+        if (query.Before is { } before) parameters.Add($"before={Uri.EscapeDataString(before.ToString("O"))}");
+        return SendAsync<DeploymentPage>(HttpMethod.Get, $"api/deployments?{string.Join('&', parameters)}", null, ct);
+    }
+
+    public Task<ApiResult<DeploymentInfo>> GetDeploymentAsync(Guid id, CancellationToken ct) =>
+        SendAsync<DeploymentInfo>(HttpMethod.Get, $"api/deployments/{id}", null, ct);
+
+    public Task<ApiResult<IdeToken>> CreateIdeTokenAsync(Guid id, CancellationToken ct) =>
+        SendAsync<IdeToken>(HttpMethod.Post, $"api/dev/{id}/ide-token", null, ct);
+
+    /// <summary>An authenticated call: refreshes first when the token is (nearly) expired, and once more on a 401.</summary>
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        if (_store.Load(BaseAddress) is not { } session) return ApiProblem.NotLoggedIn(BaseAddress);
+        // One key for the first try and the retry after a refresh: the API runs the command once.
+        var idempotencyKey = method == HttpMethod.Get ? null : Guid.NewGuid().ToString();
+        if (session.ExpiresAt - RefreshMargin <= DateTimeOffset.UtcNow)
+        {
+            var refreshed = await RefreshAsync(session, ct);
+            if (refreshed.Problem is { } problem) return problem;
+            session = refreshed.Value!;
+        }
+        var result = await SendOnceAsync<T>(method, path, body, session.AccessToken, idempotencyKey, ct);
+        if (result.Problem is not { Status: (int)HttpStatusCode.Unauthorized }) return result;
+
+        // The API's clock says expired (or the key was rotated): renew once and repeat.
+        var renewed = await RefreshAsync(session, ct);
+        if (renewed.Problem is { } refused) return refused;
+        return await SendOnceAsync<T>(method, path, body, renewed.Value!.AccessToken, idempotencyKey, ct);
+    }
+
+    /// <summary>Rotates the pair under the store's lock, unless another zlh process already did.</summary>
+    private async Task<ApiResult<StoredSession>> RefreshAsync(StoredSession stale, CancellationToken ct)
+    {
+        using var held = await _store.LockAsync(ct);
+        if (_store.Load(BaseAddress) is not { } current) return ApiProblem.NotLoggedIn(BaseAddress);
+        if (current.AccessToken != stale.AccessToken && current.ExpiresAt - RefreshMargin > DateTimeOffset.UtcNow)
+            return new ApiResult<StoredSession>(current, null);
+
+        var result = await SendOnceAsync<TokenPair>(HttpMethod.Post, "api/auth/refresh", new { refreshToken = current.RefreshToken }, null, null, ct);
+        if (result.Problem is { } problem)
+            return problem.Status == (int)HttpStatusCode.Unauthorized
+                ? new ApiProblem(401, "Session expired", $"the API refused the stored session: run zlh login --api {BaseAddress}")
+                : problem;
+        var renewed = current with { AccessToken = result.Value!.AccessToken, ExpiresAt = result.Value.ExpiresAt, RefreshToken = result.Value.RefreshToken };
+        _store.Save(BaseAddress, renewed);
+        return new ApiResult<StoredSession>(renewed, null);
+    }
+
+    private async Task<ApiResult<T>> SendOnceAsync<T>(HttpMethod method, string path, object? body, string? accessToken, string? idempotencyKey,
+        CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: JsonSerializerOptions.Web);
+        if (accessToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        try
+        {
+            using var response = await _http.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode) return await ReadProblemAsync(response, ct);
+            if (typeof(T) == typeof(bool)) return new ApiResult<T>((T)(object)true, null);
+            var value = await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct);
+            return value is null ? new ApiProblem((int)response.StatusCode, "Empty response", $"{method} /{path} returned no body") : new ApiResult<T>(value, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return ApiProblem.Unreachable(BaseAddress, e);
+        }
+        catch (JsonException e)
+        {
+            return new ApiProblem(0, "Unexpected response", $"{method} /{path}: {e.Message} (is {BaseAddress} a ZeroLagHub API?)");
+        }
+    }
+
+    private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        var fallback = response.ReasonPhrase ?? $"HTTP {status}";
+        if (response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
+            return new ApiProblem(status, fallback, null);
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<ProblemBody>(JsonSerializerOptions.Web, ct);
+            return new ApiProblem(status, problem?.Title ?? fallback, problem?.Detail, problem?.Errors);
+        }
+        catch (JsonException)
+        {
+            return new ApiProblem(status, fallback, null);
+        }
+    }
+
+    /// <summary>The RFC 9457 fields we show; <c>errors</c> is ASP.NET Core's validation extension.</summary>
+    private sealed record ProblemBody(string? Title, string? Detail, Dictionary<string, string[]>? Errors);
+
+    public void Dispose() => _http.Dispose();
+}
