@@ -55,7 +55,7 @@ public sealed class AgentPresenceTests
     public void AnAgentNeverRegisteredIsLeftToTheDeploymentWhileProvisioningAndRegisteredAfterAFailedWait()
     {
         var provisioning = Fold(Requested(DevSpec()), new ContainerCreated(101, "127.0.0.1", "local", T0));
-        var failed = provisioning.With(new ProvisioningFailed(DeploymentId, Deployments.DeploymentStage.WaitForAgent, "no answer", T0.AddMinutes(1)));
+        var failed = provisioning.With(new ProvisioningFailed(DeploymentId, ZeroLagHub.Domain.Deployments.DeploymentStage.WaitForAgent, "no answer", T0.AddMinutes(1)));
         var instance = Guid.NewGuid();
 
         Assert.Null(AgentPresence.Decide(provisioning, Health(instance), 0, Now));
