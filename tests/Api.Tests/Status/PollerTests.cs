@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
 using ZeroLagHub.EventStore.Daemon;
@@ -32,8 +33,8 @@ public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture
 
         // Entries written after the last successful poll, then the agent dies before the next one.
         await api.Host.StopAsync(id, new StageLog(), default);
-        api.Journal(id, ("server.running", new { pid = 1 }), Crashed(CrashClassification.NonzeroExit, 1, null, "Exception in server tick loop"),
-            ("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }));
+        api.Journal(id, Line("server.running", new { pid = 1 }), Crashed(CrashClassification.NonzeroExit, 1, null, "Exception in server tick loop"),
+            Line("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }));
 
         await api.Poller.PollOnceAsync(default);
         Assert.Empty(await api.LaterEventsAsync(id));                  // one failed poll is a blip
@@ -63,21 +64,19 @@ public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture
     {
         var id = await api.ProvisionedAsync(ContainerKind.Game);
         await api.Host.StopAsync(id, new StageLog(), default);
-        api.Journal(id, ("server.running", new { pid = 1 }),
+        api.Journal(id, Line("server.running", new { pid = 1 }),
             Crashed(CrashClassification.Oom, null, 9, "Loading world", "Killed"),
-            ("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }),
-            ("server.running", new { pid = 2 }),
+            Line("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }),
+            Line("server.running", new { pid = 2 }),
             Crashed(CrashClassification.Oom, null, 9, "Killed"),
-            ("server.restart_scheduled", new { delaySeconds = 60.0, attempt = 2 }));
+            Line("server.restart_scheduled", new { delaySeconds = 60.0, attempt = 2 }));
         await api.Host.StartAsync(id, new StageLog(), default);
 
         await api.Poller.PollOnceAsync(default);
 
-        var status = await EventuallyAsync(async () =>
-        {
-            var doc = await Scalar("SELECT doc::text FROM container_status WHERE id = @id AND state = 'restarting'", id) as string;
-            return doc is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(doc);
-        }, "the status to show the restart");
+        var status = JsonSerializer.Deserialize<JsonElement>(await EventuallyAsync(async () =>
+            await Scalar("SELECT doc::text FROM container_status WHERE id = @id AND state = 'restarting'", id) as string,
+            "the status to show the restart"));
         Assert.Equal(2, status.GetProperty("restartCount").GetInt32());
         Assert.Equal("oom", status.GetProperty("lastCrash").GetProperty("classification").GetString());
         Assert.Equal(9, status.GetProperty("lastCrash").GetProperty("signal").GetInt32());
@@ -95,13 +94,13 @@ public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture
     {
         var id = await api.ProvisionedAsync(ContainerKind.Game);
         await api.Host.StopAsync(id, new StageLog(), default);
-        api.Journal(id, ("server.running", new { pid = 1 }), ("server.stopped", new { pid = 1, exitCode = 0 }));
+        api.Journal(id, Line("server.running", new { pid = 1 }), Line("server.stopped", new { pid = 1, exitCode = 0 }));
         await api.Host.StartAsync(id, new StageLog(), default);
         await api.Poller.PollOnceAsync(default);
 
         await api.Host.StopAsync(id, new StageLog(), default);
         api.ReplaceJournal(id);
-        api.Journal(id, ("server.running", new { pid = 7 }));
+        api.Journal(id, Line("server.running", new { pid = 7 }));
         await api.Host.StartAsync(id, new StageLog(), default);
         await api.Poller.PollOnceAsync(default);
         await api.Poller.PollOnceAsync(default);
@@ -151,9 +150,9 @@ public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture
     {
         var id = await api.ProvisionedAsync(ContainerKind.Game);
         await api.Host.StopAsync(id, new StageLog(), default);
-        api.Journal(id, ("server.running", new { pid = 1 }), Crashed(CrashClassification.MissingDependency, 1, null, "NoClassDefFoundError"),
-            ("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }), Crashed(CrashClassification.Oom, null, 9, "Killed"),
-            ("server.error", new { consecutiveCrashes = 4, lastClassification = "oom" }));
+        api.Journal(id, Line("server.running", new { pid = 1 }), Crashed(CrashClassification.MissingDependency, 1, null, "NoClassDefFoundError"),
+            Line("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }), Crashed(CrashClassification.Oom, null, 9, "Killed"),
+            Line("server.error", new { consecutiveCrashes = 4, lastClassification = "oom" }));
         await api.Host.StartAsync(id, new StageLog(), default);
         await api.Poller.PollOnceAsync(default);
         var admin = api.Services.GetRequiredService<ProjectionAdmin>();

@@ -88,6 +88,8 @@ public static class StatusSteps
         File.WriteAllText(Path.Combine(dir, "journal.jsonl"), "");
     }
 
+    public static (string, object) Line(string kind, object data) => (kind, data);
+
     public static (string, object) Crashed(CrashClassification classification, int? exitCode, int? signal, params string[] tail) =>
         ("server.crashed", new
         {
