@@ -44,7 +44,8 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public StringWriter OperatorOutput { get; } = new();
 
     /// <summary>Extra configuration (e.g. <c>Auth:Login:MaxFailuresPerIp</c>); set before the host starts.</summary>
-    public Dictionary<string, string?> Settings { get; } = new() { ["Auth:AdminPassword"] = AdminPassword };
+    /// <remarks>The background agent poller is off: tests that poll drive <c>AgentPoller.PollOnceAsync</c> themselves.</remarks>
+    public Dictionary<string, string?> Settings { get; } = new() { ["Auth:AdminPassword"] = AdminPassword, ["Poller:Enabled"] = "false" };
 
     public async Task InitializeAsync()
     {

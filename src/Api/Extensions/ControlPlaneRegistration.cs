@@ -10,7 +10,9 @@ using ZeroLagHub.EventStore.Projections;
 using ZeroLagHub.EventStore.Queue;
 using ZeroLagHub.EventStore.Serialization;
 using ZeroLagHub.Projections.Containers;
+using ZeroLagHub.Projections.Crashes;
 using ZeroLagHub.Projections.Deployments;
+using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Extensions;
 
@@ -24,6 +26,8 @@ public static class ControlPlaneRegistration
         services.AddSingleton<CommitSignal>();
         services.AddSingleton<IProjection, ContainerDirectoryProjection>();
         services.AddSingleton<IProjection, DeploymentHistoryProjection>();
+        services.AddSingleton<IProjection, ContainerStatusProjection>();
+        services.AddSingleton<IProjection, CrashHistoryProjection>();
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventTypeRegistry>(),
             sp.GetRequiredService<CommitSignal>(), sp.GetServices<IProjection>().Where(p => p.Lifecycle == ProjectionLifecycle.Inline)));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
@@ -54,6 +58,8 @@ public static class ControlPlaneRegistration
         services.AddSingleton(sp => new MessageWorker(sp.GetRequiredService<MessageQueue>(), sp.GetRequiredService<MessageHandlers>(),
             new MessageWorkerOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MessageWorker>>()));
         services.AddHostedService<ControlPlaneRunner>();
+        // After the runner: the poller reads the container directory, which the runner creates.
+        builder.AddAgentPoller();
         return builder;
     }
 

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ZeroLagHub.Api.Agents.Polling;
+using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Domain.Agent;
+using ZeroLagHub.Domain.Containers;
+using ZeroLagHub.Domain.Servers;
+using ZeroLagHub.EventStore.Daemon;
+using static ZeroLagHub.Api.Tests.Status.StatusSteps;
+
+namespace ZeroLagHub.Api.Tests.Status;
+
+/// <summary>
+/// The poller against real agents on the local host and real PostgreSQL: transitions, journal
+/// ingestion across an agent restart, crash status and history, and the projections' rebuilds.
+/// </summary>
+/// <remarks>
+/// Crashes come from journal entries appended (in the agent's format) while the agent is stopped, not
+/// from a real stand-in server: a game server cannot start under the local host yet (the holder socket
+/// bug the skipped GameDeploymentTests names). Everything after the journal file is the real path.
+/// </remarks>
+public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture>
+{
+    private NpgsqlDataSource Db => api.Services.GetRequiredService<NpgsqlDataSource>();
+
+    [Fact]
+    public async Task AKilledAgentIsOfflineAfterTwoFailedPollsAndAfterItsRestartTheEntriesItWroteArriveOnce()
+    {
+        var id = await api.ProvisionedAsync(ContainerKind.Game);
+        await api.Poller.PollOnceAsync(default);
+        Assert.Empty(await api.LaterEventsAsync(id));
+
+        // Entries written after the last successful poll, then the agent dies before the next one.
+        await api.Host.StopAsync(id, new StageLog(), default);
+        api.Journal(id, Line("server.running", new { pid = 1 }), Crashed(CrashClassification.NonzeroExit, 1, null, "Exception in server tick loop"),
+            Line("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }));
+
+        await api.Poller.PollOnceAsync(default);
+        Assert.Empty(await api.LaterEventsAsync(id));                  // one failed poll is a blip
+        await api.Poller.PollOnceAsync(default);
+        Assert.IsType<AgentWentOffline>(Assert.Single(await api.LaterEventsAsync(id)));
+        Assert.Contains(id, api.Poller.Assignment.Offline);
+        await api.Poller.PollOnceAsync(default);
+        Assert.Single(await api.LaterEventsAsync(id));                 // offline is a transition, not a repeated report
+
+        await api.Host.StartAsync(id, new StageLog(), default);
+        await api.Poller.PollOnceAsync(default);
+        await api.Poller.PollOnceAsync(default);
+        await api.Poller.DisposeAsync();                                 // this node stops and frees its shards…
+        await using (var restartedApi = api.NewNode("restarted-api"))   // …for a fresh one: no memory, only the stored cursor
+            await restartedApi.PollOnceAsync(default);
+
+        var events = await api.LaterEventsAsync(id);
+        Assert.Equal([typeof(AgentWentOffline), typeof(AgentRestarted), typeof(ServerStarted), typeof(ServerCrashed), typeof(RestartScheduled)],
+            events.Select(e => e.GetType()));
+        var journal = await api.JournalPageAsync(id);
+        Assert.Equal(journal.LatestSeq, (long)(await Scalar("SELECT seq FROM zlh.journal_cursors WHERE container_id = @id", id))!);
+        Assert.Equal(journal.JournalId, (Guid)(await Scalar("SELECT journal_id FROM zlh.journal_cursors WHERE container_id = @id", id))!);
+    }
+
+    [Fact]
+    public async Task ACrashJournalledByTheAgentShowsInStatusAndCrashHistoryWithItsClassificationAndRestart()
+    {
+        var id = await api.ProvisionedAsync(ContainerKind.Game);
+        await api.Host.StopAsync(id, new StageLog(), default);
+        api.Journal(id, Line("server.running", new { pid = 1 }),
+            Crashed(CrashClassification.Oom, null, 9, "Loading world", "Killed"),
+            Line("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }),
+            Line("server.running", new { pid = 2 }),
+            Crashed(CrashClassification.Oom, null, 9, "Killed"),
+            Line("server.restart_scheduled", new { delaySeconds = 60.0, attempt = 2 }));
+        await api.Host.StartAsync(id, new StageLog(), default);
+
+        await api.Poller.PollOnceAsync(default);
+
+        var status = JsonSerializer.Deserialize<JsonElement>(await EventuallyAsync(async () =>
+            await Scalar("SELECT doc::text FROM container_status WHERE id = @id AND state = 'restarting'", id) as string,
+            "the status to show the restart"));
+        Assert.Equal(2, status.GetProperty("restartCount").GetInt32());
+        Assert.Equal("oom", status.GetProperty("lastCrash").GetProperty("classification").GetString());
+        Assert.Equal(9, status.GetProperty("lastCrash").GetProperty("signal").GetInt32());
+        Assert.True(status.GetProperty("agentOnline").GetBoolean());
+
+        await EventuallyAsync(async () => await Scalar("SELECT crashes FROM crash_counts WHERE container_id = @id AND classification = 'oom'", id)
+            is 2 ? (object)2 : null, "both crashes counted");
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM crash_history WHERE container_id = @id AND signal = 9 AND exit_code IS NULL", id));
+        Assert.Equal("Loading world|Killed",
+            await Scalar("SELECT array_to_string(log_tail, '|') FROM crash_history WHERE container_id = @id ORDER BY position LIMIT 1", id));
+    }
+
+    [Fact]
+    public async Task AJournalWithANewIdIsRecordedAsAResetAndIngestedFromItsFirstEntry()
+    {
+        var id = await api.ProvisionedAsync(ContainerKind.Game);
+        await api.Host.StopAsync(id, new StageLog(), default);
+        api.Journal(id, Line("server.running", new { pid = 1 }), Line("server.stopped", new { pid = 1, exitCode = 0 }));
+        await api.Host.StartAsync(id, new StageLog(), default);
+        await api.Poller.PollOnceAsync(default);
+
+        await api.Host.StopAsync(id, new StageLog(), default);
+        api.ReplaceJournal(id);
+        api.Journal(id, Line("server.running", new { pid = 7 }));
+        await api.Host.StartAsync(id, new StageLog(), default);
+        await api.Poller.PollOnceAsync(default);
+        await api.Poller.PollOnceAsync(default);
+
+        var events = await api.LaterEventsAsync(id);
+        Assert.Equal([typeof(AgentRestarted), typeof(ServerStarted), typeof(ServerStopped), typeof(AgentRestarted), typeof(AgentJournalReset), typeof(ServerStarted)],
+            events.Select(e => e.GetType()));
+        var reset = events.OfType<AgentJournalReset>().Single();
+        Assert.Equal((2L, 1L), (reset.PreviousSeq, reset.LatestSeq));
+        Assert.Equal((await api.JournalPageAsync(id)).JournalId, reset.JournalId);
+    }
+
+    [Fact]
+    public async Task TwoNodesSplitTheShardsWithoutOverlapAndOneTakesOverWhenTheOtherStops()
+    {
+        var containers = new List<Guid>();
+        for (var i = 0; i < 3; i++) containers.Add(await api.ProvisionedAsync(ContainerKind.Dev));
+        await api.Poller.DisposeAsync();          // the fixture's own node frees its shards for the two below
+        await using var b = api.NewNode("node-b");
+        await using var a = api.NewNode("node-a");
+
+        await a.PollOnceAsync(default);           // alone: takes every shard
+        Assert.Equal(PollShards.Count, a.Assignment.Shards.Count);
+        await b.PollOnceAsync(default);           // joins: every shard is held
+        Assert.Empty(b.Assignment.Shards);
+        await a.PollOnceAsync(default);           // sees two nodes: gives back the shards over its share
+        await b.PollOnceAsync(default);           // takes them
+
+        Assert.Equal(PollShards.Count / 2, a.Assignment.Shards.Count);
+        Assert.Equal(PollShards.Count / 2, b.Assignment.Shards.Count);
+        Assert.Empty(a.Assignment.Shards.Intersect(b.Assignment.Shards));
+        Assert.Empty(a.Assignment.Containers.Intersect(b.Assignment.Containers));
+        Assert.Superset(containers.ToHashSet(), a.Assignment.Containers.Union(b.Assignment.Containers).ToHashSet());
+        Assert.All(a.Assignment.Containers, c => Assert.Contains(PollShards.Of(c), a.Assignment.Shards));
+
+        await a.DisposeAsync();                   // node a stops: its session and its locks end
+        await b.PollOnceAsync(default);
+
+        Assert.Equal(PollShards.Count, b.Assignment.Shards.Count);
+        Assert.Superset(containers.ToHashSet(), b.Assignment.Containers.ToHashSet());
+    }
+
+    [Theory]
+    [InlineData("container_status")]
+    [InlineData("crash_history")]
+    public async Task ARebuildGivesTheSameRowsAsTheLiveProjection(string projection)
+    {
+        var id = await api.ProvisionedAsync(ContainerKind.Game);
+        await api.Host.StopAsync(id, new StageLog(), default);
+        api.Journal(id, Line("server.running", new { pid = 1 }), Crashed(CrashClassification.MissingDependency, 1, null, "NoClassDefFoundError"),
+            Line("server.restart_scheduled", new { delaySeconds = 30.0, attempt = 1 }), Crashed(CrashClassification.Oom, null, 9, "Killed"),
+            Line("server.error", new { consecutiveCrashes = 4, lastClassification = "oom" }));
+        await api.Host.StartAsync(id, new StageLog(), default);
+        await api.Poller.PollOnceAsync(default);
+        var admin = api.Services.GetRequiredService<ProjectionAdmin>();
+        var tables = projection == "container_status" ? new[] { "container_status" } : ["crash_history", "crash_counts"];
+
+        await EventuallyAsync(async () => await Scalar("SELECT state FROM container_status WHERE id = @id", id) is "error" &&
+            (await admin.StatusAsync(projection)).EventsBehind == 0 ? (object)true : null, "the live projection to catch up");
+        var live = await RowsAsync(tables);
+        var generation = await admin.RebuildAsync(projection, "test");
+        await EventuallyAsync(async () => (await admin.StatusAsync(projection)) is { Generation: var g, Rebuild: null } && g == generation
+            ? (object)true : null, "the rebuilt generation to go live", seconds: 60);
+
+        Assert.Contains(id.ToString(), live);
+        Assert.Equal(live, await RowsAsync(tables));
+    }
+
+    private async Task<string> RowsAsync(string[] tables)
+    {
+        var rows = new List<string>();
+        foreach (var table in tables)
+            rows.Add((string)(await Scalar($"SELECT coalesce(string_agg(to_jsonb(t)::text, E'\\n' ORDER BY to_jsonb(t)::text), '') FROM {table} t", null))!);
+        return string.Join("\n--\n", rows);
+    }
+
+    private async Task<object?> Scalar(string sql, Guid? id)
+    {
+        await using var command = Db.CreateCommand(sql);
+        if (id is { } value) command.Parameters.AddWithValue("id", value);
+        var result = await command.ExecuteScalarAsync();
+        return result is DBNull ? null : result;
+    }
+}
