@@ -1,9 +1,11 @@
 using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Console;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
+using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
@@ -15,6 +17,10 @@ builder.AddZeroLagHub();
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Console sockets are accepted here (the IDE's are tunnelled by the forwarder, which needs no middleware).
+app.UseWebSockets();
+// Host mode (Ide:HostPattern): the IDE's own hosts never reach the API's endpoints.
+app.UseIdeHostMode();
 // Explicit, so that authentication runs inside the exception handler. The fallback policy makes every
 // endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
 app.UseAuthentication();
@@ -28,6 +34,8 @@ app.MapAuthApi();
 app.MapAdminUsersApi();
 app.MapContainersApi();
 app.MapDeploymentsApi();
+app.MapIdeApi();
+app.MapConsoleApi();
 if (app.Configuration["Hosts:Default"] == "proxmox") app.MapAgentEnrollment();
 
 app.Run();

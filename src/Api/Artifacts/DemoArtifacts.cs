@@ -10,7 +10,7 @@ namespace ZeroLagHub.Api.Artifacts;
 /// <summary>
 /// Small stand-ins for the real artifacts, so the whole flow runs offline on a fresh machine: runtimes
 /// whose <c>bin/</c> tools print a version, a stand-in code-server (a Python HTTP server that binds
-/// where <c>--bind-addr</c> says, as the real one would) and a stand-in game server that logs like a
+/// where <c>--bind-addr</c> says, as the real one would, with a WebSocket echo on every path) and a stand-in game server that logs like a
 /// Minecraft server, becomes ready, obeys <c>stop</c> and can be told to crash.
 /// </summary>
 public static class DemoArtifacts
@@ -76,12 +76,54 @@ public static class DemoArtifacts
 
         """;
 
+    // A WebSocket on any path echoes every message, after a first text message naming the Host and
+    // X-Forwarded-Prefix it was reached with (what the real code-server's origin check depends on).
     private const string CodeServerStandIn = """
-        import http.server, os, sys
+        import base64, hashlib, http.server, os, struct, sys
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                if self.headers.get("Upgrade", "").lower() != "websocket":
+                    return super().do_GET()
+                key = self.headers["Sec-WebSocket-Key"] + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+                self.send_response(101)
+                self.send_header("Upgrade", "websocket")
+                self.send_header("Connection", "Upgrade")
+                self.send_header("Sec-WebSocket-Accept", base64.b64encode(hashlib.sha1(key.encode()).digest()).decode())
+                self.end_headers()
+                self.close_connection = True
+                self.send_frame(0x81, ("host=%s prefix=%s" % (self.headers.get("Host"), self.headers.get("X-Forwarded-Prefix"))).encode())
+                while True:
+                    head = self.rfile.read(2)
+                    if len(head) < 2:
+                        return
+                    opcode, length = head[0] & 0x0F, head[1] & 0x7F
+                    if length == 126:
+                        length = struct.unpack(">H", self.rfile.read(2))[0]
+                    elif length == 127:
+                        length = struct.unpack(">Q", self.rfile.read(8))[0]
+                    mask = self.rfile.read(4) if head[1] & 0x80 else b"\0\0\0\0"
+                    data = bytes(b ^ mask[i % 4] for i, b in enumerate(self.rfile.read(length)))
+                    if opcode == 8:
+                        self.send_frame(0x88, data[:2])
+                        return
+                    if opcode in (0, 1, 2):
+                        self.send_frame(head[0], data)
+                    elif opcode == 9:
+                        self.send_frame(0x8A, data)
+
+            def send_frame(self, first, data):
+                n = len(data)
+                size = bytes([n]) if n < 126 else struct.pack(">BH", 126, n) if n < 65536 else struct.pack(">BQ", 127, n)
+                self.wfile.write(bytes([first]) + size + data)
+                self.wfile.flush()
+
         args = sys.argv[1:]
         host, port = args[args.index("--bind-addr") + 1].rsplit(":", 1)
         os.chdir(args[-1])
-        http.server.ThreadingHTTPServer((host, int(port)), http.server.SimpleHTTPRequestHandler).serve_forever()
+        http.server.ThreadingHTTPServer((host, int(port)), Handler).serve_forever()
 
         """;
 

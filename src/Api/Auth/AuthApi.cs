@@ -5,6 +5,7 @@ using ZeroLagHub.Api.Auth.Accounts;
 using ZeroLagHub.Api.Auth.Login;
 using ZeroLagHub.Api.Auth.Refresh;
 using ZeroLagHub.Api.Auth.Tokens;
+using ZeroLagHub.Api.Ide.Sessions;
 
 namespace ZeroLagHub.Api.Auth;
 
@@ -14,7 +15,7 @@ namespace ZeroLagHub.Api.Auth;
 /// <item><c>POST /api/auth/register</c> {username, password} → 201 user; 400 field errors; 409 name taken (anonymous)</item>
 /// <item><c>POST /api/auth/login</c> {username, password} → 200 tokens; 401; 429 + Retry-After (anonymous)</item>
 /// <item><c>POST /api/auth/refresh</c> {refreshToken} → 200 tokens (the presented token is consumed); 401 (anonymous)</item>
-/// <item><c>POST /api/auth/logout</c> {refreshToken} → 204, the session's refresh tokens revoked</item>
+/// <item><c>POST /api/auth/logout</c> {refreshToken} → 204, the session's refresh tokens and the user's IDE sessions revoked</item>
 /// <item><c>GET /api/auth/me</c> → the caller's account</item>
 /// </list>
 /// </summary>
@@ -88,10 +89,11 @@ public static class AuthApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem>> LogOut(
-        RefreshRequest body, CurrentUser user, RefreshTokens refreshTokens, CancellationToken ct)
+        RefreshRequest body, CurrentUser user, RefreshTokens refreshTokens, IdeSessions ideSessions, CancellationToken ct)
     {
         if (Invalid(body.RefreshToken) is { } problem) return problem;
         await refreshTokens.RevokeAsync(body.RefreshToken!, user.Id, ct);
+        await ideSessions.RevokeForUserAsync(user.Id, ct);
         return TypedResults.NoContent();
     }
 

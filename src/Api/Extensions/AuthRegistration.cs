@@ -28,7 +28,7 @@ public static class AuthRegistration
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginHandler>();
         services.AddSingleton<RefreshTokens>();
-        services.AddSingleton(new OperatorConsole(Console.Out));
+        services.AddSingleton(new OperatorConsole(System.Console.Out));
         // Registered after SchemaMigration (hosted services start in order): it needs the zlh schema.
         services.AddHostedService<AuthBootstrap>();
 

@@ -36,6 +36,7 @@ public static class ZeroLagHubRegistration
         }
         builder.AddZeroLagHubAuth();
         builder.AddControlPlane();
+        builder.AddIdeAndConsole();
         return builder;
     }
 
