@@ -47,6 +47,7 @@ public sealed class ProxmoxDeploymentTests(ProxmoxApiFixture api) : IClassFixtur
         Assert.Equal("proxmox", state.GetProperty("host").GetString());
         Assert.Equal(lxc.Vmid, state.GetProperty("vmid").GetInt32());
         Assert.Equal("node", state.GetProperty("runtime").GetString());
+        Assert.True(state.GetProperty("codeServerRunning").GetBoolean());
     }
 
     [Fact]
