@@ -50,9 +50,10 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (_ownsStorage) await Database.InitializeAsync();
+        await OnStartingAsync();
         if (RealKestrel)
         {
-            UseKestrel(0);
+            UseKestrel(KestrelPort);
             StartServer();
         }
         else _ = Server; // start the host now, so start-up failures surface in the fixture
@@ -63,6 +64,15 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// something outside the process calls the API, as local agents do for artifacts.
     /// </summary>
     protected virtual bool RealKestrel => false;
+
+    /// <summary>The loopback port for <see cref="RealKestrel"/>; 0 picks a free one when the server starts.</summary>
+    protected virtual int KestrelPort => 0;
+
+    /// <summary>Runs after the database exists and before the host starts: start stand-ins the host's settings name.</summary>
+    protected virtual Task OnStartingAsync() => Task.CompletedTask;
+
+    /// <summary>Runs after the host has stopped: stop what <see cref="OnStartingAsync"/> started.</summary>
+    protected virtual Task OnStoppedAsync() => Task.CompletedTask;
 
     /// <summary>A client whose requests carry an access token for this user, minted directly (no account row needed).</summary>
     public HttpClient CreateClientAs(Guid userId, string username = "test-user", params string[] roles)
@@ -88,6 +98,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        await OnStoppedAsync();
         if (!_ownsStorage) return;
         await Database.DisposeAsync();
         if (Environment.GetEnvironmentVariable("ZLH_KEEP_TEST_DATA") is null) Directory.Delete(DataDirectory, recursive: true);

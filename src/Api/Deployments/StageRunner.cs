@@ -33,7 +33,9 @@ public sealed class StageRunner(IContainerHost host, AgentClient agents, TimePro
     private async Task<StageOutcome> CreateAsync(DeploymentState deployment, CancellationToken ct)
     {
         var log = new StageLog();
-        var hosted = await host.CreateAsync(new ContainerPlan(deployment.ContainerId, deployment.Kind, deployment.Spec!.Resources), log, ct);
+        HostedContainer hosted;
+        try { hosted = await host.CreateAsync(new ContainerPlan(deployment.ContainerId, deployment.Kind, deployment.Spec!.Resources), log, ct); }
+        catch (ContainerHostRefusedException e) { return StageOutcome.Failure(e.Message, log.Tail()); }
         return StageOutcome.Success(log.Tail(), new ContainerCreated(hosted.Vmid, hosted.Address, HostName, time.GetUtcNow()));
     }
 

@@ -43,6 +43,21 @@ public sealed partial class ProxmoxContainerHost(
 
     public async Task<HostedContainer> CreateAsync(ContainerPlan plan, StageLog log, CancellationToken ct)
     {
+        try
+        {
+            return await CreateOrResumeAsync(plan, log, ct);
+        }
+        catch (ProxmoxException e) when (e is ProxmoxPermissionException or ProxmoxTaskFailedException)
+        {
+            // The task's own log is already in the stage log (WaitAndLogAsync); a 403 has only its message.
+            var reason = e.Message.Split(Environment.NewLine)[0];
+            if (e is ProxmoxPermissionException) log.Write(reason);
+            throw new ContainerHostRefusedException(reason, e);
+        }
+    }
+
+    private async Task<HostedContainer> CreateOrResumeAsync(ContainerPlan plan, StageLog log, CancellationToken ct)
+    {
         var id = plan.ContainerId;
         log.Write($"proxmox: create {id} ({plan.Kind}, {plan.Resources.Cores} cores, {plan.Resources.MemoryMb} MB, {plan.Resources.DiskGb} GB)");
 
@@ -67,7 +82,7 @@ public sealed partial class ProxmoxContainerHost(
             log.Write($"agent on {address}:{options.AgentPort} already enrolled and healthy");
         else
         {
-            await PushEnrollmentAsync(node, vmid, id, log, ct);
+            await PushEnrollmentAsync(node, vmid, plan, log, ct);
             await WaitForAgentAsync(address, id, log, ct);
         }
         Log.Created(logger, id, vmid, node.Name, address);
@@ -95,7 +110,7 @@ public sealed partial class ProxmoxContainerHost(
 
     public async Task DeleteAsync(Guid containerId, StageLog log, CancellationToken ct)
     {
-        enrollment.Revoke(containerId);
+        await enrollment.RevokeAsync(containerId, ct);
         _addresses.TryRemove(containerId, out _);
         if (await LocateAsync(containerId, ct) is not var (node, summary))
         {
@@ -251,14 +266,15 @@ public sealed partial class ProxmoxContainerHost(
         }
     }
 
-    private async Task PushEnrollmentAsync(ProxmoxNode node, int vmid, Guid containerId, StageLog log, CancellationToken ct)
+    private async Task PushEnrollmentAsync(ProxmoxNode node, int vmid, ContainerPlan plan, StageLog log, CancellationToken ct)
     {
-        var token = enrollment.Issue(containerId);
+        var token = await enrollment.IssueAsync(plan.ContainerId, ct);
         var document = JsonSerializer.SerializeToUtf8Bytes(new
         {
             controlPlane = options.EnrollmentUrl,
-            containerId,
+            containerId = plan.ContainerId,
             vmid,
+            kind = plan.Kind.ToString().ToLowerInvariant(),
             enrollmentToken = token.Value,
             expiresAt = token.ExpiresAt,
         });

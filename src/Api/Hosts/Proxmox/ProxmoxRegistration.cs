@@ -1,3 +1,4 @@
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ZeroLagHub.Api.Hosts.Proxmox.Client;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
@@ -20,7 +21,8 @@ public static class ProxmoxRegistration
 
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new AgentEnrollment(Convert.FromBase64String(options.AgentTokenKey), sp.GetRequiredService<TimeProvider>(), options.EnrollmentTtl));
+        services.AddSingleton(sp => new AgentEnrollment(Convert.FromBase64String(options.AgentTokenKey), sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<TimeProvider>(), options.EnrollmentTtl));
         services.TryAddSingleton<IPrivilegedRunner>(new SshPrivilegedRunner(options));
         services.AddSingleton<IReadOnlyList<ProxmoxNode>>(sp => [.. options.Nodes.Select(node => new ProxmoxNode(node, new ProxmoxClient(
             new ProxmoxConnection(new Uri(node.Url), new ProxmoxApiToken(node.TokenId, node.TokenSecret), new CertificatePins(node.Fingerprints)),

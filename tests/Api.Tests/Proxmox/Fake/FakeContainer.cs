@@ -9,6 +9,9 @@ public sealed class FakeContainer(string node, int vmid, Dictionary<string, stri
     public string Status { get; set; } = "stopped";
     public HashSet<string> Snapshots { get; } = [];
 
+    /// <summary>Its eth0 address while running; null: the server's <see cref="FakeProxmoxServer.ContainerAddress"/>.</summary>
+    public string? Address { get; set; }
+
     public string? Lock
     {
         get => Config.GetValueOrDefault("lock");

@@ -73,6 +73,12 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
     /// <summary>The address a running container reports for eth0: loopback, where the test's fake agent listens.</summary>
     public string ContainerAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>Called when a start task completes: what boots inside the container (see <see cref="FakeLxcRuntime"/>).</summary>
+    public Action<FakeContainer>? Started { get; set; }
+
+    /// <summary>Called when a stop or shutdown task completes.</summary>
+    public Action<FakeContainer>? Stopped { get; set; }
+
     public static async Task<FakeProxmoxServer> StartAsync(X509Certificate2? certificate = null)
     {
         certificate ??= TestCertificates.Create();
@@ -163,7 +169,7 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
             : Data(new[]
             {
                 new { name = "lo", inet = "127.0.0.1/8", inet6 = "::1/128", hwaddr = "00:00:00:00:00:00" },
-                new { name = "eth0", inet = $"{ContainerAddress}/24", inet6 = "fe80::1/64", hwaddr = "BC:24:11:00:00:02" },
+                new { name = "eth0", inet = $"{c.Address ?? ContainerAddress}/24", inet6 = "fe80::1/64", hwaddr = "BC:24:11:00:00:02" },
             })));
         api.MapGet("/storage", () => Data(new object[]
         {
@@ -228,11 +234,15 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
                 () => clone.Lock = null);
         });
         api.MapPost("/nodes/{node}/lxc/{vmid:int}/status/start", (string node, int vmid) => WithContainer(vmid, c =>
-            c.Status == "running" ? Error(500, $"CT {vmid} already running") : Task(node, "vzstart", vmid, ["starting CT " + vmid], () => c.Status = "running")));
+            c.Status == "running" ? Error(500, $"CT {vmid} already running") : Task(node, "vzstart", vmid, ["starting CT " + vmid], () =>
+            {
+                c.Status = "running";
+                Started?.Invoke(c);
+            })));
         api.MapPost("/nodes/{node}/lxc/{vmid:int}/status/stop", (string node, int vmid) => WithContainer(vmid, c =>
-            Task(node, "vzstop", vmid, ["stopping CT " + vmid], () => c.Status = "stopped")));
+            Task(node, "vzstop", vmid, ["stopping CT " + vmid], () => Stop(c))));
         api.MapPost("/nodes/{node}/lxc/{vmid:int}/status/shutdown", (string node, int vmid) => WithContainer(vmid, c =>
-            c.Status != "running" ? Error(500, $"CT {vmid} not running") : Task(node, "vzshutdown", vmid, ["shutting down CT " + vmid], () => c.Status = "stopped")));
+            c.Status != "running" ? Error(500, $"CT {vmid} not running") : Task(node, "vzshutdown", vmid, ["shutting down CT " + vmid], () => Stop(c))));
         api.MapPost("/nodes/{node}/lxc/{vmid:int}/snapshot", async (string node, int vmid, HttpRequest request) =>
         {
             var name = (await request.ReadFormAsync())["snapname"].ToString();
@@ -262,6 +272,12 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
         });
         api.MapDelete("/nodes/{node}/lxc/{vmid:int}", (string node, int vmid) => WithContainer(vmid, c =>
             c.Status == "running" ? Error(500, $"CT {vmid} is running - destroy failed") : Task(node, "vzdestroy", vmid, ["destroying CT " + vmid], () => Containers.TryRemove(vmid, out _))));
+    }
+
+    private void Stop(FakeContainer container)
+    {
+        container.Status = "stopped";
+        Stopped?.Invoke(container);
     }
 
     private IResult WithContainer(int vmid, Func<FakeContainer, IResult> then) =>

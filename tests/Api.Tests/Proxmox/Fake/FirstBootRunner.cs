@@ -14,15 +14,14 @@ public sealed class FirstBootRunner(AgentEnrollment enrollment, FakeAgent agent)
     public ConcurrentQueue<(string Node, int Vmid, string Path, string Content)> Pushes { get; } = new();
     public ConcurrentQueue<EnrollmentRedemption> Redemptions { get; } = new();
 
-    public Task PushFileAsync(string node, int vmid, string path, ReadOnlyMemory<byte> content, CancellationToken ct)
+    public async Task PushFileAsync(string node, int vmid, string path, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var text = System.Text.Encoding.UTF8.GetString(content.Span);
         Pushes.Enqueue((node, vmid, path, text));
         using var document = JsonDocument.Parse(text);
         var containerId = document.RootElement.GetProperty("containerId").GetGuid();
-        var redemption = enrollment.Redeem(containerId, document.RootElement.GetProperty("enrollmentToken").GetString()!);
+        var redemption = await enrollment.RedeemAsync(containerId, document.RootElement.GetProperty("enrollmentToken").GetString()!, ct);
         Redemptions.Enqueue(redemption);
         if (redemption.Succeeded) agent.Enrolled(containerId, redemption.AgentToken!);
-        return Task.CompletedTask;
     }
 }

@@ -10,7 +10,7 @@ using ZeroLagHub.Domain.Containers;
 namespace ZeroLagHub.Api.Tests.Proxmox.Host;
 
 /// <summary>The Proxmox host against the fake Proxmox (HTTPS) and a fake agent (HTTP), both real Kestrel on loopback.</summary>
-public sealed class ProxmoxContainerHostTests : IAsyncLifetime
+public sealed class ProxmoxContainerHostTests(ApiSchemaDatabase db) : IAsyncLifetime, IClassFixture<ApiSchemaDatabase>
 {
     private FakeProxmoxServer _proxmox = null!;
     private FakeAgent _agent = null!;
@@ -35,7 +35,7 @@ public sealed class ProxmoxContainerHostTests : IAsyncLifetime
             Nodes = [node], AgentPort = _agent.Port, EnrollmentUrl = "https://zlh.test", TaskTimeout = TimeSpan.FromSeconds(30),
             AgentHealthTimeout = TimeSpan.FromSeconds(10),
         };
-        var enrollment = new AgentEnrollment(new byte[32], TimeProvider.System, TimeSpan.FromMinutes(10));
+        var enrollment = new AgentEnrollment(new byte[32], db.DataSource, TimeProvider.System, TimeSpan.FromMinutes(10));
         _runner = new FirstBootRunner(enrollment, _agent);
         _client = new ProxmoxClient(new ProxmoxConnection(_proxmox.BaseAddress,
             new ProxmoxApiToken(node.TokenId, node.TokenSecret), new CertificatePins(node.Fingerprints)));
@@ -108,7 +108,8 @@ public sealed class ProxmoxContainerHostTests : IAsyncLifetime
     {
         _proxmox.FailingTasks["vzstart"] = "startup for container '100' failed";
         var failedLog = new StageLog();
-        var failure = await Assert.ThrowsAsync<ProxmoxTaskFailedException>(() => _host.CreateAsync(Plan, failedLog, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ContainerHostRefusedException>(() => _host.CreateAsync(Plan, failedLog, CancellationToken.None));
+        var failure = Assert.IsType<ProxmoxTaskFailedException>(refused.InnerException);
         Assert.Contains("  | TASK ERROR: startup for container '100' failed", failedLog.Tail());
         Assert.Equal("vzstart", failure.Upid.Type);
 
@@ -138,10 +139,25 @@ public sealed class ProxmoxContainerHostTests : IAsyncLifetime
         _proxmox.FailingTasks["vzclone"] = "clone failed: no space left on device";
         var log = new StageLog();
 
-        await Assert.ThrowsAsync<ProxmoxTaskFailedException>(() => _host.CreateAsync(Plan, log, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ContainerHostRefusedException>(() => _host.CreateAsync(Plan, log, CancellationToken.None));
 
+        Assert.IsType<ProxmoxTaskFailedException>(refused.InnerException);
+        Assert.Equal("Proxmox task vzclone on pve1 failed: clone failed: no space left on device", refused.Message);
         Assert.Contains("  | TASK ERROR: clone failed: no space left on device", log.Tail());
         Assert.Empty(_runner.Pushes);
+    }
+
+    [Fact]
+    public async Task AMissingPrivilegeIsNamedInTheStageLogAndNotRetried()
+    {
+        _proxmox.Denied[$"/nodes/{FakeProxmoxServer.Node}/lxc/{FakeProxmoxServer.TemplateVmid}/clone"] = ($"/vms/{FakeProxmoxServer.TemplateVmid}", "VM.Clone");
+        var log = new StageLog();
+
+        var refused = await Assert.ThrowsAsync<ContainerHostRefusedException>(() => _host.CreateAsync(Plan, log, CancellationToken.None));
+
+        Assert.IsType<ProxmoxPermissionException>(refused.InnerException);
+        Assert.Contains(log.Tail(), l => l.Contains("lacks privilege VM.Clone on /vms/9000", StringComparison.Ordinal));
+        Assert.Empty(Ours);
     }
 
     [Fact]
@@ -175,7 +191,7 @@ public sealed class ProxmoxContainerHostTests : IAsyncLifetime
     {
         // Stand-in for an eavesdropper who exchanges the token first: the real agent's exchange is refused,
         // so it never answers /health and the create fails loudly.
-        var enrollment = new AgentEnrollment(new byte[32], TimeProvider.System, TimeSpan.FromMinutes(10));
+        var enrollment = new AgentEnrollment(new byte[32], db.DataSource, TimeProvider.System, TimeSpan.FromMinutes(10));
         var thief = new StealingRunner(enrollment);
         var node = new ProxmoxNodeOptions { Name = FakeProxmoxServer.Node, TemplateVmid = FakeProxmoxServer.TemplateVmid };
         var host = new ProxmoxContainerHost([new ProxmoxNode(node, _client)],
@@ -193,13 +209,12 @@ public sealed class ProxmoxContainerHostTests : IAsyncLifetime
     {
         public List<EnrollmentRedemption> Outcomes { get; } = [];
 
-        public Task PushFileAsync(string node, int vmid, string path, ReadOnlyMemory<byte> content, CancellationToken ct)
+        public async Task PushFileAsync(string node, int vmid, string path, ReadOnlyMemory<byte> content, CancellationToken ct)
         {
             var root = System.Text.Json.JsonDocument.Parse(content).RootElement;
             var (id, token) = (root.GetProperty("containerId").GetGuid(), root.GetProperty("enrollmentToken").GetString()!);
-            Outcomes.Add(enrollment.Redeem(id, token)); // the thief
-            Outcomes.Add(enrollment.Redeem(id, token)); // the container's first boot
-            return Task.CompletedTask;
+            Outcomes.Add(await enrollment.RedeemAsync(id, token, ct)); // the thief
+            Outcomes.Add(await enrollment.RedeemAsync(id, token, ct)); // the container's first boot
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Proxmox;
 
@@ -29,7 +30,9 @@ public sealed class ProxmoxRegistrationTests
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new ServiceCollection().AddLogging().AddProxmoxContainerHost(configuration).BuildServiceProvider();
+        // The API registers its data source before the host; never opened here (resolving connects to nothing).
+        return new ServiceCollection().AddLogging().AddSingleton(NpgsqlDataSource.Create("Host=127.0.0.1;Database=unused"))
+            .AddProxmoxContainerHost(configuration).BuildServiceProvider();
     }
 
     [Fact]

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ZeroLagHub.Api.Storage;
+using ZeroLagHub.Testing;
+
+namespace ZeroLagHub.Api.Tests.Proxmox;
+
+/// <summary>A per-class database migrated as the API migrates it at start-up (schemas es and zlh).</summary>
+public sealed class ApiSchemaDatabase : PostgresDatabase
+{
+    protected override Task OnCreatedAsync() =>
+        new SchemaMigration(DataSource, NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
+}
