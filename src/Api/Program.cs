@@ -1,10 +1,13 @@
+using ZeroLagHub.Api.Anchoring;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
+using ZeroLagHub.Api.Operations;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
@@ -26,6 +29,9 @@ app.MapAuthApi();
 app.MapAdminUsersApi();
 app.MapContainersApi();
 app.MapDeploymentsApi();
+app.MapAuditApi();
+app.MapAnchorsApi();
+app.MapOperationsApi();
 if (app.Configuration["Hosts:Default"] == "proxmox") app.MapAgentEnrollment();
 
 app.Run();

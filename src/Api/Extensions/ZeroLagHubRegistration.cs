@@ -33,6 +33,7 @@ public static class ZeroLagHubRegistration
         }
         builder.AddZeroLagHubAuth();
         builder.AddControlPlane();
+        builder.AddAuditAndOperations();
         return builder;
     }
 
