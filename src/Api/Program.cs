@@ -1,4 +1,6 @@
+using ZeroLagHub.Api.Anchoring;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Console;
 using ZeroLagHub.Api.Containers;
@@ -7,6 +9,7 @@ using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
+using ZeroLagHub.Api.Operations;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
@@ -36,6 +39,9 @@ app.MapContainersApi();
 app.MapDeploymentsApi();
 app.MapIdeApi();
 app.MapConsoleApi();
+app.MapAuditApi();
+app.MapAnchorsApi();
+app.MapOperationsApi();
 if (app.Configuration["Hosts:Default"] == "proxmox") app.MapAgentEnrollment();
 
 app.Run();

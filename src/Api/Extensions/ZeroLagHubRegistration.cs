@@ -37,6 +37,7 @@ public static class ZeroLagHubRegistration
         builder.AddZeroLagHubAuth();
         builder.AddControlPlane();
         builder.AddIdeAndConsole();
+        builder.AddAuditAndOperations();
         return builder;
     }
 

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ZeroLagHub.Api.Anchoring;
+using ZeroLagHub.EventStore.Auditing;
+using ZeroLagHub.EventStore.Queue;
+
+namespace ZeroLagHub.Api.Extensions;
+
+public static class AuditRegistration
+{
+    /// <summary>What auditors and operators read and do: the audit reader, external anchoring and its schedule, dead letters.</summary>
+    public static WebApplicationBuilder AddAuditAndOperations(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var data = ZeroLagHubRegistration.DataDirectory(builder.Configuration);
+        services.Configure<AnchorOptions>(builder.Configuration.GetSection(AnchorOptions.Section));
+        services.AddSingleton(sp => new AuditReader(sp.GetRequiredService<NpgsqlDataSource>()));
+        // The key file sits beside the auth key, never in the database: see Anchoring/AnchorKey.cs.
+        services.AddSingleton(sp => AnchorKey.Load(Path.GetFullPath(
+            sp.GetRequiredService<IOptions<AnchorOptions>>().Value.KeyFile is { Length: > 0 } file ? file : Path.Combine(data, "anchor-signing.key"))));
+        services.AddSingleton(sp => new Anchors(sp.GetRequiredService<AuditReader>(), sp.GetRequiredService<AnchorKey>(),
+            Path.GetFullPath(sp.GetRequiredService<IOptions<AnchorOptions>>().Value.Directory is { Length: > 0 } dir ? dir : Path.Combine(data, "anchors")),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Anchors>>()));
+        services.AddHostedService<AnchorSchedule>();
+        services.AddSingleton(sp => new DeadLetterQueue(sp.GetRequiredService<MessageQueue>()));
+        return builder;
+    }
+}

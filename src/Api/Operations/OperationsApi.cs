@@ -1,0 +1,65 @@
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.EventStore.Daemon;
+using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.EventStore.Queue;
+
+namespace ZeroLagHub.Api.Operations;
+
+/// <summary>
+/// <c>/api/admin</c> for operators: projection status (position, lag, what holds it back), rebuild
+/// with progress, and the dead letters of the message queue (list, replay under the same id, discard).
+/// </summary>
+public static class OperationsApi
+{
+    public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin").WithTags("Operations").RequireAuthorization(AuthPolicies.Admin);
+        group.MapGet("/projections", async (ProjectionAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.StatusAsync(ct)));
+        group.MapGet("/projections/{name}", Projection);
+        group.MapPost("/projections/{name}/rebuild", Rebuild);
+        group.MapGet("/deadletters", DeadLetters);
+        group.MapPost("/deadletters/{id:guid}/replay", Replay);
+        group.MapDelete("/deadletters/{id:guid}", Discard);
+        return app;
+    }
+
+    private static async Task<IResult> Projection(string name, ProjectionAdmin admin, IEnumerable<IProjection> projections, CancellationToken ct) =>
+        Known(name, projections) ? TypedResults.Ok(await admin.StatusAsync(name, ct)) : NoProjection(name, projections);
+
+    private static async Task<IResult> Rebuild(string name, CurrentUser user, ProjectionAdmin admin, IEnumerable<IProjection> projections,
+        CancellationToken ct)
+    {
+        if (!Known(name, projections)) return NoProjection(name, projections);
+        var generation = await admin.RebuildAsync(name, user.Username, ct);
+        return TypedResults.Accepted($"/api/admin/projections/{name}", new { projection = name, generation });
+    }
+
+    private static async Task<IResult> DeadLetters(string? type, string? after, int? limit, DeadLetterQueue deadLetters, CancellationToken ct)
+    {
+        var size = limit ?? 100;
+        if (size is < 1 or > 1000) return Problem(StatusCodes.Status400BadRequest, $"limit={size} must be from 1 to 1000");
+        DeadLetter? from = null;
+        if (!string.IsNullOrEmpty(after) && (from = DeadLetterCursor.Parse(after)) is null)
+            return Problem(StatusCodes.Status400BadRequest, $"after='{after}' is not a cursor: pass the previous page's next value");
+        var items = await deadLetters.ListAsync(string.IsNullOrEmpty(type) ? null : type, from, size, ct);
+        return TypedResults.Ok(new DeadLetterPage(items, items.Count == size ? DeadLetterCursor.From(items[^1]) : null));
+    }
+
+    private static async Task<IResult> Replay(Guid id, DeadLetterQueue deadLetters, CancellationToken ct) =>
+        await deadLetters.ReplayAsync(id, ct)
+            ? TypedResults.Accepted((string?)null, new { id, replayed = true })
+            : NoDeadLetter(id);
+
+    private static async Task<IResult> Discard(Guid id, DeadLetterQueue deadLetters, CancellationToken ct) =>
+        await deadLetters.DiscardAsync(id, ct) ? TypedResults.NoContent() : NoDeadLetter(id);
+
+    private static bool Known(string name, IEnumerable<IProjection> projections) => projections.Any(p => p.Name == name);
+
+    private static IResult NoProjection(string name, IEnumerable<IProjection> projections) => Problem(StatusCodes.Status404NotFound,
+        $"no projection '{name}'; there are: {string.Join(", ", projections.Select(p => p.Name).Order())}");
+
+    private static IResult NoDeadLetter(Guid id) =>
+        Problem(StatusCodes.Status404NotFound, $"no dead letter {id} (already replayed or discarded?)");
+
+    private static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+}

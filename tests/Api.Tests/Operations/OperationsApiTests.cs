@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Tests.Audit;
+using ZeroLagHub.Domain.Decisions;
+using ZeroLagHub.Domain.Deployments;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Appending;
+
+namespace ZeroLagHub.Api.Tests.Operations;
+
+/// <summary>/api/admin: projection status and rebuild, dead letters, on the real daemon and message worker.</summary>
+public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private HttpClient Admin() => api.CreateClientAs(Guid.NewGuid(), "operator", Role.User, Role.Admin);
+
+    [Fact]
+    public async Task OnlyAdminsOperate()
+    {
+        using var auditor = api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/admin/projections")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsync("/api/admin/projections/deployment_history/rebuild", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/admin/deadletters")).StatusCode);
+        using var admin = Admin();
+        await AuditSteps.AssertProblemAsync(await admin.PostAsync("/api/admin/projections/nope/rebuild", null), HttpStatusCode.NotFound,
+            "there are: container_directory, deployment_history");
+    }
+
+    [Fact]
+    public async Task ProjectionsShowTheirPositionAndLag()
+    {
+        await api.AppendContainerHistoryAsync(Guid.NewGuid());
+        using var admin = Admin();
+
+        var all = await admin.GetFromJsonAsync<JsonElement>("/api/admin/projections");
+
+        var names = all.EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["container_directory", "deployment_history"], names);
+        Assert.All(all.EnumerateArray(), p =>
+        {
+            Assert.True(p.GetProperty("eventsBehind").GetInt64() >= 0);
+            Assert.False(string.IsNullOrEmpty(p.GetProperty("state").GetString()));
+            Assert.True(p.TryGetProperty("heldBackBy", out _));
+        });
+    }
+
+    [Theory]
+    [InlineData("container_directory", "containers")]
+    [InlineData("deployment_history", "deployments")]
+    public async Task ARebuildGivesTheSameRowsAsTheLiveProjection(string projection, string view)
+    {
+        for (var i = 0; i < 3; i++) await QueueDeploymentAsync(await api.AppendContainerHistoryAsync(Guid.NewGuid()));
+        using var admin = Admin();
+        var before = await WaitForAsync(admin, projection, generation: null);
+        var live = await RowsAsync(view);
+
+        var response = await admin.PostAsync($"/api/admin/projections/{projection}/rebuild", null);
+        var generation = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("generation").GetInt32();
+        var after = await WaitForAsync(admin, projection, generation);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/admin/projections/{projection}", response.Headers.Location?.ToString());
+        Assert.True(generation > before.GetProperty("generation").GetInt32());
+        Assert.Equal(generation, after.GetProperty("generation").GetInt32());
+        Assert.NotEmpty(live);
+        Assert.Equal(live, await RowsAsync(view));
+    }
+
+    [Fact]
+    public async Task ADeadLetterIsListedReplayedUnderItsIdAndDiscarded()
+    {
+        // A message no worker can read (its type is registered nowhere): the worker gives up at once.
+        var id = Guid.NewGuid();
+        await api.SqlAsync("""
+            INSERT INTO es.queue_messages (id, type, schema_version, data, deliver_at) VALUES (@id, 'test.unreadable', 1, '{}', now())
+            """, ("id", id));
+        api.Services.GetRequiredService<ZeroLagHub.EventStore.Queue.MessageQueue>().Notify();
+        using var admin = Admin();
+
+        var first = await WaitForDeadLetterAsync(admin, id, after: null);
+        Assert.Contains("not registered", first.GetProperty("error").GetString());
+        var replay = await admin.PostAsync($"/api/admin/deadletters/{id}/replay", null);
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        // Delivered again under the same id, and given up again: it comes back with a later failure time.
+        var again = await WaitForDeadLetterAsync(admin, id, after: first.GetProperty("failedAt").GetDateTimeOffset());
+        Assert.Equal(id, again.GetProperty("id").GetGuid());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/deadletters/{id}")).StatusCode);
+        var list = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deadletters?type=test.unreadable");
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), d => d.GetProperty("id").GetGuid() == id);
+        await AuditSteps.AssertProblemAsync(await admin.DeleteAsync($"/api/admin/deadletters/{id}"), HttpStatusCode.NotFound, "no dead letter");
+        await AuditSteps.AssertProblemAsync(await admin.PostAsync($"/api/admin/deadletters/{id}/replay", null), HttpStatusCode.NotFound, "no dead letter");
+        await AuditSteps.AssertProblemAsync(await admin.GetAsync("/api/admin/deadletters?after=garbage"), HttpStatusCode.BadRequest, "not a cursor");
+    }
+
+    private async Task QueueDeploymentAsync(Guid container)
+    {
+        var deployment = Guid.NewGuid();
+        var context = new DecisionContext(DateTimeOffset.UtcNow, api.Services.GetRequiredService<ArtifactCatalog>().Current(), new Actor("tester"));
+        var queued = Deployment.Decide(DeploymentState.Initial, new QueueDeployment(deployment, container, AuditSteps.Spec()), context);
+        Assert.Null(queued.Rejection);
+        await api.Services.GetRequiredService<IEventStore>().AppendAsync(Deployment.StreamId(deployment), ExpectedVersion.NoStream, [.. queued.Events]);
+    }
+
+    /// <summary>Polls the projection until it runs on <paramref name="generation"/> (any when null) and has caught up.</summary>
+    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string projection, int? generation)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement status = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            status = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/projections/{projection}");
+            if ((generation is null || status.GetProperty("generation").GetInt32() == generation)
+                && status.GetProperty("rebuild").ValueKind == JsonValueKind.Null
+                && status.GetProperty("eventsBehind").GetInt64() == 0)
+                return status;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{projection} did not settle: {status}");
+    }
+
+    private static async Task<JsonElement> WaitForDeadLetterAsync(HttpClient admin, Guid id, DateTimeOffset? after)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var page = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deadletters?type=test.unreadable&limit=10");
+            var found = page.GetProperty("items").EnumerateArray().Where(d => d.GetProperty("id").GetGuid() == id).ToList();
+            if (found.Count == 1 && (after is null || found[0].GetProperty("failedAt").GetDateTimeOffset() > after)) return found[0];
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"dead letter {id} did not appear");
+    }
+
+    private async Task<List<string>> RowsAsync(string view)
+    {
+        await using var command = api.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            $"SELECT to_jsonb(t)::text FROM {view} t ORDER BY to_jsonb(t)::text");
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+}
