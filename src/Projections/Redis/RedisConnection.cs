@@ -13,6 +13,8 @@ namespace ZeroLagHub.Projections.Redis;
 /// <see cref="RedisConnectionException"/>; commands issued while a connect attempt is under way wait for it
 /// (within their timeout); commands issued while the loop waits out a backoff fail at once, so a caller with a
 /// fallback (e.g. the status endpoint reading Postgres) is not held up by a Redis outage.
+/// Every await in the client uses ConfigureAwait(false): under a single-threaded synchronization context
+/// (xunit's, a UI's) 1,000 commands that resumed there after a connect took over 10 s instead of 50 ms.
 /// </remarks>
 public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
 {
@@ -58,11 +60,11 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         var started = _time.GetTimestamp();
-        var session = _session ?? await WaitForSessionAsync(args, cancellationToken);
-        var reply = await session.SendAsync(args, Remaining(started, args), cancellationToken);
+        var session = _session ?? await WaitForSessionAsync(args, cancellationToken).ConfigureAwait(false);
+        var reply = await session.SendAsync(args, Remaining(started, args), cancellationToken).ConfigureAwait(false);
         try
         {
-            return await reply.WaitAsync(Remaining(started, args), _time, cancellationToken);
+            return await reply.WaitAsync(Remaining(started, args), _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -75,7 +77,7 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
         var attempt = _connecting ?? throw NotConnected();
         try
         {
-            return await attempt.WaitAsync(_options.CommandTimeout, _time, cancellationToken) ?? throw NotConnected();
+            return await attempt.WaitAsync(_options.CommandTimeout, _time, cancellationToken).ConfigureAwait(false) ?? throw NotConnected();
         }
         catch (TimeoutException)
         {
@@ -105,7 +107,7 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
                 RedisSession? session = null;
                 try
                 {
-                    session = await RedisSession.ConnectAsync(_options, _stopping.Token);
+                    session = await RedisSession.ConnectAsync(_options, _stopping.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!_stopping.IsCancellationRequested)
                 {
@@ -120,11 +122,11 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
                     attempt.TrySetResult(session);
                     var connectedAt = _time.GetTimestamp();
                     _logger.Connected(Role, _options.EndPoint);
-                    var reason = await session.Closed.WaitAsync(_stopping.Token);
+                    var reason = await session.Closed.WaitAsync(_stopping.Token).ConfigureAwait(false);
                     _session = null;
                     _lastError = reason;
                     _logger.ConnectionLost(Role, _options.EndPoint, reason.Message);
-                    await session.DisposeAsync();
+                    await session.DisposeAsync().ConfigureAwait(false);
                     // A session that lived a while dropped for a fresh reason (restart, failover): reconnect at once.
                     // One that died right away (maxclients, a proxy refusing us) must not turn into a tight loop.
                     if (_time.GetElapsedTime(connectedAt) >= StableSession)
@@ -141,7 +143,7 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
                 if (backOff)
                 {
                     _connecting = null;
-                    await Task.Delay(delay, _time, _stopping.Token);
+                    await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
                 }
 
@@ -164,7 +166,7 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
             if (_session is { } open)
             {
                 _session = null;
-                await open.DisposeAsync();
+                await open.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -173,7 +175,7 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
     {
         if (_stopping.IsCancellationRequested) return;
         _stopping.Cancel();
-        await _loop;
+        await _loop.ConfigureAwait(false);
         _stopping.Dispose();
     }
 

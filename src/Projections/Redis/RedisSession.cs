@@ -39,18 +39,18 @@ internal sealed class RedisSession : IAsyncDisposable
     /// <summary>Connects and authenticates; the session is ready for commands when this returns.</summary>
     public static async Task<RedisSession> ConnectAsync(RedisOptions options, CancellationToken cancellationToken)
     {
-        var session = new RedisSession(await RedisSocket.ConnectAsync(options, cancellationToken), options.EndPoint);
+        var session = new RedisSession(await RedisSocket.ConnectAsync(options, cancellationToken).ConfigureAwait(false), options.EndPoint);
         session._loops = Task.WhenAll(session.SendLoopAsync(), session.ReceiveLoopAsync());
         if (options.Password is null) return session;
         try
         {
-            var auth = await session.SendAsync(["AUTH", options.Password], options.ConnectTimeout, cancellationToken);
-            await auth.WaitAsync(options.ConnectTimeout, cancellationToken);
+            var auth = await session.SendAsync(["AUTH", options.Password], options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            await auth.WaitAsync(options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch (Exception e)
         {
-            await session.DisposeAsync();
+            await session.DisposeAsync().ConfigureAwait(false);
             throw e is RedisServerException ? new RedisConnectionException($"{options.EndPoint} refused AUTH: {e.Message}") : e;
         }
     }
@@ -62,7 +62,7 @@ internal sealed class RedisSession : IAsyncDisposable
     /// </summary>
     public async ValueTask<Task<RedisReply>> SendAsync(RedisArgument[] args, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!await _writeLock.WaitAsync(timeout, cancellationToken))
+        if (!await _writeLock.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
             throw new RedisTimeoutException($"{args[0]}: the connection to {_endPoint} was not writable within {timeout.TotalMilliseconds:0} ms");
         try
         {
@@ -75,7 +75,7 @@ internal sealed class RedisSession : IAsyncDisposable
                 _pending.Enqueue(reply);
             }
             // Not cancellable: the frame is already queued and will be sent either way.
-            await _outbound.Writer.FlushAsync(CancellationToken.None);
+            await _outbound.Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return reply.Task;
         }
         finally
@@ -86,16 +86,16 @@ internal sealed class RedisSession : IAsyncDisposable
 
     private async Task SendLoopAsync()
     {
-        await Task.Yield();
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         var reader = _outbound.Reader;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync();
+                var result = await reader.ReadAsync().ConfigureAwait(false);
                 if (result.IsCanceled) break;
                 foreach (var segment in result.Buffer)
-                    await _socket.SendAsync(segment, SocketFlags.None);
+                    await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
                 reader.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted) break;
             }
@@ -107,18 +107,18 @@ internal sealed class RedisSession : IAsyncDisposable
         }
         finally
         {
-            await reader.CompleteAsync();
+            await reader.CompleteAsync().ConfigureAwait(false);
         }
     }
 
     private async Task ReceiveLoopAsync()
     {
-        await Task.Yield();
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         try
         {
             while (true)
             {
-                var result = await _input.ReadAsync();
+                var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 while (RespParser.TryParse(buffer, out var reply, out var consumed))
                 {
@@ -136,7 +136,7 @@ internal sealed class RedisSession : IAsyncDisposable
         }
         finally
         {
-            await _input.CompleteAsync();
+            await _input.CompleteAsync().ConfigureAwait(false);
         }
     }
 
@@ -172,6 +172,6 @@ internal sealed class RedisSession : IAsyncDisposable
     {
         Fail(new RedisConnectionException("closed by the client"));
         // The write lock is not disposed: a caller may still be waiting on it and must get the failure, not ObjectDisposedException.
-        await _loops;
+        await _loops.ConfigureAwait(false);
     }
 }

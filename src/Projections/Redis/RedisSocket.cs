@@ -15,7 +15,7 @@ internal static class RedisSocket
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(options.Host, options.Port, timeout.Token);
+            await socket.ConnectAsync(options.Host, options.Port, timeout.Token).ConfigureAwait(false);
             return socket;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -76,7 +76,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         {
             try
             {
-                await link.SendAsync([subscription.Command, subscription.Name]);
+                await link.SendAsync([subscription.Command, subscription.Name]).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -85,7 +85,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         }
         try
         {
-            await confirmed.WaitAsync(_options.CommandTimeout, _time, cancellationToken);
+            await confirmed.WaitAsync(_options.CommandTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -111,9 +111,9 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
             CancellationTokenSource? linkAlive = null;
             try
             {
-                socket = await RedisSocket.ConnectAsync(_options, _stopping.Token);
+                socket = await RedisSocket.ConnectAsync(_options, _stopping.Token).ConfigureAwait(false);
                 var link = new Link(socket, PipeReader.Create(new NetworkStream(socket, ownsSocket: false)), _time);
-                await AuthenticateAsync(link);
+                await AuthenticateAsync(link).ConfigureAwait(false);
 
                 linkAlive = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                 var receiving = ReceiveAsync(link);
@@ -127,17 +127,17 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
                     confirmations = [.. subscriptions.Select(Confirmation)];
                 }
                 foreach (var subscription in subscriptions)
-                    await link.SendAsync([subscription.Command, subscription.Name]);
-                await Task.WhenAll(confirmations).WaitAsync(_options.CommandTimeout, _time, _stopping.Token);
+                    await link.SendAsync([subscription.Command, subscription.Name]).ConfigureAwait(false);
+                await Task.WhenAll(confirmations).WaitAsync(_options.CommandTimeout, _time, _stopping.Token).ConfigureAwait(false);
 
                 _logger.Connected(Role, _options.EndPoint);
                 delay = _options.MinReconnectDelay;
                 if (connectedBefore) RaiseReconnected();
                 connectedBefore = true;
 
-                var reason = await receiving;
-                await linkAlive.CancelAsync();
-                await heartbeat;
+                var reason = await receiving.ConfigureAwait(false);
+                await linkAlive.CancelAsync().ConfigureAwait(false);
+                await heartbeat.ConfigureAwait(false);
                 if (!_stopping.IsCancellationRequested) _logger.ConnectionLost(Role, _options.EndPoint, reason.Message);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -158,7 +158,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
 
             try
             {
-                await Task.Delay(delay, _time, _stopping.Token);
+                await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -171,8 +171,8 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
     private async Task AuthenticateAsync(Link link)
     {
         if (_options.Password is null) return;
-        await link.SendAsync(["AUTH", _options.Password]);
-        var reply = await link.ReadAsync().AsTask().WaitAsync(_options.ConnectTimeout, _time, _stopping.Token);
+        await link.SendAsync(["AUTH", _options.Password]).ConfigureAwait(false);
+        var reply = await link.ReadAsync().AsTask().WaitAsync(_options.ConnectTimeout, _time, _stopping.Token).ConfigureAwait(false);
         if (reply is null || reply.Kind == RedisReplyKind.Error)
             throw new RedisConnectionException($"{_options.EndPoint} refused AUTH: {reply?.AsString() ?? "connection closed"}");
     }
@@ -182,7 +182,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
     {
         try
         {
-            while (await link.ReadAsync() is { } reply)
+            while (await link.ReadAsync().ConfigureAwait(false) is { } reply)
             {
                 if (reply.Kind == RedisReplyKind.Error) throw new RedisServerException(reply.AsString()!);
                 if (reply.Kind != RedisReplyKind.Array || reply.Items.Count < 2) continue;
@@ -213,7 +213,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         finally
         {
             link.Close();
-            await link.CompleteInputAsync();
+            await link.CompleteInputAsync().ConfigureAwait(false);
         }
     }
 
@@ -223,13 +223,13 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                await Task.Delay(HeartbeatInterval, _time, alive);
+                await Task.Delay(HeartbeatInterval, _time, alive).ConfigureAwait(false);
                 if (_time.GetElapsedTime(link.LastReceived) > SilenceLimit)
                 {
                     link.Close(); // the receive loop then reports the connection lost
                     return;
                 }
-                await link.SendAsync(["PING"]);
+                await link.SendAsync(["PING"]).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -281,7 +281,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         if (_stopping.IsCancellationRequested) return;
         _stopping.Cancel();
         _link?.Close();
-        await _loop;
+        await _loop.ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -303,10 +303,10 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         {
             var frame = new ArrayBufferWriter<byte>(64);
             RespWriter.WriteCommand(frame, args);
-            await _writeLock.WaitAsync();
+            await _writeLock.WaitAsync().ConfigureAwait(false);
             try
             {
-                await socket.SendAsync(frame.WrittenMemory, SocketFlags.None);
+                await socket.SendAsync(frame.WrittenMemory, SocketFlags.None).ConfigureAwait(false);
             }
             finally
             {
@@ -319,7 +319,7 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
         {
             while (true)
             {
-                var result = await input.ReadAsync();
+                var result = await input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 if (RespParser.TryParse(buffer, out var reply, out var consumed))
                 {

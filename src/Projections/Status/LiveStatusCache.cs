@@ -44,7 +44,7 @@ public sealed class LiveStatusCache(RedisConnection redis)
         ArgumentOutOfRangeException.ThrowIfNegative(changeId);
         var reply = await redis.ExecuteAsync(
             ["EVAL", SetIfNewerScript, 2, StatusKey(containerId), ChangeIdKey(containerId), json, changeId, ChangesChannel, new StatusChange(containerId, changeId).ToJson()],
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
         return reply.Integer == 1;
     }
 
