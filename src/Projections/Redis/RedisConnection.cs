@@ -51,6 +51,8 @@ public sealed partial class RedisConnection : IAsyncDisposable, IDisposable
     /// <see cref="RedisServerException"/> for an error reply, <see cref="RedisTimeoutException"/> after
     /// <see cref="RedisOptions.CommandTimeout"/>, <see cref="RedisConnectionException"/> when the connection is
     /// down or drops before the reply, and <see cref="OperationCanceledException"/> when cancelled.
+    /// Blocking commands (BLPOP, WAIT…) and SUBSCRIBE do not belong here: replies come in order, so they hold up
+    /// every command behind them; use <see cref="RedisSubscriber"/> for pub/sub.
     /// </summary>
     public async Task<RedisReply> ExecuteAsync(RedisArgument[] args, CancellationToken cancellationToken)
     {
