@@ -11,6 +11,7 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["forward"] = ForwardingBenchmark.RunAsync,
     ["console-echo"] = ConsoleBenchmark.EchoAsync,
     ["console-throughput"] = ConsoleBenchmark.ThroughputAsync,
+    ["redis"] = RedisBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -22,6 +23,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(QueueBenchmark.Usage);
     Console.Error.WriteLine(ForwardingBenchmark.Usage);
     Console.Error.WriteLine(ConsoleBenchmark.Usage);
+    Console.Error.WriteLine(RedisBenchmark.Usage);
     return 2;
 }
 

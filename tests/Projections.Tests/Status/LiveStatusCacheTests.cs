@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using ZeroLagHub.Projections.Redis;
+using ZeroLagHub.Projections.Status;
+using ZeroLagHub.Projections.Tests.Redis;
+
+namespace ZeroLagHub.Projections.Tests.Status;
+
+public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<SharedRedis>
+{
+    private readonly LiveStatusCache _cache = new(redis.Connection);
+
+    [Fact]
+    public async Task SetStatusCachesTheJsonAndPublishesTheChange()
+    {
+        var container = Guid.NewGuid();
+        await using var subscriber = new RedisSubscriber(redis.Options);
+        var changes = new BlockingCollection<StatusChange>();
+        await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
+
+        Assert.Null(await _cache.GetStatusAsync(container));
+        Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", changeId: 41));
+
+        Assert.Equal("""{"state":"running"}""", await _cache.GetStatusAsync(container));
+        Assert.Equal("""{"state":"running"}""", await redis.Connection.GetAsync($"status:{container}"));
+        Assert.True(changes.TryTake(out var change, TimeSpan.FromSeconds(30)));
+        Assert.Equal(new StatusChange(container, 41), change);
+    }
+
+    [Fact]
+    public async Task AnOlderChangeIsRefusedAndNotPublished()
+    {
+        var container = Guid.NewGuid();
+        await using var subscriber = new RedisSubscriber(redis.Options);
+        var changes = new BlockingCollection<StatusChange>();
+        await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
+
+        Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", 100));
+        Assert.False(await _cache.SetStatusAsync(container, """{"state":"starting"}""", 99));
+        Assert.True(await _cache.SetStatusAsync(container, """{"state":"crashed"}""", 100));
+
+        Assert.Equal("""{"state":"crashed"}""", await _cache.GetStatusAsync(container));
+        Assert.True(changes.TryTake(out var first, TimeSpan.FromSeconds(30)));
+        Assert.True(changes.TryTake(out var second, TimeSpan.FromSeconds(30)));
+        Assert.Equal([100L, 100L], [first.ChangeId, second.ChangeId]);
+        Assert.False(changes.TryTake(out _, TimeSpan.FromMilliseconds(200)));
+    }
+
+    [Fact]
+    public async Task GetStatusesReturnsEachContainersJsonInOrder()
+    {
+        var (a, b, missing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        await _cache.SetStatusAsync(a, """{"n":"a"}""", 1);
+        await _cache.SetStatusAsync(b, """{"n":"b"}""", 2);
+
+        var statuses = await _cache.GetStatusesAsync([b, missing, a]);
+
+        Assert.Equal(new string?[] { """{"n":"b"}""", null, """{"n":"a"}""" }, statuses.AsEnumerable());
+        await _cache.RemoveStatusAsync(a);
+        Assert.Null(await _cache.GetStatusAsync(a));
+        Assert.True(await _cache.SetStatusAsync(a, """{"n":"again"}""", 0));
+    }
+
+    [Fact]
+    public async Task AgentSeenExpiresAfterFifteenSeconds()
+    {
+        var agent = Guid.NewGuid();
+        Assert.Null(await _cache.GetAgentSeenAsync(agent));
+
+        await _cache.SetAgentSeenAsync(agent, """{"instance":"x"}""");
+
+        Assert.Equal("""{"instance":"x"}""", await _cache.GetAgentSeenAsync(agent));
+        var ttl = await redis.Connection.TimeToLiveAsync($"agent:{agent}");
+        Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task BadInputIsRefusedBeforeAnythingIsWritten()
+    {
+        var container = Guid.NewGuid();
+        await Assert.ThrowsAsync<ArgumentException>(() => _cache.SetStatusAsync(container, " ", 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _cache.SetStatusAsync(container, "{}", -1));
+        Assert.Null(await _cache.GetStatusAsync(container));
+    }
+
+    [Fact]
+    public void AMessageThatIsNotAStatusChangeParsesToNull()
+    {
+        Assert.Null(StatusChange.TryParse(new RedisMessage(LiveStatusCache.ChangesChannel, "not json"u8.ToArray())));
+        Assert.Null(StatusChange.TryParse(new RedisMessage(LiveStatusCache.ChangesChannel, "{}"u8.ToArray())));
+        var id = Guid.NewGuid();
+        Assert.Equal(new StatusChange(id, 5), StatusChange.TryParse(new RedisMessage("c", new StatusChange(id, 5).ToJson())));
+    }
+}
