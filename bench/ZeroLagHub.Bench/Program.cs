@@ -1,5 +1,6 @@
 using ZeroLagHub.Bench;
 using ZeroLagHub.Bench.Forwarding;
+using ZeroLagHub.Bench.Polling;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
 var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
@@ -11,6 +12,9 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["forward"] = ForwardingBenchmark.RunAsync,
     ["console-echo"] = ConsoleBenchmark.EchoAsync,
     ["console-throughput"] = ConsoleBenchmark.ThroughputAsync,
+    ["poller"] = PollerBenchmark.RunAsync,
+    // The poller benchmark's child process (its agent stubs), not meant to be run by hand.
+    [PollerStubs.Command] = PollerStubs.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -22,6 +26,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(QueueBenchmark.Usage);
     Console.Error.WriteLine(ForwardingBenchmark.Usage);
     Console.Error.WriteLine(ConsoleBenchmark.Usage);
+    Console.Error.WriteLine(PollerBenchmark.Usage);
     return 2;
 }
 
