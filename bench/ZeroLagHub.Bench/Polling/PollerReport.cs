@@ -13,9 +13,9 @@ internal static class PollerReport
         Console.WriteLine(new string('-', header.Length));
         foreach (var s in slots)
         {
-            Console.WriteLine(Invariant(
-                $"{s.Cycle,5} {s.Side,-10} {s.Duration.TotalMilliseconds,11:0} {(s.Duration > period ? "YES" : "no"),8} {s.Polled,7} {s.Unreachable,12} " +
-                $"{s.NewEntries,12} {s.Written,8} | {s.Usage.BenchShare * 100,11:0.0} {s.Usage.StubsShare * 100,12:0.0} {s.Usage.MachineShare * 100,15:0.0}"));
+            Console.WriteLine(
+                Invariant($"{s.Cycle,5} {s.Side,-10} {s.Duration.TotalMilliseconds,11:0} {(s.Duration > period ? "YES" : "no"),8} {s.Polled,7} {s.Unreachable,12} ") +
+                Invariant($"{s.NewEntries,12} {s.Written,8} | {s.Usage.BenchShare * 100,11:0.0} {s.Usage.StubsShare * 100,12:0.0} {s.Usage.MachineShare * 100,15:0.0}"));
         }
         Console.WriteLine();
         Console.WriteLine("written = events the poller appended / new entries the bare loop read; CPU % = share of all cores over the slot (one period);");
@@ -31,10 +31,10 @@ internal static class PollerReport
         Console.WriteLine(Invariant(
             $"ratio poller / bare loop: duration {poller.MeanMs / bare.MeanMs:0.00}x, CPU per cycle {poller.CpuMsPerCycle / bare.CpuMsPerCycle:0.00}x"));
         var verdict = poller.Slipped == 0 ? "PASS" : "FAIL";
-        Console.WriteLine(Invariant(
-            $"target: {agents} agents at a {period.TotalSeconds:0.##} s period with no slipped cycle: {verdict} " +
-            $"({poller.Slipped} of {poller.Cycles} slipped, longest {poller.MaxMs:0} ms); poller process CPU share {poller.BenchShare * 100:0.0} % of " +
-            $"{Environment.ProcessorCount} cores"));
+        Console.WriteLine(
+            Invariant($"target: {agents} agents at a {period.TotalSeconds:0.##} s period with no slipped cycle: {verdict} ") +
+            Invariant($"({poller.Slipped} of {poller.Cycles} slipped, longest {poller.MaxMs:0} ms); ") +
+            Invariant($"poller process CPU share {poller.BenchShare * 100:0.0} % of {Environment.ProcessorCount} cores"));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
