@@ -18,8 +18,8 @@ namespace ZeroLagHub.Bench.Polling;
 /// </summary>
 /// <remarks>
 /// Steps: (1) a fresh database, migrated, with the inline container directory; (2) the stub process;
-/// (3) N game servers seeded as events; (4) a warm-up cycle and sweep, not counted (JIT, connections,
-/// and the first contact that creates every journal cursor); (5) per cycle: the stubs add one journal
+/// (3) N game servers seeded as events; (4) warm-up cycles and sweeps, not counted: the first contact
+/// creates every journal cursor, and the runtime's tiered JIT keeps recompiling hot code for a few seconds; (5) per cycle: the stubs add one journal
 /// entry to a share of the agents, then a poller slot and a baseline slot of one period each, in ABBA
 /// order so drift on this shared machine does not always land on the same side. A slot lasts a
 /// period, or its work when that is longer (a slip); its CPU is measured over the whole slot, so a
@@ -28,17 +28,19 @@ namespace ZeroLagHub.Bench.Polling;
 internal static class PollerBenchmark
 {
     public const string Usage =
-        "  poller [--agents N (2000)] [--period S (5)] [--cycles N (6)] [--ports N (16)] [--journal-percent N (5)] [--concurrency N (Poller default)]\n" +
+        "  poller [--agents N (2000)] [--period S (5)] [--cycles N (6)] [--ports N (16)] [--journal-percent N (5)] [--warmup N (2)]\n" +
+        "         [--concurrency N (Poller default)]\n" +
         "                                    the real AgentPoller on PostgreSQL vs the same HTTP reads by a bare loop; stubs in a child process";
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var options = Options.Parse(args, "--agents", "--period", "--cycles", "--ports", "--journal-percent", "--concurrency");
+        var options = Options.Parse(args, "--agents", "--period", "--cycles", "--ports", "--journal-percent", "--warmup", "--concurrency");
         var agents = (int)options.Count("--agents", 2000, 1);
         var period = options.Seconds("--period", 5, 0.1);
         var cycles = (int)options.Count("--cycles", 6, 1);
         var ports = (int)options.Count("--ports", 16, 1);
         var journalShare = options.Count("--journal-percent", 5, 0) / 100.0;
+        var warmups = (int)options.Count("--warmup", 2, 1);
         int? concurrency = options.Count("--concurrency", 0, 0) is var c and > 0 ? (int)c : null;
 
         // :: Step 1 — Npgsql's default pool size, as the API runs with.
@@ -77,14 +79,17 @@ internal static class PollerBenchmark
                           $"seeded {agents} containers as events in {seeding.Elapsed.TotalSeconds:0.0} s");
 
         // :: Step 4
-        var warmPoll = Stopwatch.StartNew();
-        var first = await poller.PollOnceAsync(ct);
-        warmPoll.Stop();
-        var warmSweep = Stopwatch.StartNew();
-        await sweep.RunAsync(ct);
-        warmSweep.Stop();
-        Console.WriteLine($"warm-up (not counted): first poller cycle {warmPoll.ElapsedMilliseconds} ms ({first.Polled} polled, {first.Unreachable} unreachable, " +
-                          $"{first.EventsWritten} events, every cursor created), first bare sweep {warmSweep.ElapsedMilliseconds} ms");
+        for (var warmup = 1; warmup <= warmups; warmup++)
+        {
+            var pollClock = Stopwatch.StartNew();
+            var cycle = await poller.PollOnceAsync(ct);
+            pollClock.Stop();
+            var sweepClock = Stopwatch.StartNew();
+            await sweep.RunAsync(ct);
+            Console.WriteLine($"warm-up {warmup} (not counted): poller cycle {pollClock.ElapsedMilliseconds} ms ({cycle.Polled} polled, " +
+                              $"{cycle.Unreachable} unreachable, {cycle.EventsWritten} events{(warmup == 1 ? ", every journal cursor created" : "")}), " +
+                              $"bare sweep {sweepClock.ElapsedMilliseconds} ms");
+        }
         Console.WriteLine();
 
         // :: Step 5
