@@ -18,8 +18,8 @@ namespace ZeroLagHub.Bench.Polling;
 /// </summary>
 /// <remarks>
 /// Steps: (1) a fresh database, migrated, with the inline container directory; (2) the stub process;
-/// (3) N game servers seeded as events; (4) warm-up cycles and sweeps, not counted: the first contact
-/// creates every journal cursor, and the runtime's tiered JIT keeps recompiling hot code for a few seconds; (5) per cycle: the stubs add one journal
+/// (3) N game servers seeded as events; (4) warm-up cycles, shown but not counted: the first contact
+/// creates every journal cursor; (5) per cycle: the stubs add one journal
 /// entry to a share of the agents, then a poller slot and a baseline slot of one period each, in ABBA
 /// order so drift on this shared machine does not always land on the same side. A slot lasts a
 /// period, or its work when that is longer (a slip); its CPU is measured over the whole slot, so a
@@ -71,33 +71,19 @@ internal static class PollerBenchmark
         var meter = new CpuMeter(stubs);
 
         Console.WriteLine($"poller benchmark: {agents} stub agents on {stubs.Servers.Count} loopback ports (child process), period {period.TotalSeconds:0.##} s, " +
-                          $"{cycles} cycles; Poller:MaxConcurrency {settings.MaxConcurrency}, AgentTimeout {settings.AgentTimeout.TotalSeconds:0.##} s; " +
+                          $"{cycles} cycles after {warmups} warm-ups; Poller:MaxConcurrency {settings.MaxConcurrency}, AgentTimeout {settings.AgentTimeout.TotalSeconds:0.##} s; " +
                           $"{journalShare:P0} of the journals get an entry per cycle");
         Console.WriteLine($"server: {await db.ShowAsync("server_version", ct)}, fsync={await db.ShowAsync("fsync", ct)}, " +
                           $"synchronous_commit={await db.ShowAsync("synchronous_commit", ct)} ({db.ServerOrigin}), database {db.Name}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {CpuMeter.LoadAverage()} at start; " +
                           $"seeded {agents} containers as events in {seeding.Elapsed.TotalSeconds:0.0} s");
 
-        // :: Step 4
-        for (var warmup = 1; warmup <= warmups; warmup++)
-        {
-            // Grows nothing before the first contact (the stubs learn their journals from it); later ones warm the write path too.
-            await stubs.GrowAsync(journalShare, ct);
-            var pollClock = Stopwatch.StartNew();
-            var cycle = await poller.PollOnceAsync(ct);
-            pollClock.Stop();
-            var sweepClock = Stopwatch.StartNew();
-            await sweep.RunAsync(ct);
-            Console.WriteLine($"warm-up {warmup} (not counted): poller cycle {pollClock.ElapsedMilliseconds} ms ({cycle.Polled} polled, " +
-                              $"{cycle.Unreachable} unreachable, {cycle.EventsWritten} events{(warmup == 1 ? ", every journal cursor created" : "")}), " +
-                              $"bare sweep {sweepClock.ElapsedMilliseconds} ms");
-        }
-        Console.WriteLine();
-
-        // :: Step 5
+        // :: Steps 4 and 5 — warm-ups are cycles 1 - warmups .. 0, paced like the others: tiered JIT recompiles in the background
+        // for a while after the last new code ran, and would otherwise land in the first counted cycle.
         var slots = new List<Slot>();
-        for (var cycle = 1; cycle <= cycles; cycle++)
+        for (var cycle = 1 - warmups; cycle <= cycles; cycle++)
         {
+            // Grows nothing before the first contact: the stubs learn their journals from it.
             var grown = await stubs.GrowAsync(journalShare, ct);
             Func<Task<Slot>> pollerSlot = () => RunSlotAsync(meter, period, cycle, "poller", grown, async () =>
             {
@@ -109,7 +95,7 @@ internal static class PollerBenchmark
                 var result = await sweep.RunAsync(ct);
                 return (result.Polled, result.Unreachable, result.Entries);
             }, ct);
-            foreach (var run in cycle % 2 == 1 ? [pollerSlot, baselineSlot] : new[] { baselineSlot, pollerSlot })
+            foreach (var run in cycle % 2 != 0 ? [pollerSlot, baselineSlot] : new[] { baselineSlot, pollerSlot })
             {
                 var slot = await run();
                 slots.Add(slot);
@@ -134,7 +120,10 @@ internal static class PollerBenchmark
     }
 }
 
-/// <summary>One period of one side.</summary>
+/// <summary>One period of one side; cycles up to 0 are warm-ups.</summary>
 /// <param name="NewEntries">Journal entries the stubs added before this cycle: what each side should find.</param>
 /// <param name="Written">Poller: events written; bare loop: new journal entries read.</param>
-internal sealed record Slot(int Cycle, string Side, TimeSpan Duration, int Polled, int Unreachable, int NewEntries, int Written, CpuMeter.Usage Usage);
+internal sealed record Slot(int Cycle, string Side, TimeSpan Duration, int Polled, int Unreachable, int NewEntries, int Written, CpuMeter.Usage Usage)
+{
+    public bool Counted => Cycle > 0;
+}

@@ -18,12 +18,13 @@ internal static class PollerReport
                 Invariant($"{s.NewEntries,12} {s.Written,8} | {s.Usage.BenchShare * 100,11:0.0} {s.Usage.StubsShare * 100,12:0.0} {s.Usage.MachineShare * 100,15:0.0}"));
         }
         Console.WriteLine();
+        Console.WriteLine("cycles up to 0 are warm-ups (the first creates every journal cursor), not counted below;");
         Console.WriteLine("written = events the poller appended / new entries the bare loop read; CPU % = share of all cores over the slot (one period);");
         Console.WriteLine("bench = this process (the poller or the bare loop), stubs = the child process, machine = /proc/stat (PostgreSQL and everything else too).");
         Console.WriteLine();
 
-        var poller = Summary.Of(slots.Where(s => s.Side == "poller").ToList(), period);
-        var bare = Summary.Of(slots.Where(s => s.Side != "poller").ToList(), period);
+        var poller = Summary.Of(slots.Where(s => s.Counted && s.Side == "poller").ToList(), period);
+        var bare = Summary.Of(slots.Where(s => s.Counted && s.Side != "poller").ToList(), period);
         Console.WriteLine("side        duration ms mean    max  slipped | bench CPU % mean  CPU ms/cycle | stubs CPU % | machine %");
         Console.WriteLine(bare.Line("bare loop"));
         Console.WriteLine(poller.Line("poller"));
