@@ -1,5 +1,6 @@
 using ZeroLagHub.Bench;
 using ZeroLagHub.Bench.Forwarding;
+using ZeroLagHub.Bench.Polling;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
 var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
@@ -12,6 +13,9 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["console-echo"] = ConsoleBenchmark.EchoAsync,
     ["console-throughput"] = ConsoleBenchmark.ThroughputAsync,
     ["redis"] = RedisBenchmark.RunAsync,
+    ["poller"] = PollerBenchmark.RunAsync,
+    // The poller benchmark's child process (its agent stubs), not meant to be run by hand.
+    [PollerStubs.Command] = PollerStubs.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -24,6 +28,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(ForwardingBenchmark.Usage);
     Console.Error.WriteLine(ConsoleBenchmark.Usage);
     Console.Error.WriteLine(RedisBenchmark.Usage);
+    Console.Error.WriteLine(PollerBenchmark.Usage);
     return 2;
 }
 
