@@ -36,7 +36,7 @@ public sealed class GameCrashTests(PollerFixture api) : IClassFixture<PollerFixt
             "the status to show the scheduled restart"));
         Assert.Equal(1, status.GetProperty("restartCount").GetInt32());
         Assert.Equal("nonzero_exit", status.GetProperty("lastCrash").GetProperty("classification").GetString());
-        Assert.Contains("demo crash", (string)(await Scalar("SELECT array_to_string(log_tail, E'\\n') FROM crash_history WHERE container_id = @id", id)));
+        Assert.Contains("demo crash", await Scalar("SELECT array_to_string(log_tail, E'\\n') FROM crash_history WHERE container_id = @id", id) as string ?? "");
         Assert.Equal(1L, Convert.ToInt64(await Scalar("SELECT crashes FROM crash_counts WHERE container_id = @id", id)));
     }
 
