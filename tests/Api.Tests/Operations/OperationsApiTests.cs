@@ -27,7 +27,7 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/admin/deadletters")).StatusCode);
         using var admin = Admin();
         await AuditSteps.AssertProblemAsync(await admin.PostAsync("/api/admin/projections/nope/rebuild", null), HttpStatusCode.NotFound,
-            "there are: container_directory, deployment_history");
+            "there are: container_directory, container_status, crash_history, deployment_history");
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         var all = await admin.GetFromJsonAsync<JsonElement>("/api/admin/projections");
 
         var names = all.EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["container_directory", "deployment_history"], names);
+        Assert.Equal(["container_directory", "container_status", "crash_history", "deployment_history"], names);
         Assert.All(all.EnumerateArray(), p =>
         {
             Assert.True(p.GetProperty("eventsBehind").GetInt64() >= 0);

@@ -53,10 +53,10 @@ public sealed class ContainerTests(CliApiFixture api) : IClassFixture<CliApiFixt
         Assert.True(ssh.ExitCode == 0, ssh.ToString());
         Assert.Equal("ssh -J jump@bastion.example:2222 dev@127.0.0.1", ssh.Out.Trim());
 
-        // No IDE token endpoint in this API yet: a clear failure, not a stack trace.
+        // The one-time IDE URL (its use is tested with the IDE feature in the API tests).
         var ide = await zlh.RunAsync("ide", id.ToString());
-        Assert.True(ide.ExitCode == 1, ide.ToString());
-        Assert.Contains("does not serve IDE tokens", ide.Err);
+        Assert.True(ide.ExitCode == 0, ide.ToString());
+        Assert.Matches($"/api/dev/{id}/ide/\\?token=[A-Za-z0-9_.-]+$", ide.Out.Trim());
 
         var rm = await zlh.RunAsync("rm", id.ToString(), "--json");
         Assert.True(rm.ExitCode == 0, rm.ToString());
