@@ -10,6 +10,7 @@ using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 using ZeroLagHub.Api.Operations;
+using ZeroLagHub.Api.Status;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
@@ -36,6 +37,7 @@ app.MapArtifactsApi();
 app.MapAuthApi();
 app.MapAdminUsersApi();
 app.MapContainersApi();
+app.MapStatusApi();
 app.MapDeploymentsApi();
 app.MapIdeApi();
 app.MapConsoleApi();

@@ -50,6 +50,8 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (_ownsStorage) await Database.InitializeAsync();
+        // The shared test Redis, unless a fixture chose another (e.g. one that is down).
+        Settings.TryAdd("Redis", (await TestServices.GetAsync()).Redis);
         await OnStartingAsync();
         if (RealKestrel)
         {

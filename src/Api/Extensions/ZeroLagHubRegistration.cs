@@ -35,6 +35,7 @@ public static class ZeroLagHubRegistration
             case var other: throw new InvalidOperationException($"Hosts:Default is '{other}': use local or proxmox");
         }
         builder.AddZeroLagHubAuth();
+        builder.AddLiveStatus();
         builder.AddControlPlane();
         builder.AddIdeAndConsole();
         builder.AddAuditAndOperations();

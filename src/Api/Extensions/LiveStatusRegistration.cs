@@ -1,0 +1,25 @@
+using ZeroLagHub.Api.Agents.Polling;
+using ZeroLagHub.Api.Status;
+using ZeroLagHub.Projections.Redis;
+
+namespace ZeroLagHub.Api.Extensions;
+
+public static class LiveStatusRegistration
+{
+    /// <summary>
+    /// The status endpoint's reader and, when <c>Redis</c> (ZLH_REDIS, <c>host:port</c>) is set, the Redis cache:
+    /// the poller's sightings and the status publisher. Call before the poller is registered, so its
+    /// TryAdd keeps <see cref="RedisLastSeen"/>. Without Redis every status is served from PostgreSQL, marked stale.
+    /// </summary>
+    public static WebApplicationBuilder AddLiveStatus(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<StatusReader>();
+        var redis = builder.Configuration["Redis"];
+        if (string.IsNullOrWhiteSpace(redis)) return builder;
+        services.AddRedis(redis);
+        services.AddSingleton<ILastSeen, RedisLastSeen>();
+        services.AddHostedService<StatusPublisher>();
+        return builder;
+    }
+}
