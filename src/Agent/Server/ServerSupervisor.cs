@@ -1,3 +1,4 @@
+using ZeroLagHub.Domain;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -75,7 +76,7 @@ public sealed class ServerSupervisor : IHostedService
         lock (_gate)
         {
             double? uptime = _run is { } run ? (_clock.GetUtcNow() - run.StartedAt).TotalSeconds : null;
-            return new ServerProcessStatus(Name(_state), _run?.Pid, uptime, _record.LastCrash, _record.ConsecutiveCrashes, _record.RestartAt);
+            return new ServerProcessStatus(EnumNames.Of(_state), _run?.Pid, uptime, _record.LastCrash, _record.ConsecutiveCrashes, _record.RestartAt);
         }
     }
 
@@ -309,7 +310,7 @@ public sealed class ServerSupervisor : IHostedService
         // Journal and classification first, state last: whoever sees "crashed" or "error" finds the record.
         RestartDecision decision;
         lock (_gate) decision = _policy.AfterCrash(_record.ConsecutiveCrashes, runningFor);
-        var name = Name(classification);
+        var name = EnumNames.Of(classification);
         _provisioning.Update(s => s with { LastCrashClassification = name });
         _log.Crashed(name, run.Pid, crash.ExitCode, crash.Signal, decision.ConsecutiveCrashes);
         _journal.Append("server.crashed", new
@@ -506,5 +507,4 @@ public sealed class ServerSupervisor : IHostedService
         return (null, failure);
     }
 
-    private static string Name<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value).Trim('"');
 }

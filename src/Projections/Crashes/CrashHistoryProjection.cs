@@ -1,3 +1,4 @@
+using ZeroLagHub.Domain;
 using System.Text.Json;
 using NpgsqlTypes;
 using ZeroLagHub.Domain.Containers;
@@ -64,7 +65,7 @@ public sealed class CrashHistoryProjection : IProjection
             insert.Parameters.AddWithValue("exit", crashes.Select(c => c.ExitCode).ToArray());
             insert.Parameters.AddWithValue("signal", crashes.Select(c => c.Signal).ToArray());
             insert.Parameters.AddWithValue("uptime", crashes.Select(c => c.UptimeSeconds).ToArray());
-            insert.Parameters.AddWithValue("class", crashes.Select(c => Word(c.Classification)).ToArray());
+            insert.Parameters.AddWithValue("class", crashes.Select(c => EnumNames.Of(c.Classification)).ToArray());
             // A text[][] cannot be ragged: each tail travels as one JSON array and is unpacked in SQL.
             insert.Parameters.AddWithValue("tail", NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
                 crashes.Select(c => JsonSerializer.Serialize(c.LogTail)).ToArray());
@@ -72,7 +73,7 @@ public sealed class CrashHistoryProjection : IProjection
         }
 
         // Counted per batch first: one upsert cannot touch the same (container, classification) twice.
-        var counts = crashes.GroupBy(c => (c.ContainerId, Class: Word(c.Classification)))
+        var counts = crashes.GroupBy(c => (c.ContainerId, Class: EnumNames.Of(c.Classification)))
             .Select(g => (g.Key.ContainerId, g.Key.Class, Count: g.Count(), Last: g.Max(c => c.At)))
             .ToList();
         await using var upsert = context.Command($"""
@@ -99,6 +100,4 @@ public sealed class CrashHistoryProjection : IProjection
         await delete.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary><c>mod_or_plugin_error</c>: the classification's JSON name.</summary>
-    private static string Word<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value).Trim('"');
 }

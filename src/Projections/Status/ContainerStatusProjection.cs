@@ -1,3 +1,4 @@
+using ZeroLagHub.Domain;
 using System.Text.Json;
 using NpgsqlTypes;
 using ZeroLagHub.Domain.Containers;
@@ -69,8 +70,8 @@ public sealed class ContainerStatusProjection : IProjection
             """);
         upsert.Parameters.AddWithValue("id", rows.Select(s => s.ContainerId).ToArray());
         upsert.Parameters.AddWithValue("owner", rows.Select(s => s.Owner).ToArray());
-        upsert.Parameters.AddWithValue("kind", rows.Select(s => Word(s.Kind)).ToArray());
-        upsert.Parameters.AddWithValue("state", rows.Select(s => Word(s.State)).ToArray());
+        upsert.Parameters.AddWithValue("kind", rows.Select(s => EnumNames.Of(s.Kind)).ToArray());
+        upsert.Parameters.AddWithValue("state", rows.Select(s => EnumNames.Of(s.State)).ToArray());
         upsert.Parameters.AddWithValue("online", rows.Select(s => s.AgentOnline).ToArray());
         upsert.Parameters.AddWithValue("position", rows.Select(s => s.Position).ToArray());
         upsert.Parameters.AddWithValue("changed", rows.Select(s => s.ChangedAt).ToArray());
@@ -86,6 +87,4 @@ public sealed class ContainerStatusProjection : IProjection
         await delete.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The enum's JSON name (<c>running</c>, <c>game</c>), so the column and the document agree.</summary>
-    private static string Word<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value, Json).Trim('"');
 }
