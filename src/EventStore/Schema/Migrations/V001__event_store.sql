@@ -84,14 +84,18 @@ BEGIN
         RAISE EXCEPTION 'an append needs at least one event' USING ERRCODE = '22023';
     END IF;
 
+    -- Appenders to one stream queue here, before they take a transaction id: an advisory lock assigns
+    -- none, while the row lock below assigns one before it waits. An autocommitted appender thus gets
+    -- its id after the previous appender committed, so it never meets the 40001 refusal below however
+    -- many race; only a caller's transaction that wrote something earlier still can. Class "ZLA"
+    -- (0x5A4C41) keeps these locks apart in pg_locks; a hash collision only queues two streams together.
+    PERFORM pg_advisory_xact_lock(5917761, hashtext(p_stream));
+
     LOOP
         IF p_expected <> 0 THEN
             -- The stream exists: the expectation and the transaction order are fences in WHERE. The
             -- timestamp is taken once, under the row lock, and never goes below the previous event's.
             -- A batch's hashes need the head's old hash, which this UPDATE leaves in place and returns.
-            -- The transaction id is taken here, as the row lock is requested, not at function entry: the
-            -- wider the gap between the two, the more often racing appenders reach the lock out of id
-            -- order and get the 40001 refusal below.
             UPDATE es.streams s
                SET (version, last_timestamp, last_hash, last_tx_id) = (
                     SELECT s.version + n, t.ts,
