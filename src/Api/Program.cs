@@ -11,6 +11,7 @@ using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 using ZeroLagHub.Api.Operations;
 using ZeroLagHub.Api.Status;
+using ZeroLagHub.Api.Status.Stream;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
@@ -38,6 +39,7 @@ app.MapAuthApi();
 app.MapAdminUsersApi();
 app.MapContainersApi();
 app.MapStatusApi();
+app.MapStatusStreamApi();
 app.MapDeploymentsApi();
 app.MapIdeApi();
 app.MapConsoleApi();

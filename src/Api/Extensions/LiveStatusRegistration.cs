@@ -1,5 +1,6 @@
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Status;
+using ZeroLagHub.Api.Status.Stream;
 using ZeroLagHub.Projections.Redis;
 
 namespace ZeroLagHub.Api.Extensions;
@@ -7,7 +8,7 @@ namespace ZeroLagHub.Api.Extensions;
 public static class LiveStatusRegistration
 {
     /// <summary>
-    /// The status endpoint's reader and, when <c>Redis</c> (ZLH_REDIS, <c>host:port</c>) is set, the Redis cache:
+    /// The status endpoint's reader, the status streams and, when <c>Redis</c> (ZLH_REDIS, <c>host:port</c>) is set, the Redis cache:
     /// the poller's sightings and the status publisher. Call before the poller is registered, so its
     /// TryAdd keeps <see cref="RedisLastSeen"/>. Without Redis every status is served from PostgreSQL, marked stale.
     /// </summary>
@@ -15,6 +16,10 @@ public static class LiveStatusRegistration
     {
         var services = builder.Services;
         services.AddSingleton<StatusReader>();
+        // Status streams work without Redis too: they poll PostgreSQL until a live feed is connected.
+        services.AddSingleton<StatusFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusFeed>());
+        services.AddSingleton<StatusStream>();
         var redis = builder.Configuration["Redis"];
         if (string.IsNullOrWhiteSpace(redis)) return builder;
         services.AddRedis(redis);

@@ -9,21 +9,32 @@ namespace ZeroLagHub.Api.Status;
 /// <see cref="LiveStatusCache.ChangesChannel"/>). The cursor lives in memory and starts at the beginning on every
 /// start: re-publishing is harmless, since the cache refuses an older change id and re-applies an equal one.
 /// When Redis or PostgreSQL is away the cursor stays put and the same rows are tried again a period later.
+/// When the subscriber reconnects, Redis may have restarted empty (it keeps no data): everything is published again.
 /// </summary>
-public sealed partial class StatusPublisher(NpgsqlDataSource db, LiveStatusCache cache, TimeProvider time, ILogger<StatusPublisher> log)
-    : BackgroundService
+public sealed partial class StatusPublisher : BackgroundService
 {
+    private readonly NpgsqlDataSource _db;
+    private readonly LiveStatusCache _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StatusPublisher> _log;
+
+    public StatusPublisher(NpgsqlDataSource db, LiveStatusCache cache, RedisSubscriber subscriber, TimeProvider time, ILogger<StatusPublisher> log)
+    {
+        (_db, _cache, _time, _log) = (db, cache, time, log);
+        subscriber.Reconnected += () => Volatile.Write(ref _republish, true);
+    }
+
     /// <summary>How often the view is read: the projection writes asynchronously, so a commit signal alone would come too early.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(250);
 
     private const int BatchSize = 500;
-    private ulong _transaction;
-    private long _position;
+    private StatusCursor _cursor = StatusCursor.Start;
+    private bool _republish;
     private bool _failing;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(Period, time);
+        using var timer = new PeriodicTimer(Period, _time);
         try
         {
             do
@@ -32,13 +43,13 @@ public sealed partial class StatusPublisher(NpgsqlDataSource db, LiveStatusCache
                 {
                     // A full batch means more may be waiting: go on without waiting for the timer.
                     while (await PublishBatchAsync(stop) == BatchSize) { }
-                    if (_failing) LogPublishRecovered(log);
+                    if (_failing) LogPublishRecovered(_log);
                     _failing = false;
                 }
                 catch (Exception e) when (e is RedisException or NpgsqlException)
                 {
                     // Once per outage, not four times a second.
-                    if (!_failing) LogPublishFailed(log, e.Message);
+                    if (!_failing) LogPublishFailed(_log, e.Message);
                     _failing = true;
                 }
             }
@@ -51,12 +62,17 @@ public sealed partial class StatusPublisher(NpgsqlDataSource db, LiveStatusCache
 
     private async Task<int> PublishBatchAsync(CancellationToken ct)
     {
-        var rows = await ReadStatusChanges.ExecuteAsync(db, _transaction, _position, BatchSize, ct);
+        if (Volatile.Read(ref _republish))
+        {
+            Volatile.Write(ref _republish, false);
+            _cursor = StatusCursor.Start;
+        }
+        var rows = await ReadStatusChanges.ExecuteAsync(_db, _cursor, BatchSize, ct);
         foreach (var row in rows)
         {
-            await cache.SetStatusAsync(row.ContainerId, row.Json, row.Position, ct);
+            await _cache.SetStatusAsync(row.ContainerId, row.Json, row.Cursor, ct);
             // Moved after each row, so a failure mid-batch retries only what was not written.
-            (_transaction, _position) = (row.TransactionId, row.Position);
+            _cursor = row.Cursor;
         }
         return rows.Count;
     }

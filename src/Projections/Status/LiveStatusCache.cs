@@ -34,16 +34,18 @@ public sealed class LiveStatusCache(RedisConnection redis)
     private static string ChangeIdKey(Guid containerId) => $"status-change:{containerId:D}";
 
     /// <summary>
-    /// Caches a container's status JSON and publishes a <see cref="StatusChange"/> with <paramref name="changeId"/>
-    /// (the global position of the event that produced it). Returns false, changing nothing and publishing
-    /// nothing, when the cache already holds a newer change for this container.
+    /// Caches a container's status JSON and publishes it as a <see cref="StatusChange"/> at <paramref name="cursor"/>
+    /// (the log order of the event that produced it). Returns false, changing nothing and publishing nothing,
+    /// when the cache already holds a newer change for this container.
     /// </summary>
-    public async Task<bool> SetStatusAsync(Guid containerId, string json, long changeId, CancellationToken cancellationToken = default)
+    public async Task<bool> SetStatusAsync(Guid containerId, string json, StatusCursor cursor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(json);
-        ArgumentOutOfRangeException.ThrowIfNegative(changeId);
+        ArgumentOutOfRangeException.ThrowIfNegative(cursor.Position);
+        // Per container the position alone orders changes: one stream's events take increasing positions.
         var reply = await redis.ExecuteAsync(
-            ["EVAL", SetIfNewerScript, 2, StatusKey(containerId), ChangeIdKey(containerId), json, changeId, ChangesChannel, new StatusChange(containerId, changeId).ToJson()],
+            ["EVAL", SetIfNewerScript, 2, StatusKey(containerId), ChangeIdKey(containerId), json, cursor.Position, ChangesChannel,
+             StatusChange.ToJson(containerId, cursor, json)],
             cancellationToken).ConfigureAwait(false);
         return reply.Integer == 1;
     }

@@ -12,7 +12,7 @@ namespace ZeroLagHub.Api.Tests.Status;
 /// The API with real local agents and no background poll loop (ApiFixture turns it off): tests drive
 /// poll cycles themselves, so "two failed polls" is two calls, not a wait.
 /// </summary>
-public sealed class PollerFixture : LocalHostFixture
+public class PollerFixture : LocalHostFixture
 {
     /// <summary>The node's own poller, as the API registers it.</summary>
     public AgentPoller Poller => Services.GetRequiredService<AgentPoller>();

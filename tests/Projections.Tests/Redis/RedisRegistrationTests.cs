@@ -16,7 +16,7 @@ public sealed class RedisRegistrationTests(SharedRedis redis) : IClassFixture<Sh
             Assert.Same(connection, provider.GetRequiredService<RedisConnection>());
             Assert.NotNull(provider.GetRequiredService<RedisSubscriber>());
             var container = Guid.NewGuid();
-            await provider.GetRequiredService<LiveStatusCache>().SetStatusAsync(container, "{}", 1);
+            await provider.GetRequiredService<LiveStatusCache>().SetStatusAsync(container, "{}", new StatusCursor(1, 1));
             Assert.Equal("{}", await connection.GetAsync(LiveStatusCache.StatusKey(container)));
         }
 

@@ -1,3 +1,4 @@
+using ZeroLagHub.Testing;
 using ZeroLagHub.Projections.Redis;
 
 namespace ZeroLagHub.Projections.Tests.Redis;

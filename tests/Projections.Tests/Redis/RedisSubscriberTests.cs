@@ -1,3 +1,4 @@
+using ZeroLagHub.Testing;
 using System.Collections.Concurrent;
 using ZeroLagHub.Projections.Redis;
 

@@ -18,12 +18,13 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
         await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
 
         Assert.Null(await _cache.GetStatusAsync(container));
-        Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", changeId: 41));
+        Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", new StatusCursor(7, 41)));
 
         Assert.Equal("""{"state":"running"}""", await _cache.GetStatusAsync(container));
         Assert.Equal("""{"state":"running"}""", await redis.Connection.GetAsync($"status:{container}"));
         Assert.True(changes.TryTake(out var change, TimeSpan.FromSeconds(30)));
-        Assert.Equal(new StatusChange(container, 41), change);
+        Assert.Equal((container, new StatusCursor(7, 41)), (change.ContainerId, change.Cursor));
+        Assert.Equal("running", change.Status.GetProperty("state").GetString());
     }
 
     [Fact]
@@ -34,9 +35,9 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
         var changes = new BlockingCollection<StatusChange>();
         await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
 
-        Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", 100));
-        Assert.False(await _cache.SetStatusAsync(container, """{"state":"starting"}""", 99));
-        Assert.True(await _cache.SetStatusAsync(container, """{"state":"crashed"}""", 100));
+        Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", At(100)));
+        Assert.False(await _cache.SetStatusAsync(container, """{"state":"starting"}""", At(99)));
+        Assert.True(await _cache.SetStatusAsync(container, """{"state":"crashed"}""", At(100)));
 
         Assert.Equal("""{"state":"crashed"}""", await _cache.GetStatusAsync(container));
         Assert.True(changes.TryTake(out var first, TimeSpan.FromSeconds(30)));
@@ -49,15 +50,15 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     public async Task GetStatusesReturnsEachContainersJsonInOrder()
     {
         var (a, b, missing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        await _cache.SetStatusAsync(a, """{"n":"a"}""", 1);
-        await _cache.SetStatusAsync(b, """{"n":"b"}""", 2);
+        await _cache.SetStatusAsync(a, """{"n":"a"}""", At(1));
+        await _cache.SetStatusAsync(b, """{"n":"b"}""", At(2));
 
         var statuses = await _cache.GetStatusesAsync([b, missing, a]);
 
         Assert.Equal(new string?[] { """{"n":"b"}""", null, """{"n":"a"}""" }, statuses.AsEnumerable());
         await _cache.RemoveStatusAsync(a);
         Assert.Null(await _cache.GetStatusAsync(a));
-        Assert.True(await _cache.SetStatusAsync(a, """{"n":"again"}""", 0));
+        Assert.True(await _cache.SetStatusAsync(a, """{"n":"again"}""", At(0)));
     }
 
     [Fact]
@@ -77,8 +78,8 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     public async Task BadInputIsRefusedBeforeAnythingIsWritten()
     {
         var container = Guid.NewGuid();
-        await Assert.ThrowsAsync<ArgumentException>(() => _cache.SetStatusAsync(container, " ", 1));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _cache.SetStatusAsync(container, "{}", -1));
+        await Assert.ThrowsAsync<ArgumentException>(() => _cache.SetStatusAsync(container, " ", At(1)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _cache.SetStatusAsync(container, "{}", At(-1)));
         Assert.Null(await _cache.GetStatusAsync(container));
     }
 
@@ -88,6 +89,22 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
         Assert.Null(StatusChange.TryParse(new RedisMessage(LiveStatusCache.ChangesChannel, "not json"u8.ToArray())));
         Assert.Null(StatusChange.TryParse(new RedisMessage(LiveStatusCache.ChangesChannel, "{}"u8.ToArray())));
         var id = Guid.NewGuid();
-        Assert.Equal(new StatusChange(id, 5), StatusChange.TryParse(new RedisMessage("c", new StatusChange(id, 5).ToJson())));
+        Assert.Null(StatusChange.TryParse(new RedisMessage("c", StatusChange.ToJson(id, new StatusCursor(9, 5), "[1]"))));
+        var parsed = StatusChange.TryParse(new RedisMessage("c", StatusChange.ToJson(id, new StatusCursor(9, 5), """{"state":"idle"}""")));
+        Assert.NotNull(parsed);
+        Assert.Equal((id, new StatusCursor(9, 5), "idle"), (parsed.ContainerId, parsed.Cursor, parsed.Status.GetProperty("state").GetString()));
     }
+
+    [Fact]
+    public void CursorsOrderByTransactionThenPositionAndRoundTripAsEventIds()
+    {
+        Assert.True(new StatusCursor(2, 1) > new StatusCursor(1, 900));
+        Assert.True(new StatusCursor(2, 5) > new StatusCursor(2, 4));
+        Assert.True(StatusCursor.TryParse(new StatusCursor(123, 456).ToString(), out var cursor));
+        Assert.Equal(new StatusCursor(123, 456), cursor);
+        foreach (var bad in new[] { "", "12", "-5", "5-", "a-1", "1-b", "1--2", "1-2-3" })
+            Assert.False(StatusCursor.TryParse(bad, out _), bad);
+    }
+
+    private static StatusCursor At(long position) => new(1, position);
 }

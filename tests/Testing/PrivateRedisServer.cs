@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ZeroLagHub.Projections.Tests.Redis;
+namespace ZeroLagHub.Testing;
 
 /// <summary>
 /// A redis-server of this test's own, on a free loopback port, so it can be killed, paused and restarted

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using ZeroLagHub.Projections.Redis;
+using ZeroLagHub.Projections.Status;
+
+namespace ZeroLagHub.Api.Status.Stream;
+
+/// <summary>
+/// This node's one subscription to the status changes that every node publishes through Redis, fanned out
+/// to the open status streams (<see cref="StatusListener"/>). Without Redis, or while its subscriber is
+/// disconnected, <see cref="IsLive"/> is false and streams poll PostgreSQL instead; after a reconnect every
+/// stream catches up from PostgreSQL, since pub/sub drops what was published meanwhile.
+/// </summary>
+public sealed partial class StatusFeed(ILogger<StatusFeed> log, RedisSubscriber? subscriber = null) : IHostedService
+{
+    private readonly ConcurrentDictionary<StatusListener, byte> _listeners = new();
+
+    public bool IsLive => subscriber?.IsConnected == true;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (subscriber is null) return;
+        subscriber.Reconnected += CatchUpAll;
+        try
+        {
+            await LiveStatusCache.SubscribeAsync(subscriber, Dispatch, ct);
+        }
+        catch (RedisException e)
+        {
+            // The subscription stays registered and takes effect when Redis is back; streams poll until then.
+            LogSubscribeDeferred(log, e.Message);
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public StatusListener Listen(Guid? owner)
+    {
+        var listener = new StatusListener(owner);
+        _listeners.TryAdd(listener, 0);
+        return listener;
+    }
+
+    public void Leave(StatusListener listener) => _listeners.TryRemove(listener, out _);
+
+    private void Dispatch(StatusChange change)
+    {
+        foreach (var listener in _listeners.Keys) listener.Offer(change);
+    }
+
+    private void CatchUpAll()
+    {
+        foreach (var listener in _listeners.Keys) listener.CatchUpLater();
+    }
+
+    [LoggerMessage(EventId = 730, Level = LogLevel.Warning, Message = "Status streams poll PostgreSQL until Redis answers: {Reason}")]
+    private static partial void LogSubscribeDeferred(ILogger log, string reason);
+}
