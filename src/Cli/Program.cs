@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
+using ZeroLagHub.Cli.Admin;
+using ZeroLagHub.Cli.Audit;
 using ZeroLagHub.Cli.Containers;
 using ZeroLagHub.Cli.Deployments;
 using ZeroLagHub.Cli.Ide;
@@ -18,8 +20,10 @@ if (args is ["--version"])
     return ExitCodes.Ok;
 }
 
-var admin = new Command("admin", "Operator commands") { ProxmoxSelfTestCommand.Create() };
-foreach (var planned in PlannedCommand.Admin()) admin.Add(planned);
+var admin = new Command("admin", "Operator commands")
+{
+    ProxmoxSelfTestCommand.Create(), ProjectionsCommand.Create(), RebuildCommand.Create(), DeadLettersCommand.Create(),
+};
 var root = new RootCommand("zlh: the ZeroLagHub command line")
 {
     GlobalOptions.Api, GlobalOptions.Json,
@@ -28,7 +32,7 @@ var root = new RootCommand("zlh: the ZeroLagHub command line")
     ActionCommand.Start(), ActionCommand.Stop(), ActionCommand.Reprovision(), ActionCommand.Server(), ActionCommand.CodeServer(),
     DeploymentsCommand.Create(), DeploymentCommand.Create(),
     SshCommand.Create(), IdeCommand.Create(),
-    PlannedCommand.Status(), PlannedCommand.Console(), PlannedCommand.Audit(),
+    PlannedCommand.Status(), PlannedCommand.Console(), AuditCommand.Create(),
     admin,
 };
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Tests.Hosts;
 
@@ -25,6 +26,23 @@ public sealed class CliApiFixture : LocalHostFixture
         var response = await http.PostAsJsonAsync("api/auth/register", new { username, password = Password });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return username;
+    }
+
+    /// <summary>A zlh logged in as the bootstrap <c>admin</c> (who may also audit).</summary>
+    public async Task<Zlh> AdminAsync()
+    {
+        var zlh = new Zlh(Address);
+        var login = await zlh.RunWithInputAsync(AdminPassword, "login", "--user", "admin", "--password-stdin");
+        Assert.True(login.ExitCode == 0, login.ToString());
+        return zlh;
+    }
+
+    /// <summary>SQL on the API's database, as someone with database access runs it.</summary>
+    public async Task SqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>A new account with a zlh logged in to it (<c>zlh login --password-stdin</c>).</summary>

@@ -38,11 +38,13 @@ public sealed class UsageTests
         Assert.Contains("cannot reach http://127.0.0.1:9/", run.Err);
     }
 
-    [Fact]
-    public async Task ACommandStillBeingBuiltSaysSoAndFails()
+    [Theory]
+    [InlineData("status", "--watch")]
+    [InlineData("console", "my-box")]
+    public async Task ACommandStillBeingBuiltSaysSoAndFails(params string[] args)
     {
         using var zlh = new Zlh(new Uri("http://127.0.0.1:9/"));
-        var run = await zlh.RunAsync("admin", "rebuild", "deployments");
+        var run = await zlh.RunAsync(args);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("not available yet", run.Err);
     }

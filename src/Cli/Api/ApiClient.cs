@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -31,7 +32,7 @@ public sealed class ApiClient : IDisposable
 
     public async Task<ApiResult<TokenPair>> LogInAsync(string username, string password, CancellationToken ct)
     {
-        var result = await SendOnceAsync<TokenPair>(HttpMethod.Post, "api/auth/login", new { username, password }, null, null, ct);
+        var result = await SendOnceAsync(HttpMethod.Post, "api/auth/login", new { username, password }, null, null, ReadJsonAsync<TokenPair>, ct);
         if (result.Value is { } tokens)
         {
             using var held = await _store.LockAsync(ct);
@@ -67,17 +68,9 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResult<AcceptedCommand>> SendCommandAsync(Guid id, string action, CancellationToken ct) =>
         SendAsync<AcceptedCommand>(HttpMethod.Post, $"api/servers/{id}/{action}", null, ct);
 
-    public Task<ApiResult<DeploymentPage>> ListDeploymentsAsync(DeploymentQuery query, CancellationToken ct)
-    {
-        var parameters = new List<string> { $"limit={query.Limit}" };
-        if (query.Container is { } container) parameters.Add($"container={container}");
-        if (query.User is { } user) parameters.Add($"user={Uri.EscapeDataString(user)}");
-        if (query.State is { } state) parameters.Add($"state={Uri.EscapeDataString(state)}");
-        if (query.Since is { } since) parameters.Add($"since={Uri.EscapeDataString(since.ToString("O"))}");
-        if (query.Until is { } until) parameters.Add($"until={Uri.EscapeDataString(until.ToString("O"))}");
-        if (query.Before is { } before) parameters.Add($"before={Uri.EscapeDataString(before.ToString("O"))}");
-        return SendAsync<DeploymentPage>(HttpMethod.Get, $"api/deployments?{string.Join('&', parameters)}", null, ct);
-    }
+    public Task<ApiResult<DeploymentPage>> ListDeploymentsAsync(DeploymentQuery query, CancellationToken ct) =>
+        SendAsync<DeploymentPage>(HttpMethod.Get, WithQuery("api/deployments", ("limit", query.Limit), ("container", query.Container),
+            ("user", query.User), ("state", query.State), ("since", query.Since), ("until", query.Until), ("before", query.Before)), null, ct);
 
     public Task<ApiResult<DeploymentInfo>> GetDeploymentAsync(Guid id, CancellationToken ct) =>
         SendAsync<DeploymentInfo>(HttpMethod.Get, $"api/deployments/{id}", null, ct);
@@ -85,8 +78,90 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResult<IdeToken>> CreateIdeTokenAsync(Guid id, CancellationToken ct) =>
         SendAsync<IdeToken>(HttpMethod.Post, $"api/dev/{id}/ide-token", null, ct);
 
+    public Task<ApiResult<AuditEventPage>> GetAuditEventsAsync(Guid id, long? fromVersion, int limit, CancellationToken ct) =>
+        SendAsync<AuditEventPage>(HttpMethod.Get, WithQuery($"api/audit/containers/{id}/events", ("fromVersion", fromVersion), ("limit", limit)), null, ct);
+
+    /// <summary>The container as of a time or a version (one of the two).</summary>
+    public Task<ApiResult<ContainerStateAt>> GetAuditStateAsync(Guid id, DateTimeOffset? at, long? version, CancellationToken ct) =>
+        SendAsync<ContainerStateAt>(HttpMethod.Get, WithQuery($"api/audit/containers/{id}/state", ("at", at), ("version", version)), null, ct);
+
+    public Task<ApiResult<StreamVerification>> VerifyContainerAsync(Guid id, CancellationToken ct) =>
+        SendAsync<StreamVerification>(HttpMethod.Get, $"api/audit/containers/{id}/verify", null, ct);
+
+    public Task<ApiResult<ChainReport>> VerifyAllAsync(CancellationToken ct) => SendAsync<ChainReport>(HttpMethod.Get, "api/audit/verify", null, ct);
+
+    /// <summary>
+    /// <c>GET /api/audit/export</c>: copies the NDJSON body into the stream <paramref name="open"/> returns, as it arrives
+    /// (constant memory, whatever the size). <paramref name="open"/> is called only once the API has said yes, so a
+    /// refused export creates no file.
+    /// </summary>
+    /// <returns>The number of events (lines) copied.</returns>
+    public Task<ApiResult<long>> ExportAsync(ExportQuery query, Func<Stream> open, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, WithQuery("api/audit/export", ("stream", query.Stream), ("since", query.Since), ("until", query.Until)), null,
+            (response, token) => CopyLinesAsync(response, open, token), ct);
+
+    public Task<ApiResult<List<ProjectionStatus>>> ListProjectionsAsync(CancellationToken ct) =>
+        SendAsync<List<ProjectionStatus>>(HttpMethod.Get, "api/admin/projections", null, ct);
+
+    public Task<ApiResult<ProjectionStatus>> GetProjectionAsync(string name, CancellationToken ct) =>
+        SendAsync<ProjectionStatus>(HttpMethod.Get, $"api/admin/projections/{Uri.EscapeDataString(name)}", null, ct);
+
+    public Task<ApiResult<RebuildStarted>> RebuildProjectionAsync(string name, CancellationToken ct) =>
+        SendAsync<RebuildStarted>(HttpMethod.Post, $"api/admin/projections/{Uri.EscapeDataString(name)}/rebuild", null, ct);
+
+    public Task<ApiResult<DeadLetterPage>> ListDeadLettersAsync(DeadLetterQuery query, CancellationToken ct) =>
+        SendAsync<DeadLetterPage>(HttpMethod.Get, WithQuery("api/admin/deadletters", ("type", query.Type), ("after", query.After), ("limit", query.Limit)),
+            null, ct);
+
+    public Task<ApiResult<bool>> ReplayDeadLetterAsync(Guid id, CancellationToken ct) =>
+        SendAsync<bool>(HttpMethod.Post, $"api/admin/deadletters/{id}/replay", null, ct);
+
+    public Task<ApiResult<bool>> DiscardDeadLetterAsync(Guid id, CancellationToken ct) =>
+        SendAsync<bool>(HttpMethod.Delete, $"api/admin/deadletters/{id}", null, ct);
+
+    private static async Task<ApiResult<long>> CopyLinesAsync(HttpResponseMessage response, Func<Stream> open, CancellationToken ct)
+    {
+        await using var source = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[64 * 1024];
+        long lines = 0;
+        try
+        {
+            await using var destination = open();
+            int read;
+            while ((read = await source.ReadAsync(buffer, ct)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), ct);
+                lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The connection broke after the API had started answering, or the destination would not take
+            // the events (no such directory, no permission, disk full, a closed pipe): what was written is incomplete.
+            return new ApiProblem(0, "Export failed", $"after {lines} events: {e.Message}");
+        }
+        return new ApiResult<long>(lines, null);
+    }
+
+    /// <summary>The path with each parameter that has a value appended, escaped; times in ISO 8601.</summary>
+    private static string WithQuery(string path, params (string Name, object? Value)[] parameters)
+    {
+        var given = parameters.Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value switch
+        {
+            DateTimeOffset time => time.ToString("O"),
+            IFormattable value => value.ToString(null, CultureInfo.InvariantCulture),
+            var value => value!.ToString()!,
+        })}").ToList();
+        return given.Count == 0 ? path : $"{path}?{string.Join('&', given)}";
+    }
+
+    /// <summary>An authenticated call whose answer is JSON (or nothing, for <c>bool</c>).</summary>
+    private Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
+        SendAsync(method, path, body, ReadJsonAsync<T>, ct);
+
     /// <summary>An authenticated call: refreshes first when the token is (nearly) expired, and once more on a 401.</summary>
-    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    /// <param name="read">Turns a successful response into the value; called at most once.</param>
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, ResponseReader<T> read, CancellationToken ct)
     {
         if (_store.Load(BaseAddress) is not { } session) return ApiProblem.NotLoggedIn(BaseAddress);
         // One key for the first try and the retry after a refresh: the API runs the command once.
@@ -97,13 +172,13 @@ public sealed class ApiClient : IDisposable
             if (refreshed.Problem is { } problem) return problem;
             session = refreshed.Value!;
         }
-        var result = await SendOnceAsync<T>(method, path, body, session.AccessToken, idempotencyKey, ct);
+        var result = await SendOnceAsync(method, path, body, session.AccessToken, idempotencyKey, read, ct);
         if (result.Problem is not { Status: (int)HttpStatusCode.Unauthorized }) return result;
 
         // The API's clock says expired (or the key was rotated): renew once and repeat.
         var renewed = await RefreshAsync(session, ct);
         if (renewed.Problem is { } refused) return refused;
-        return await SendOnceAsync<T>(method, path, body, renewed.Value!.AccessToken, idempotencyKey, ct);
+        return await SendOnceAsync(method, path, body, renewed.Value!.AccessToken, idempotencyKey, read, ct);
     }
 
     /// <summary>Rotates the pair under the store's lock, unless another zlh process already did.</summary>
@@ -114,7 +189,8 @@ public sealed class ApiClient : IDisposable
         if (current.AccessToken != stale.AccessToken && current.ExpiresAt - RefreshMargin > DateTimeOffset.UtcNow)
             return new ApiResult<StoredSession>(current, null);
 
-        var result = await SendOnceAsync<TokenPair>(HttpMethod.Post, "api/auth/refresh", new { refreshToken = current.RefreshToken }, null, null, ct);
+        var result = await SendOnceAsync(HttpMethod.Post, "api/auth/refresh", new { refreshToken = current.RefreshToken }, null, null,
+            ReadJsonAsync<TokenPair>, ct);
         if (result.Problem is { } problem)
             return problem.Status == (int)HttpStatusCode.Unauthorized
                 ? new ApiProblem(401, "Session expired", $"the API refused the stored session: run zlh login --api {BaseAddress}")
@@ -125,7 +201,7 @@ public sealed class ApiClient : IDisposable
     }
 
     private async Task<ApiResult<T>> SendOnceAsync<T>(HttpMethod method, string path, object? body, string? accessToken, string? idempotencyKey,
-        CancellationToken ct)
+        ResponseReader<T> read, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: JsonSerializerOptions.Web);
@@ -133,11 +209,11 @@ public sealed class ApiClient : IDisposable
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         try
         {
-            using var response = await _http.SendAsync(request, ct);
+            // Headers first, so that a streamed body (the NDJSON export) is read as it arrives; the
+            // client's timeout then covers the wait for the answer, not a long download.
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode) return await ReadProblemAsync(response, ct);
-            if (typeof(T) == typeof(bool)) return new ApiResult<T>((T)(object)true, null);
-            var value = await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct);
-            return value is null ? new ApiProblem((int)response.StatusCode, "Empty response", $"{method} /{path} returned no body") : new ApiResult<T>(value, null);
+            return await read(response, ct);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -147,6 +223,17 @@ public sealed class ApiClient : IDisposable
         {
             return new ApiProblem(0, "Unexpected response", $"{method} /{path}: {e.Message} (is {BaseAddress} a ZeroLagHub API?)");
         }
+    }
+
+    private delegate Task<ApiResult<T>> ResponseReader<T>(HttpResponseMessage response, CancellationToken ct);
+
+    private static async Task<ApiResult<T>> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (typeof(T) == typeof(bool)) return new ApiResult<T>((T)(object)true, null);
+        var value = await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct);
+        return value is null
+            ? new ApiProblem((int)response.StatusCode, "Empty response", $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery} returned no body")
+            : new ApiResult<T>(value, null);
     }
 
     private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken ct)

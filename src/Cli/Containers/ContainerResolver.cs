@@ -10,11 +10,12 @@ public static class ContainerResolver
 {
     public const string Help = "Container: UUID, name, vmid, or a unique UUID prefix";
 
-    public static async Task<ApiResult<Guid>> ResolveAsync(ApiClient client, string reference, CancellationToken ct)
+    /// <param name="includeDeleted">Match deleted containers too (their history outlives them, for audit).</param>
+    public static async Task<ApiResult<Guid>> ResolveAsync(ApiClient client, string reference, CancellationToken ct, bool includeDeleted = false)
     {
         if (Guid.TryParse(reference, out var id)) return new ApiResult<Guid>(id, null);
 
-        var list = await client.ListContainersAsync(deleted: false, ct);
+        var list = await client.ListContainersAsync(includeDeleted, ct);
         if (list.Problem is { } problem) return problem;
         var matches = list.Value!.Where(c =>
                 string.Equals(c.Name, reference, StringComparison.OrdinalIgnoreCase) ||
@@ -24,7 +25,7 @@ public static class ContainerResolver
         return matches switch
         {
             [var only] => new ApiResult<Guid>(only.Id, null),
-            [] => new ApiProblem(404, "Not found", $"none of your containers has the name, vmid or id prefix '{reference}' (zlh ls lists them)"),
+            [] => new ApiProblem(404, "Not found", $"none of your containers has the name, vmid or id prefix '{reference}' (zlh ls{(includeDeleted ? " --all" : "")} lists them)"),
             _ => new ApiProblem(400, "Ambiguous container",
                 $"'{reference}' matches {string.Join(", ", matches.Select(c => $"{c.Id} ({c.Name})"))}: give the full id"),
         };

@@ -63,7 +63,7 @@ public static class DeploymentFollower
             {
                 if (_shown.GetValueOrDefault(stage.Name) == stage.Status) continue;
                 _shown[stage.Name] = stage.Status;
-                var duration = stage.DurationSeconds is { } seconds ? $" ({DeploymentView.Seconds(seconds)})" : "";
+                var duration = stage.DurationSeconds is { } seconds ? $" ({TimeDisplay.Seconds(seconds)})" : "";
                 console.WriteLine($"{stage.Name} {stage.Status}{duration}");
             }
         }

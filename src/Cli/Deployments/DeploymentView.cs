@@ -1,6 +1,6 @@
-using System.Globalization;
 using Spectre.Console;
 using ZeroLagHub.Cli.Api;
+using ZeroLagHub.Cli.Shell;
 
 namespace ZeroLagHub.Cli.Deployments;
 
@@ -32,18 +32,16 @@ public static class DeploymentView
 
     public static string Summary(DeploymentInfo deployment) =>
         $"deployment {deployment.Id} {deployment.Status}" +
-        (deployment.DurationSeconds is { } seconds ? $" in {Seconds(seconds)}" : "") +
+        (deployment.DurationSeconds is { } seconds ? $" in {TimeDisplay.Seconds(seconds)}" : "") +
         (deployment.FailedStage is { } stage ? $" at {stage}" : "");
 
     public static string Duration(double? seconds, DateTimeOffset? startedAt, DateTimeOffset? finishedAt) => seconds switch
     {
-        { } done => Seconds(done),
+        { } done => TimeDisplay.Seconds(done),
         // Still running: how long so far, by our clock (close enough for a progress view).
-        null when startedAt is { } start && finishedAt is null => Seconds(Math.Max(0, (DateTimeOffset.UtcNow - start).TotalSeconds)) + "…",
+        null when startedAt is { } start && finishedAt is null => TimeDisplay.Seconds(Math.Max(0, (DateTimeOffset.UtcNow - start).TotalSeconds)) + "…",
         _ => "",
     };
-
-    public static string Seconds(double seconds) => seconds.ToString(seconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s";
 
     private static string Status(string status) => status switch
     {

@@ -25,18 +25,9 @@ public static class DeploymentsCommand
         command.SetAction((parse, ct) => CliContext.RunAsync(parse, async cli =>
         {
             var now = DateTimeOffset.UtcNow;
-            DateTimeOffset? Time(Option<string?> option, out bool bad)
-            {
-                bad = false;
-                if (parse.GetValue(option) is not { } text) return null;
-                if (TimeArgument.TryParse(text, now, out var value)) return value;
-                bad = true;
-                return null;
-            }
-            var from = Time(since, out var badSince);
-            var to = Time(until, out var badUntil);
-            var cursor = Time(before, out var badBefore);
-            if (badSince || badUntil || badBefore) return CliContext.Usage("--since, --until and --before take an ISO 8601 time or an age such as 30m, 2h, 7d");
+            if (TimeArgument.Read(parse, since, now, out var from) is { } badSince) return CliContext.Usage(badSince);
+            if (TimeArgument.Read(parse, until, now, out var to) is { } badUntil) return CliContext.Usage(badUntil);
+            if (TimeArgument.Read(parse, before, now, out var cursor) is { } badBefore) return CliContext.Usage(badBefore);
             if (parse.GetValue(limit) is < 1 or > 500) return CliContext.Usage("--limit must be between 1 and 500");
 
             Guid? containerId = null;
@@ -58,8 +49,7 @@ public static class DeploymentsCommand
             }
             var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "CONTAINER", "KIND", "STATUS", "QUEUED", "DURATION", "FAILED STAGE");
             foreach (var d in page.Items)
-                table.AddRow(d.Id.ToString(), d.ContainerId.ToString(), d.Kind.ToLowerInvariant(), d.Status,
-                    d.QueuedAt.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                table.AddRow(d.Id.ToString(), d.ContainerId.ToString(), d.Kind.ToLowerInvariant(), d.Status, TimeDisplay.Utc(d.QueuedAt),
                     DeploymentView.Duration(d.DurationSeconds, null, null), d.FailedStage ?? "");
             cli.Out.Write(table);
             if (page.Next is { } next) cli.Out.WriteLine($"more: --before {next:O}");

@@ -4,30 +4,15 @@ using ZeroLagHub.Cli.Shell;
 namespace ZeroLagHub.Cli.Planned;
 
 /// <summary>
-/// Commands whose API endpoints are being built (live status over SSE, the console WebSocket, audit,
-/// projection administration). They are listed in --help so the shape is discoverable, and exit 1 with
-/// a clear message until their implementation replaces the hook here.
+/// Commands whose API endpoints are being built (live status over SSE, the console WebSocket). They are
+/// listed in --help so the shape is discoverable, and exit 1 with a clear message until their
+/// implementation replaces the hook here.
 /// </summary>
 public static class PlannedCommand
 {
     public static Command Status() => Create("status", "Live status of your containers (--watch: from the SSE stream)", new Option<bool>("--watch"));
 
     public static Command Console() => Create("console", "Interactive terminal on a container (--shell | --server)");
-
-    public static Command Audit() => new("audit", "For auditors: a container's event history")
-    {
-        Create("events", "The container's events, in order"),
-        Create("state", "The container's state as of a time"),
-        Create("verify", "Check the container's hash chain"),
-        Create("export", "Export the container's history"),
-    };
-
-    public static Command[] Admin() =>
-    [
-        Create("projections", "Projection status: position, lag, what holds it back"),
-        Create("rebuild", "Rebuild a projection without downtime, with progress"),
-        Create("deadletters", "List, replay or discard dead-lettered messages"),
-    ];
 
     private static Command Create(string name, string description, params Option[] options)
     {
