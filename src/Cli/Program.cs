@@ -10,6 +10,7 @@ using ZeroLagHub.Cli.Proxmox;
 using ZeroLagHub.Cli.Session;
 using ZeroLagHub.Cli.Shell;
 using ZeroLagHub.Cli.Ssh;
+using ZeroLagHub.Cli.Status;
 
 // zlh: the ZeroLagHub command line (docs/cli.md). `--version` is handled before parsing so it prints
 // exactly "zlh X.Y.Z" (System.CommandLine's own would add the informational suffix).
@@ -32,7 +33,7 @@ var root = new RootCommand("zlh: the ZeroLagHub command line")
     ActionCommand.Start(), ActionCommand.Stop(), ActionCommand.Reprovision(), ActionCommand.Server(), ActionCommand.CodeServer(),
     DeploymentsCommand.Create(), DeploymentCommand.Create(),
     SshCommand.Create(), IdeCommand.Create(),
-    PlannedCommand.Status(), PlannedCommand.Console(), AuditCommand.Create(),
+    StatusCommand.Create(), PlannedCommand.Console(), AuditCommand.Create(),
     admin,
 };
 

@@ -39,7 +39,6 @@ public sealed class UsageTests
     }
 
     [Theory]
-    [InlineData("status", "--watch")]
     [InlineData("console", "my-box")]
     public async Task ACommandStillBeingBuiltSaysSoAndFails(params string[] args)
     {

@@ -26,15 +26,7 @@ public sealed class Zlh : IDisposable
 
     public async Task<ZlhResult> RunWithInputAsync(string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zlh.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var name in new[] { "ZLH_API", "ZLH_SSH_BASTION" }) start.Environment.Remove(name);
-        start.Environment["XDG_CONFIG_HOME"] = ConfigHome;
-        if (Api is not null) start.Environment["ZLH_API"] = Api.ToString();
-        foreach (var (name, value) in Environment) start.Environment[name] = value;
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(args))!;
         if (stdin is not null) await process.StandardInput.WriteLineAsync(stdin);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
@@ -53,7 +45,54 @@ public sealed class Zlh : IDisposable
         return new ZlhResult(args, process.ExitCode, await output, await error);
     }
 
+    /// <summary>A zlh that keeps running (e.g. <c>status --watch</c>), read line by line; disposing it kills it.</summary>
+    public RunningZlh Start(params string[] args)
+    {
+        var process = Process.Start(StartInfo(args))!;
+        process.StandardInput.Close();
+        return new RunningZlh(process);
+    }
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "zlh.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var name in new[] { "ZLH_API", "ZLH_SSH_BASTION" }) start.Environment.Remove(name);
+        start.Environment["XDG_CONFIG_HOME"] = ConfigHome;
+        if (Api is not null) start.Environment["ZLH_API"] = Api.ToString();
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
+        return start;
+    }
+
     public void Dispose() => Directory.Delete(ConfigHome, recursive: true);
+}
+
+/// <summary>A running zlh: its stdout line by line, its stderr when it is over.</summary>
+public sealed class RunningZlh(Process process) : IAsyncDisposable
+{
+    private readonly Task<string> _error = process.StandardError.ReadToEndAsync();
+
+    public async Task<string> NextLineAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await process.StandardOutput.ReadLineAsync(cancel.Token)
+                   ?? throw new EndOfStreamException($"zlh exited ({process.ExitCode}): {await _error}");
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException("zlh printed no line in time");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
 }
 
 /// <summary>What one run printed; <see cref="ToString"/> gives all of it for assertion messages.</summary>

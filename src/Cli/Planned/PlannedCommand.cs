@@ -10,8 +10,6 @@ namespace ZeroLagHub.Cli.Planned;
 /// </summary>
 public static class PlannedCommand
 {
-    public static Command Status() => Create("status", "Live status of your containers (--watch: from the SSE stream)", new Option<bool>("--watch"));
-
     public static Command Console() => Create("console", "Interactive terminal on a container (--shell | --server)");
 
     private static Command Create(string name, string description, params Option[] options)
