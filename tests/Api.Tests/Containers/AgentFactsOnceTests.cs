@@ -41,12 +41,15 @@ public sealed class AgentFactsOnceTests(PollerFixture api) : IClassFixture<Polle
         await actions.HandleAsync(new Envelope<AgentCommand>(commandId, "message.agent_command", 1, DateTimeOffset.UtcNow, message), default);
         // The lease ran out before the completion was recorded: the same message, same id, again.
         await actions.HandleAsync(new Envelope<AgentCommand>(commandId, "message.agent_command", 2, DateTimeOffset.UtcNow, message), default);
-        await api.Poller.PollOnceAsync(default);
 
+        // Recorded by the handler's own read of the journal, before any poll cycle…
+        Assert.Equal(1L, await CountAsync(container, "container.code_server_stopped"));
+        Assert.False((await client.GetContainerAsync(container)).GetProperty("codeServerRunning").GetBoolean());
+        // …which then finds nothing new.
+        await api.Poller.PollOnceAsync(default);
         Assert.Single(await JournalKindsAsync(container), k => k == "codeserver.stopped");   // the agent ran it once
         Assert.Equal(1L, await CountAsync(container, "container.code_server_stopped"));
         Assert.Equal(1L, await CountAsync(container, "container.code_server_started"));
-        Assert.False((await client.GetContainerAsync(container)).GetProperty("codeServerRunning").GetBoolean());
     }
 
     private static async Task<Guid> ReadyDevContainerAsync(HttpClient client)
