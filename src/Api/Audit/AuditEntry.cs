@@ -1,7 +1,8 @@
 namespace ZeroLagHub.Api.Audit;
 
 /// <summary>One command as the audit log keeps it, accepted or not.</summary>
-/// <param name="Outcome"><c>accepted</c>, <c>rejected</c> (with <paramref name="Reason"/>) or <c>conflict</c>.</param>
+/// <param name="Outcome"><c>accepted</c> (at most once per command id), <c>rejected</c> (with <paramref name="Reason"/>)
+/// or <c>conflict</c>; <c>repeated</c> marks a second acceptance written before that rule (Storage/Migrations/V006).</param>
 public sealed record AuditEntry(
     Guid CommandId,
     DateTimeOffset At,

@@ -12,7 +12,9 @@ namespace ZeroLagHub.Api.Commands;
 public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventStore store, MessageQueue queue)
 {
     /// <exception cref="EventStore.Appending.ConcurrencyException">A stream moved since the decision; nothing was written.</exception>
-    /// <exception cref="PostgresException">40001 when a newer transaction appended first; nothing was written.</exception>
+    /// <exception cref="PostgresException">40001 when a newer transaction appended first; 23505 on
+    /// <c>command_audit_accepted_once</c> when <paramref name="audit"/> accepts a command id accepted before
+    /// (<see cref="FindAcceptedCommand.WasAcceptedFirstByACopy"/>). Nothing was written.</exception>
     public async Task WriteAsync(IReadOnlyList<StreamAppend> appends, IReadOnlyList<OutgoingMessage> messages,
         EventMetadata metadata, AuditEntry? audit, CancellationToken ct)
     {
@@ -34,6 +36,9 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await InsertAuditEntry.ExecuteAsync(connection, null, audit, ct);
     }
+
+    /// <summary>The audit row of <paramref name="commandId"/>'s acceptance, if it was accepted before.</summary>
+    public Task<AuditEntry?> FindAcceptedAsync(Guid commandId, CancellationToken ct) => FindAcceptedCommand.ExecuteAsync(dataSource, commandId, ct);
 
     /// <summary>A version conflict or a serialization failure: reload, decide again, write again.</summary>
     public static bool IsConflict(Exception e) =>

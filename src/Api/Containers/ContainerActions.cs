@@ -1,20 +1,23 @@
 using ZeroLagHub.Api.Agents;
-using ZeroLagHub.Api.Commands;
+using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
-using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
 using ZeroLagHub.EventStore.Queue;
 
 namespace ZeroLagHub.Api.Containers;
 
 /// <summary>
 /// Carries out accepted commands: host actions (stop, start, delete) and agent commands (server and
-/// code-server power). The agent's answer becomes events; an unreachable agent or host throws, and the
-/// queue retries with the same command id, which the agent answers with its first result.
+/// code-server power). An unreachable agent or host throws, and the queue retries with the same command
+/// id, which the agent answers with its first result.
 /// </summary>
-public sealed partial class ContainerActions(IContainerHost host, AgentClient agents, ControlPlaneTransaction writer,
-    TimeProvider time, ILogger<ContainerActions> logger)
+/// <remarks>
+/// An agent command writes no event itself. What the agent did (code-server started, server running or
+/// stopped) is a fact of the agent's journal, recorded once by the poller's fenced ingestion; after the
+/// agent's answer this handler runs that ingestion for the container at once, so the fact shows without
+/// waiting for the next cycle. A redelivered message thus records nothing new: the agent repeats its
+/// first answer and the journal has no new entry.
+/// </remarks>
+public sealed partial class ContainerActions(IContainerHost host, AgentClient agents, AgentPoller poller, ILogger<ContainerActions> logger)
 {
     public async Task HandleAsync(Envelope<HostCommand> envelope, CancellationToken ct)
     {
@@ -35,19 +38,9 @@ public sealed partial class ContainerActions(IContainerHost host, AgentClient ag
         var (containerId, path, commandId) = envelope.Message;
         var reply = await agents.PostAsync(containerId, path, null, commandId, ct);
         if (reply.StatusCode >= 500) throw new AgentUnavailableException($"{path}: {reply.Problem}");
-        var now = time.GetUtcNow();
-        object? fact = !reply.IsSuccess ? null : path switch
-        {
-            "server/start" or "server/restart" => new ServerStarted(now),
-            "server/stop" or "server/kill" => new ServerStopped(now),
-            "dev/codeserver/start" or "dev/codeserver/restart" => new CodeServerStarted(now),
-            "dev/codeserver/stop" => new CodeServerStopped(now),
-            _ => null,
-        };
         LogAgentCommand(logger, containerId, path, reply.StatusCode, reply.IsSuccess ? "" : reply.Problem);
-        if (fact is null) return; // refused by the agent (409 busy, no server…): the poller reports the real state
-        await writer.WriteAsync([new StreamAppend(Container.StreamId(containerId), ExpectedVersion.Any, [fact])], [],
-            new EventMetadata(User: "system", CausationId: commandId.ToString()), null, ct);
+        // Refused (409 busy, no server…): nothing changed, and the journal says what runs.
+        if (reply.IsSuccess) await poller.PollNowAsync(containerId, ct);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Container {ContainerId}: host {Action} done ({Log})")]

@@ -16,6 +16,15 @@ namespace ZeroLagHub.Api.Containers;
 /// the command is still valid it succeeds, if the other command made it invalid it is refused with the
 /// reason (409) — never a 500.
 /// </summary>
+/// <remarks>
+/// A command id is accepted once. The id comes from the request's <c>Idempotency-Key</c>, so a client
+/// that repeats a request (it timed out, the connection dropped) sends the same id: it gets the first
+/// answer and nothing is written — no event, message or audit row — even when the container's state
+/// would accept the command again (server and code-server commands always are). The accepted audit row
+/// is the record of that: looked up before every decision, and unique per command id, so two copies
+/// racing past the look-up cannot both be written. A rejected command is not kept: nothing was done,
+/// and its repeat is decided again on the container as it is then.
+/// </remarks>
 public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTransaction writer, ArtifactCatalog catalog, TimeProvider time)
 {
     public async Task<CommandResult> HandleAsync(Guid containerId, ContainerCommand command, CurrentUser user, CancellationToken ct)
@@ -23,6 +32,9 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
         var name = CommandName(command);
         for (var attempt = 1; ; attempt++)
         {
+            if (await writer.FindAcceptedAsync(command.CommandId, ct) is { } first)
+                return await RepeatAsync(first, containerId, command, name, user, ct);
+
             var now = time.GetUtcNow();
             var container = await store.AggregateStreamAsync(Container.StreamId(containerId), ContainerState.Initial, Container.Evolve, ct: ct);
             var context = new DecisionContext(now, catalog.Current(), new Actor(user.Id.ToString(), user.IsAdmin));
@@ -42,6 +54,10 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
                     Audit(command, name, user, containerId, now, "accepted", decision.Events.Count == 0 ? "nothing to change" : null), ct);
                 return new CommandResult(command.CommandId, containerId, deploymentId, null);
             }
+            catch (Exception e) when (FindAcceptedCommand.WasAcceptedFirstByACopy(e))
+            {
+                // A copy of this request was accepted meanwhile: the look-up above now finds its answer.
+            }
             catch (Exception e) when (ControlPlaneTransaction.IsConflict(e) && attempt == 1)
             {
                 // Another command won the race: decide again on what it wrote.
@@ -56,14 +72,34 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
     }
 
     /// <summary>
+    /// The answer to a command id accepted before: the same ids as the first time (the container and
+    /// deployment a create or reprovision makes are derived from the command id). The same key sent with
+    /// another request (another action or container) is refused: answering it with the first request's
+    /// result would tell the client something it did not ask happened.
+    /// </summary>
+    private async Task<CommandResult> RepeatAsync(AuditEntry first, Guid containerId, ContainerCommand command, string name, CurrentUser user,
+        CancellationToken ct)
+    {
+        if (first.Command == name && first.ContainerId == containerId)
+            return new CommandResult(command.CommandId, containerId, DeploymentOf(command), null);
+
+        var reason = $"this Idempotency-Key was already used for {first.Command} on container {first.ContainerId}; send a new key for a new request";
+        await writer.AuditAsync(Audit(command, name, user, containerId, time.GetUtcNow(), "rejected", reason), ct);
+        return new CommandResult(command.CommandId, containerId, null,
+            Rejection.InvalidInput(reason, new Dictionary<string, string[]> { ["Idempotency-Key"] = [reason] }));
+    }
+
+    private static Guid? DeploymentOf(ContainerCommand command) =>
+        command switch { CreateContainer c => c.DeploymentId, Reprovision r => r.DeploymentId, _ => null };
+
+    /// <summary>
     /// Create and reprovision open a deployment stream in the same transaction; delete cancels a deployment
     /// still running, so the process manager stops at its next step.
     /// </summary>
     private async Task<Guid?> DeploymentEffectsAsync(ContainerCommand command, ContainerState before, Decision decision,
         DecisionContext context, List<StreamAppend> appends, CancellationToken ct)
     {
-        if (decision.Events.Count == 0)
-            return command switch { CreateContainer c => c.DeploymentId, Reprovision r => r.DeploymentId, _ => null };
+        if (decision.Events.Count == 0) return DeploymentOf(command);
 
         var after = decision.Events.Aggregate(before, Container.Evolve);
         switch (command)

@@ -1,4 +1,5 @@
 using ZeroLagHub.Api.Agents;
+using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
@@ -11,7 +12,15 @@ namespace ZeroLagHub.Api.Deployments;
 /// process manager delivers at least once): host calls are idempotent on the container id, agent calls
 /// carry the stage's message id as their idempotency key, and installs are idempotent in the agent.
 /// </summary>
-public sealed class StageRunner(IContainerHost host, AgentClient agents, TimeProvider time)
+/// <remarks>
+/// What runs in the container (code-server, the game server) is recorded from the agent's journal only,
+/// never from its answer to a start: <see cref="AgentPoller"/> ingests each entry once, and a second
+/// writer would record each start twice. code-server is running when the agent answers (it journals the
+/// start first), so that stage ingests the journal at once and the IDE opens as soon as the deployment
+/// ends. A game server is only starting then (running comes with its ready line): that stage records
+/// the deployment's request, and the poller the run.
+/// </remarks>
+public sealed class StageRunner(IContainerHost host, AgentClient agents, AgentPoller poller, TimeProvider time)
 {
     private static readonly TimeSpan AgentWait = TimeSpan.FromSeconds(60);
 
@@ -21,8 +30,8 @@ public sealed class StageRunner(IContainerHost host, AgentClient agents, TimePro
         DeploymentStage.WaitForAgent => WaitForAgentAsync(deployment.ContainerId, ct),
         DeploymentStage.InstallRuntime => InstallRuntimeAsync(deployment, commandId, ct),
         DeploymentStage.InstallAddons or DeploymentStage.InstallServerFiles => InstallAddonsAsync(deployment, commandId, ct),
-        DeploymentStage.StartCodeServer => AgentActionAsync(deployment.ContainerId, "dev/codeserver/start", commandId, new CodeServerStarted(time.GetUtcNow()), ct),
-        DeploymentStage.StartServer => AgentActionAsync(deployment.ContainerId, "server/start", commandId, new ServerStarted(time.GetUtcNow()), ct),
+        DeploymentStage.StartCodeServer => StartCodeServerAsync(deployment.ContainerId, commandId, ct),
+        DeploymentStage.StartServer => StartServerAsync(deployment, commandId, ct),
         DeploymentStage.Ready => Task.FromResult(StageOutcome.Success(["the dev environment is ready"])),
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "no runner for this stage"),
     };
@@ -93,11 +102,21 @@ public sealed class StageRunner(IContainerHost host, AgentClient agents, TimePro
         return StageOutcome.Success(lines, [.. events]);
     }
 
-    private async Task<StageOutcome> AgentActionAsync(Guid containerId, string path, Guid commandId, object fact, CancellationToken ct)
+    private async Task<StageOutcome> StartCodeServerAsync(Guid containerId, Guid commandId, CancellationToken ct)
     {
+        const string path = "dev/codeserver/start";
         var reply = await agents.PostAsync(containerId, path, null, commandId, ct);
+        if (!reply.IsSuccess) return StageOutcome.Failure(reply.Problem, [$"{path}: {reply.Body}"]);
+        await poller.PollNowAsync(containerId, ct);
+        return StageOutcome.Success([$"{path}: {reply.Body}"]);
+    }
+
+    private async Task<StageOutcome> StartServerAsync(DeploymentState deployment, Guid commandId, CancellationToken ct)
+    {
+        const string path = "server/start";
+        var reply = await agents.PostAsync(deployment.ContainerId, path, null, commandId, ct);
         return reply.IsSuccess
-            ? StageOutcome.Success([$"{path}: {reply.Body}"], fact)
+            ? StageOutcome.Success([$"{path}: {reply.Body}"], new ServerStartRequested(deployment.RequestedBy, commandId, time.GetUtcNow()))
             : StageOutcome.Failure(reply.Problem, [$"{path}: {reply.Body}"]);
     }
 }

@@ -10,11 +10,15 @@ namespace ZeroLagHub.Domain.Containers;
 /// agree on it.
 /// </summary>
 /// <remarks>
-/// Install and provisioning entries (<c>install.*</c>, <c>addon.installed</c>, <c>server.provisioned</c>,
+/// <para>Each fact has one source, and the journal is the only one of the events below: an agent command
+/// (a user's server start, a deployment's code-server start) records at most its request, never the
+/// agent's answer; the poller's ingestion records what the agent journalled, once per entry (fenced on
+/// the journal cursor), in its cycle or right after the command.</para>
+/// <para>Install and provisioning entries (<c>install.*</c>, <c>addon.installed</c>, <c>server.provisioned</c>,
 /// <c>provision.note</c>) map to nothing: the deployment records those facts from the agent's own reply to
 /// its provision call, and a second copy would show every install twice. <c>server.started</c> (process
 /// spawned) and <c>server.reattached</c> have no event either: the server counts as started when it is
-/// running (<c>server.running</c>). The poller still advances its cursor over them.
+/// running (<c>server.running</c>). The poller still advances its cursor over them.</para>
 /// </remarks>
 public static class JournalFacts
 {

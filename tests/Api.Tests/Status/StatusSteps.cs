@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Local;
+using ZeroLagHub.Api.Tests.Hosts;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
@@ -38,14 +39,14 @@ public static class StatusSteps
         return id;
     }
 
-    public static async Task<AgentHealth> HealthAsync(this PollerFixture api, Guid id)
+    public static async Task<AgentHealth> HealthAsync(this LocalHostFixture api, Guid id)
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;
         using var client = new HttpClient();
         return (await client.GetFromJsonAsync<AgentHealth>(new Uri(agent.BaseAddress, "health"), JsonSerializerOptions.Web))!;
     }
 
-    public static async Task<JournalPage> JournalPageAsync(this PollerFixture api, Guid id)
+    public static async Task<JournalPage> JournalPageAsync(this LocalHostFixture api, Guid id)
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;
         using var client = new HttpClient();

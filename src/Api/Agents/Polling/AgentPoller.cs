@@ -87,6 +87,27 @@ public sealed partial class AgentPoller : IAsyncDisposable
         return new PollCycle(agents.Count, unreachable, written, fenced);
     }
 
+    /// <summary>
+    /// Polls one container's agent now, outside the cycle: called right after the agent carried out a
+    /// command, so what it journalled (code-server started, server stopped…) shows without waiting for
+    /// the next cycle. The same fenced write as a cycle's, so whichever of the two reads an entry first
+    /// records it and the other finds the cursor moved: the journal stays the one source of these facts.
+    /// Best effort: a failure is logged and the next cycle reads the same entries.
+    /// </summary>
+    public async Task PollNowAsync(Guid containerId, CancellationToken ct)
+    {
+        try
+        {
+            if (await ListPollableAgents.OneAsync(_dataSource, containerId, ct) is not { } agent) return;
+            var cursors = await ReadJournalCursors.ExecuteAsync(_dataSource, [containerId], ct);
+            await PollAsync(agent, cursors.GetValueOrDefault(containerId) ?? JournalCursor.Start, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPollNowFailed(_log, containerId, e.Message);
+        }
+    }
+
     /// <returns>Whether the agent answered, and how many events were written (null: fenced by another node).</returns>
     private async Task<(bool Reachable, int? Events)> PollAsync(PollableAgent agent, JournalCursor cursor, CancellationToken ct)
     {
@@ -192,6 +213,9 @@ public sealed partial class AgentPoller : IAsyncDisposable
 
     [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "Container {ContainerId}: poll not written, retried next cycle: {Reason}")]
     private static partial void LogWriteFailed(ILogger log, Guid containerId, string reason);
+
+    [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "Container {ContainerId}: poll after a command failed, the next cycle reads its journal: {Reason}")]
+    private static partial void LogPollNowFailed(ILogger log, Guid containerId, string reason);
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "Container {ContainerId}: last-seen report failed: {Reason}")]
     private static partial void LogLastSeenFailed(ILogger log, Guid containerId, string reason);

@@ -10,14 +10,13 @@ namespace ZeroLagHub.Api.Agents.Polling;
 /// </summary>
 internal static class ListPollableAgents
 {
+    private const string Pollable = "lifecycle IN ('provisioning', 'ready', 'error') AND state ->> 'vmid' IS NOT NULL";
+
     public static async Task<IReadOnlyList<PollableAgent>> ExecuteAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<int> shards,
         CancellationToken ct)
     {
         if (shards.Count == 0) return [];
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, state FROM containers
-             WHERE lifecycle IN ('provisioning', 'ready', 'error') AND state ->> 'vmid' IS NOT NULL
-            """);
+        await using var command = dataSource.CreateCommand($"SELECT id, state FROM containers WHERE {Pollable}");
         var agents = new List<PollableAgent>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -28,5 +27,15 @@ internal static class ListPollableAgents
                 agents.Add(new PollableAgent(id, JsonSerializer.Deserialize<ContainerState>(reader.GetString(1), JsonSerializerOptions.Web)!));
         }
         return agents;
+    }
+
+    /// <summary>One container, whatever its shard; null when it has no agent to poll.</summary>
+    public static async Task<PollableAgent?> OneAsync(NpgsqlDataSource dataSource, Guid containerId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT state FROM containers WHERE id = @id AND {Pollable}");
+        command.Parameters.AddWithValue("id", containerId);
+        return await command.ExecuteScalarAsync(ct) is string json
+            ? new PollableAgent(containerId, JsonSerializer.Deserialize<ContainerState>(json, JsonSerializerOptions.Web)!)
+            : null;
     }
 }
