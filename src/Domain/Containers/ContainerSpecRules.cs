@@ -14,6 +14,9 @@ public static partial class ContainerSpecRules
     public const int MinDiskGb = 1, MaxDiskGb = 512;
     public const int MaxAddons = 16;
 
+    /// <summary>Every dev container's browser IDE: added when a dev spec does not list it.</summary>
+    public const string CodeServerAddon = "code-server";
+
     /// <summary>
     /// The field errors of <paramref name="spec"/> (empty when valid), and the spec as it should be
     /// recorded: addons pinned to a catalog version, so a reprovision installs what was first installed.
@@ -34,7 +37,7 @@ public static partial class ContainerSpecRules
             Add("name", "name must be 1-63 lowercase letters, digits or hyphens, starting and ending with a letter or digit");
 
         CheckRuntime(spec, catalog, Add);
-        var addons = CheckAddons(spec.Addons, catalog, Add);
+        var addons = CheckAddons(WithCodeServer(spec), catalog, Add);
 
         if (spec.Kind == ContainerKind.Game && spec.Server is null)
             Add("server", "a game server needs server settings (at least server.command)");
@@ -73,6 +76,13 @@ public static partial class ContainerSpecRules
         else if (catalog.FindRuntime(spec.Runtime!, spec.Version!) is null)
             add("version", $"{spec.Runtime} {spec.Version} is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Runtimes)}");
     }
+
+    // The IDE is what a dev container is for, and its deployment starts it: without the addon that stage
+    // could only fail. Listing it pins a version; leaving it out gets the catalog's newest.
+    private static IReadOnlyList<string>? WithCodeServer(ContainerSpec spec) =>
+        spec.Kind != ContainerKind.Dev || spec.Addons?.Any(a => a == CodeServerAddon || a.StartsWith(CodeServerAddon + "@", StringComparison.Ordinal)) == true
+            ? spec.Addons
+            : [.. spec.Addons ?? [], CodeServerAddon];
 
     private static IReadOnlyList<string> CheckAddons(IReadOnlyList<string>? addons, RuntimeCatalog catalog, Action<string, string> add)
     {

@@ -44,6 +44,16 @@ public sealed class CreateContainerTests
     }
 
     [Fact]
+    public void ADevSpecWithoutCodeServerGetsTheNewestAndAGameSpecGetsNone()
+    {
+        var dev = Single<ContainerRequested>(Create(DevSpec() with { Addons = [] }));
+        var game = Single<ContainerRequested>(Create(GameSpec() with { Addons = [] }));
+
+        Assert.Equal(["code-server@4.100.0"], dev.Spec.Addons);
+        Assert.Empty(game.Spec.Addons);
+    }
+
+    [Fact]
     public void AValidGameSpecWithServerSettingsIsRequested()
     {
         var requested = Single<ContainerRequested>(Create(GameSpec()));
