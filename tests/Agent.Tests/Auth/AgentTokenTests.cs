@@ -51,8 +51,9 @@ public sealed class AgentTokenTests : IDisposable
     {
         // (System.Console: ZeroLagHub.Agent.Console is a namespace.) Console is process-wide and other test classes log at the same time: a synchronized writer.
         var log = new StringWriter();
+        var synchronized = TextWriter.Synchronized(log);
         var original = System.Console.Out;
-        System.Console.SetOut(TextWriter.Synchronized(log));
+        System.Console.SetOut(synchronized);
         try
         {
             using var agent = new AgentHost(_sandbox);
@@ -66,8 +67,11 @@ public sealed class AgentTokenTests : IDisposable
         {
             System.Console.SetOut(original);
         }
-        Assert.DoesNotContain(AgentHost.Token, log.ToString());
-        Assert.DoesNotContain("a-wrong-token-123456", log.ToString());
+        // Loggers that picked up the writer may still be writing: read under the lock its methods take (the writer itself).
+        string text;
+        lock (synchronized) text = log.ToString();
+        Assert.DoesNotContain(AgentHost.Token, text);
+        Assert.DoesNotContain("a-wrong-token-123456", text);
     }
 
     public void Dispose() => _sandbox.Dispose();
