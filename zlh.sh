@@ -28,6 +28,8 @@ case "${1:-up}" in
       trap '"$root/scripts/services.sh" stop' EXIT
       echo "zlh: PostgreSQL and Redis running under $ZLH_SERVICES_DIR"
     fi
+    # As root, local containers run sandboxed in bubblewrap (without it the API says what is missing).
+    if [ "$(id -u)" = 0 ]; then need bwrap bubblewrap; fi
     export ZLH_POSTGRES ZLH_REDIS
     dotnet run -c Release --project "$root/src/Api"
     ;;

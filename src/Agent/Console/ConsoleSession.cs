@@ -57,11 +57,7 @@ public sealed class ConsoleSession
         _replay = new ReplayBuffer(options.ReplayBytes);
         if (kind == ConsoleKind.Server)
             _outputBudget = new TokenBucket(options.ServerOutputBytesPerSecond, 4.0 * options.ServerOutputBytesPerSecond, clock);
-        Completion = Task.Run(async () =>
-        {
-            await ReadLoopAsync();
-            onEnded(this);
-        });
+        Completion = Task.Run(() => ReadLoopAsync(onEnded));
     }
 
     public ConsoleKind Kind { get; }
@@ -137,7 +133,7 @@ public sealed class ConsoleSession
         _ = StopAsync("shell ended: no client attached");
     }
 
-    private async Task ReadLoopAsync()
+    private async Task ReadLoopAsync(Action<ConsoleSession> onEnded)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -148,6 +144,8 @@ public sealed class ConsoleSession
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
         catch (IOException e) { _log.TerminalReadFailed(Kind, e); }
+        // Forgotten before any client hears of the end, so a client that reconnects on the close finds it gone.
+        onEnded(this);
 
         // Stopped: the reason is already set, and the terminal must go first (a shell's exit status only
         // exists once the shell has been ended). Terminal gone by itself: say how it ended.

@@ -23,7 +23,7 @@ public sealed partial class LocalHostLifetime(
             DemoArtifacts.WriteInto(options.Directory);
             LogDemoArtifacts(logger, options.Directory);
         }
-        if (sandbox.SingleUserOnly) LogSingleUser(logger);
+        if (sandbox.Weakness is { } weakness) LogWeakSandbox(logger, weakness);
         lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => host.ReconcileAsync(lifetime.ApplicationStopping)));
         return Task.CompletedTask;
     }
@@ -33,6 +33,6 @@ public sealed partial class LocalHostLifetime(
     [LoggerMessage(1, LogLevel.Information, "Wrote demo artifacts to {Directory}")]
     private static partial void LogDemoArtifacts(ILogger logger, string directory);
 
-    [LoggerMessage(2, LogLevel.Warning, "Local host: not running as root, so containers share the API's user and can read its files. Single-user only; use Proxmox for several users")]
-    private static partial void LogSingleUser(ILogger logger);
+    [LoggerMessage(2, LogLevel.Warning, "Local host: {Weakness}")]
+    private static partial void LogWeakSandbox(ILogger logger, string weakness);
 }

@@ -10,32 +10,40 @@ namespace ZeroLagHub.Api.Hosts.Local;
 /// </summary>
 public sealed class LocalSandbox
 {
-    private LocalSandbox(bool perContainerUsers, string? bubblewrap)
+    private LocalSandbox(bool perContainerUsers, string? bubblewrap, string? weakness)
     {
         PerContainerUsers = perContainerUsers;
         Bubblewrap = bubblewrap;
+        Weakness = weakness;
     }
 
     public bool PerContainerUsers { get; }
 
     public string? Bubblewrap { get; }
 
-    /// <summary>Containers can read each other's files and the API's: fine for one developer's machine only.</summary>
-    public bool SingleUserOnly => !PerContainerUsers;
+    /// <summary>What containers can reach that they should not, said at start-up; null when fully sandboxed.</summary>
+    public string? Weakness { get; }
 
-    public static LocalSandbox Detect(string mode)
+    /// <param name="mode"><c>auto</c>, <c>bubblewrap</c> (required) or <c>none</c>.</param>
+    /// <param name="root">Whether the API runs as root: only root can switch users and set up namespaces.</param>
+    /// <param name="bubblewrap">The bwrap binary, if installed.</param>
+    public static LocalSandbox Detect(string mode, bool root, string? bubblewrap) => mode switch
     {
-        var root = Environment.UserName == "root";
-        var bwrap = new[] { "/usr/bin/bwrap", "/bin/bwrap" }.FirstOrDefault(File.Exists);
-        return mode switch
-        {
-            "none" => new LocalSandbox(false, null),
-            "bubblewrap" when bwrap is null || !root => throw new InvalidOperationException(
-                "Hosts:Local:Sandbox is 'bubblewrap' but bwrap is not installed (apt-get install bubblewrap) or the API does not run as root"),
-            "bubblewrap" or "auto" => new LocalSandbox(root, root ? bwrap : null),
-            _ => throw new InvalidOperationException($"Hosts:Local:Sandbox: '{mode}' is not auto, bubblewrap or none"),
-        };
-    }
+        "none" => new LocalSandbox(false, null,
+            "Hosts:Local:Sandbox is 'none': containers run as the API's user and can read its files and each other's. Single-user only"),
+        "bubblewrap" when bubblewrap is null || !root => throw new InvalidOperationException(
+            "Hosts:Local:Sandbox is 'bubblewrap' but bwrap is not installed (apt-get install bubblewrap) or the API does not run as root"),
+        "bubblewrap" or "auto" when !root => new LocalSandbox(false, null,
+            "not running as root, so containers share the API's user and can read its files and each other's. Single-user only; use Proxmox for several users"),
+        "bubblewrap" or "auto" when bubblewrap is null => new LocalSandbox(true, null,
+            "bubblewrap is not installed (apt-get install bubblewrap): each container runs as its own user, so the API's and other containers' 0600 files stay unreadable, but it sees the whole file system"),
+        "bubblewrap" or "auto" => new LocalSandbox(true, bubblewrap, null),
+        _ => throw new InvalidOperationException($"Hosts:Local:Sandbox: '{mode}' is not auto, bubblewrap or none"),
+    };
+
+    /// <summary>Detects for this process and machine.</summary>
+    public static LocalSandbox Detect(string mode) =>
+        Detect(mode, Environment.UserName == "root", new[] { "/usr/bin/bwrap", "/bin/bwrap" }.FirstOrDefault(File.Exists));
 
     /// <summary>The container's own system user, created on first use.</summary>
     public static async Task<(int Uid, int Gid)> EnsureUserAsync(string name, CancellationToken ct)
