@@ -22,7 +22,7 @@ public sealed partial class LoginHandler(NpgsqlDataSource db, LoginThrottle thro
 
     public async Task<Result> HandleAsync(string username, string password, IPAddress? client, CancellationToken ct)
     {
-        if (throttle.RetryAfter(username, client) is { } wait)
+        if (throttle.TryBegin(username, client, out var attempt) is { } wait)
         {
             LogThrottled(log, Shorten(username), client);
             return new Result(LoginOutcome.Throttled, RetryAfter: wait);
@@ -33,12 +33,11 @@ public sealed partial class LoginHandler(NpgsqlDataSource db, LoginThrottle thro
             is not PasswordVerificationResult.Failed;
         if (user is null || !verified || user.Disabled)
         {
-            throttle.RecordFailure(username, client);
             LogFailed(log, Shorten(username), client, user is null ? "unknown user" : user.Disabled ? "disabled" : "wrong password");
             return new Result(LoginOutcome.Refused);
         }
 
-        throttle.RecordSuccess(username);
+        throttle.Succeeded(attempt);
         var access = accessTokens.Issue(user.Id, user.Username, user.Roles);
         var refresh = await refreshTokens.StartFamilyAsync(user.Id, ct);
         LogLoggedIn(log, user.Id, client);

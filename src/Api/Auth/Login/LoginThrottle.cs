@@ -23,37 +23,41 @@ public sealed class LoginThrottle(TimeProvider clock, IOptions<AuthOptions> opti
     private readonly ConcurrentDictionary<string, Failures> _addresses = new(StringComparer.Ordinal);
     private LoginLimits Limits => options.Value.Login;
 
-    /// <summary>How long the caller must wait before trying again, or null when an attempt is allowed now.</summary>
-    public TimeSpan? RetryAfter(string username, IPAddress? client)
+    /// <summary>One login attempt, counted as a failure from its start until <see cref="Succeeded"/> says otherwise.</summary>
+    public readonly record struct Attempt(string Account, string Address, DateTimeOffset At);
+
+    /// <summary>
+    /// Starts an attempt, or says how long the caller must wait. The attempt counts as a failure at once, under the
+    /// same lock as the check: parallel guesses cannot all pass the check while the first password hash is verified.
+    /// </summary>
+    public TimeSpan? TryBegin(string username, IPAddress? client, out Attempt attempt)
     {
         var now = clock.GetUtcNow();
-        var account = Wait(_accounts, AccountKey(username), Limits.MaxFailuresPerAccount, now);
-        var address = Wait(_addresses, AddressKey(client), Limits.MaxFailuresPerIp, now);
-        // Lifted comparison with null is false, so compare explicitly: the longer wait wins.
-        if (account is null) return address;
-        if (address is null) return account;
-        return account > address ? account : address;
+        attempt = new Attempt(AccountKey(username), AddressKey(client), now);
+        var account = Entry(_accounts, attempt.Account, now);
+        if (account.TryAdd(now, Limits.Window, Limits.MaxFailuresPerAccount) is { } accountWait) return accountWait;
+        var address = Entry(_addresses, attempt.Address, now);
+        if (address.TryAdd(now, Limits.Window, Limits.MaxFailuresPerIp) is not { } addressWait) return null;
+        account.Remove(now);
+        return addressWait;
     }
 
-    public void RecordFailure(string username, IPAddress? client)
+    /// <summary>
+    /// The password was right: the account's failures are cleared, and this attempt no longer counts against the
+    /// address (its other failures do: others may share it).
+    /// </summary>
+    public void Succeeded(Attempt attempt)
     {
-        var now = clock.GetUtcNow();
-        Record(_accounts, AccountKey(username), now);
-        Record(_addresses, AddressKey(client), now);
+        _accounts.TryRemove(attempt.Account, out _);
+        if (_addresses.TryGetValue(attempt.Address, out var address)) address.Remove(attempt.At);
     }
 
-    /// <summary>A correct password clears the account's failures (not the address's: others may share it).</summary>
-    public void RecordSuccess(string username) => _accounts.TryRemove(AccountKey(username), out _);
-
-    private TimeSpan? Wait(ConcurrentDictionary<string, Failures> map, string key, int max, DateTimeOffset now) =>
-        map.TryGetValue(key, out var failures) ? failures.Wait(now, Limits.Window, max) : null;
-
-    private void Record(ConcurrentDictionary<string, Failures> map, string key, DateTimeOffset now)
+    private Failures Entry(ConcurrentDictionary<string, Failures> map, string key, DateTimeOffset now)
     {
-        map.GetOrAdd(key, _ => new Failures()).Add(now, Limits.Window);
-        if (map.Count <= PruneAbove) return;
-        foreach (var (k, f) in map)
-            if (f.IsEmpty(now, Limits.Window)) map.TryRemove(k, out _);
+        if (map.Count > PruneAbove)
+            foreach (var (k, f) in map)
+                if (f.IsEmpty(now, Limits.Window)) map.TryRemove(k, out _);
+        return map.GetOrAdd(key, _ => new Failures());
     }
 
     // Bounded, so a flood of long invented names cannot grow memory per entry.
@@ -72,27 +76,27 @@ public sealed class LoginThrottle(TimeProvider clock, IOptions<AuthOptions> opti
     /// <summary>Failure times of one key, oldest first.</summary>
     private sealed class Failures
     {
-        private readonly Queue<DateTimeOffset> _times = new();
+        private readonly List<DateTimeOffset> _times = [];
 
-        public void Add(DateTimeOffset now, TimeSpan window)
+        /// <summary>Adds <paramref name="now"/> unless <paramref name="max"/> failures are in the window; then the wait.</summary>
+        public TimeSpan? TryAdd(DateTimeOffset now, TimeSpan window, int max)
         {
             lock (_times)
             {
                 Expire(now, window);
-                _times.Enqueue(now);
+                if (_times.Count < max)
+                {
+                    _times.Add(now);
+                    return null;
+                }
+                // Allowed again once enough of the oldest failures have aged out to leave max - 1.
+                return _times[^max] + window - now;
             }
         }
 
-        public TimeSpan? Wait(DateTimeOffset now, TimeSpan window, int max)
+        public void Remove(DateTimeOffset time)
         {
-            lock (_times)
-            {
-                Expire(now, window);
-                if (_times.Count < max) return null;
-                // Allowed again once enough of the oldest failures have aged out to leave max - 1.
-                var releasing = _times.ElementAt(_times.Count - max);
-                return releasing + window - now;
-            }
+            lock (_times) _times.Remove(time);
         }
 
         public bool IsEmpty(DateTimeOffset now, TimeSpan window)
@@ -106,7 +110,9 @@ public sealed class LoginThrottle(TimeProvider clock, IOptions<AuthOptions> opti
 
         private void Expire(DateTimeOffset now, TimeSpan window)
         {
-            while (_times.Count > 0 && _times.Peek() <= now - window) _times.Dequeue();
+            var expired = 0;
+            while (expired < _times.Count && _times[expired] <= now - window) expired++;
+            _times.RemoveRange(0, expired);
         }
     }
 }
