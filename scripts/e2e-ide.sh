@@ -12,6 +12,10 @@
 #   4. stops everything it started, also on Ctrl-C or failure.
 # Exits 0 only when every check passed. Needs root (apt-get, the local host's sandbox users).
 #
+#   scripts/e2e-ide.sh            the IDE over http:// (HTTP/1.1; WebSockets are HTTP/1.1 upgrades)
+#   scripts/e2e-ide.sh --https    the IDE over https:// with a throwaway certificate: Chromium speaks
+#                                 HTTP/2 to the API, and its WebSockets arrive as extended CONNECT
+#
 # Environment:
 #   ZLH_E2E_DIR              cache and run directory (default /var/tmp/zlh-e2e; outside /root,
 #                            which PostgreSQL's user cannot enter). The artifact cache survives runs;
@@ -31,9 +35,11 @@ run="$e2e/run"                                  # this run's services, API data,
 artifact="$cache/$release.tar.gz"
 admin_password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
+scheme="http"   # https with --https
 api_pid=""
-api=""          # http://127.0.0.1:<port>
+api=""          # <scheme>://127.0.0.1:<port>: what the browser and this script talk to
 token=""        # admin access token
+curl_tls=()     # --cacert <the run's certificate> with --https
 failures=0
 
 ok()   { printf '[ ok ] %s\n' "$*"; }
@@ -199,23 +205,41 @@ start_system() {
   info "dotnet build -c Release src/Api (log: $run/build.log) …"
   dotnet build -c Release "$root/src/Api" >"$run/build.log" 2>&1 || { tail -n 20 "$run/build.log"; die "the API does not build"; }
 
-  api="http://127.0.0.1:$(free_port)"
   # The API's content root is its working directory (appsettings.json). Its own data directory and an
   # artifact directory of its own: the API writes the demo artifacts there at first start, and the
   # real code-server is added beside them (add_artifact). The admin password is configured, not
   # scraped from the one-time console line.
-  (cd "$root/src/Api/bin/Release/net10.0" && exec env \
-      ZLH_POSTGRES="$ZLH_POSTGRES" ZLH_REDIS="$ZLH_REDIS" ZLH_URLS="$api" \
-      ZLH_DATA="$run/data" ZLH_ARTIFACTS__DIRECTORY="$run/artifacts" \
-      ZLH_AUTH__ADMINPASSWORD="$admin_password" \
-      dotnet ZeroLagHub.Api.dll >"$run/api.log" 2>&1) &
+  local settings=(ZLH_POSTGRES="$ZLH_POSTGRES" ZLH_REDIS="$ZLH_REDIS" ZLH_DATA="$run/data"
+    ZLH_ARTIFACTS__DIRECTORY="$run/artifacts" ZLH_AUTH__ADMINPASSWORD="$admin_password")
+  local http
+  http="http://127.0.0.1:$(free_port)"
+  if [ "$scheme" = https ]; then
+    # Local agents fetch artifacts over plain http, so the API listens on both; the browser uses https.
+    make_certificate
+    api="https://127.0.0.1:$(free_port)"
+    settings+=(ZLH_URLS="$http;$api" ZLH_KESTREL__CERTIFICATES__DEFAULT__PATH="$run/tls.crt"
+      ZLH_KESTREL__CERTIFICATES__DEFAULT__KEYPATH="$run/tls.key"
+      # Request lines in the log show whether the IDE's WebSockets came as HTTP/2 CONNECT.
+      "ZLH_LOGGING__LOGLEVEL__Microsoft.AspNetCore.Hosting.Diagnostics=Information")
+  else
+    api="$http"
+    settings+=(ZLH_URLS="$api")
+  fi
+  (cd "$root/src/Api/bin/Release/net10.0" && exec env "${settings[@]}" dotnet ZeroLagHub.Api.dll >"$run/api.log" 2>&1) &
   api_pid=$!
   for _ in $(seq 1 120); do
-    curl -fsS "$api/health" >/dev/null 2>&1 && { ok "API up on $api (log: $run/api.log)"; return; }
+    curl -fsS "${curl_tls[@]}" "$api/health" >/dev/null 2>&1 && { ok "API up on $api (log: $run/api.log)"; return; }
     kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$run/api.log"; die "the API exited during start-up"; }
     sleep 1
   done
   die "the API did not answer /health within 120 s (log: $run/api.log)"
+}
+
+# A self-signed certificate for 127.0.0.1; curl trusts it by --cacert, Chromium by ignoring TLS errors.
+make_certificate() {
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$run/tls.key" -out "$run/tls.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+  curl_tls=(--cacert "$run/tls.crt")
 }
 
 # The artifact beside the demo ones: a hard link (the artifact server refuses symlinks) or a copy, then
@@ -232,7 +256,7 @@ add_artifact() {
 
 # call <method> <path> [json body]: prints the body, then the HTTP status on the last line.
 call() {
-  local args=(-sS -X "$1" "$api$2" -H 'Accept: application/json' -w '\n%{http_code}')
+  local args=(-sS "${curl_tls[@]}" -X "$1" "$api$2" -H 'Accept: application/json' -w '\n%{http_code}')
   [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
   [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data "$3")
   curl "${args[@]}"
@@ -347,7 +371,24 @@ cleanup() {
   exit "$code"
 }
 
+# --https: which protocol carried the IDE's WebSockets to the API, from the API's request log.
+check_websocket_protocol() {
+  [ "$scheme" = https ] || return 0
+  if grep -q "Request starting HTTP/2 CONNECT $api/api/dev/$container/ide/" "$run/api.log"; then
+    ok "the IDE's WebSockets reached the API as HTTP/2 extended CONNECT"
+  elif grep -q "Request starting HTTP/1.1 GET $api/api/dev/$container/ide/stable-" "$run/api.log"; then
+    fail "the IDE's WebSockets reached the API as HTTP/1.1 upgrades, not HTTP/2 extended CONNECT"
+  else
+    fail "no IDE WebSocket request in $run/api.log"
+  fi
+}
+
 main() {
+  case "${1:-}" in
+    "") ;;
+    --https) scheme=https ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+  esac
   mkdir -p "$e2e"
   trap cleanup EXIT
   trap 'exit 130' INT TERM
@@ -362,6 +403,7 @@ main() {
   seed_workspace
   ide_url
   check_ide
+  check_websocket_protocol
   echo
   info "screenshot: $screenshot"
   info "timings: artifact build ${timing_build:-cached}${timing_build:+ s}, deployment ${timing_deploy} s, workbench load $(cat "$run/workbench-seconds" 2>/dev/null || echo '?') s"
