@@ -22,6 +22,8 @@
 #                            run/ (database, containers, logs, screenshot) is wiped at the next start.
 #   ZLH_E2E_CODE_SERVER      code-server version (default 4.139.1)
 #   ZLH_E2E_REBUILD=1        rebuild the artifact even when it is cached
+#   ZLH_E2E_KEEP=1           after the checks, keep everything running (and print a fresh IDE URL)
+#                            until Ctrl-C, to look around by hand
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -408,7 +410,14 @@ main() {
   info "screenshot: $screenshot"
   info "timings: artifact build ${timing_build:-cached}${timing_build:+ s}, deployment ${timing_deploy} s, workbench load $(cat "$run/workbench-seconds" 2>/dev/null || echo '?') s"
   info "logs: $run/api.log, $run/data/containers/$container/agent.log"
-  if [ "$failures" -eq 0 ]; then ok "e2e IDE: every check passed"; else fail "e2e IDE: $failures check(s) failed"; exit 1; fi
+  local verdict=0
+  if [ "$failures" -eq 0 ]; then ok "e2e IDE: every check passed"; else fail "e2e IDE: $failures check(s) failed"; verdict=1; fi
+  if [ -n "${ZLH_E2E_KEEP:-}" ]; then
+    ide_url >/dev/null
+    info "kept running; Ctrl-C stops it. IDE (single-use link): $ide"
+    while kill -0 "$api_pid" 2>/dev/null; do sleep 5; done
+  fi
+  return "$verdict"
 }
 
 main "$@"
