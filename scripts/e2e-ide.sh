@@ -21,7 +21,8 @@
 #                            which PostgreSQL's user cannot enter). The artifact cache survives runs;
 #                            run/ (database, containers, logs, screenshot) is wiped at the next start.
 #   ZLH_E2E_CODE_SERVER      code-server version (default 4.139.1)
-#   ZLH_E2E_REBUILD=1        rebuild the artifact even when it is cached
+#   ZLH_E2E_REBUILD=1        re-lay and repack the artifact even when it is cached (the npm install
+#                            under build/ is reused; delete build/ to redo it from npm)
 #   ZLH_E2E_KEEP=1           after the checks, keep everything running (and print a fresh IDE URL)
 #                            until Ctrl-C, to look around by hand
 set -euo pipefail
