@@ -34,6 +34,20 @@ public sealed class TimeTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task AParallelBurstOfGuessesGetsNoMorePasswordChecksThanTheLimit()
+    {
+        var client = api.CreateClient();
+        var name = AuthSteps.NewUsername();
+        await client.RegisterAsync(name);
+
+        // Thirty guesses at once: all would pass a check made before the first failure is recorded.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => client.PostLoginAsync(name, "wrong password " + i)));
+
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(25, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task AnAccessTokenIsRefusedOnceItsFifteenMinutesAndTheSkewHavePassed()
     {
         var client = api.CreateClient();
@@ -76,5 +90,15 @@ public sealed class AddressLimitTests(LowAddressLimitApi api) : IClassFixture<Lo
         var blocked = await client.PostLoginAsync(name, AuthSteps.Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.NotNull(blocked.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task RightPasswordsDoNotUseUpTheAddressLimit()
+    {
+        var client = api.CreateClient();
+        var name = AuthSteps.NewUsername();
+        await client.RegisterAsync(name);
+        for (var i = 0; i < 12; i++)
+            Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(name, AuthSteps.Password)).StatusCode);
     }
 }
