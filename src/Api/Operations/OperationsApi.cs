@@ -1,3 +1,5 @@
+using Npgsql;
+using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.EventStore.Daemon;
 using ZeroLagHub.EventStore.Projections;
@@ -7,7 +9,8 @@ namespace ZeroLagHub.Api.Operations;
 
 /// <summary>
 /// <c>/api/admin</c> for operators: projection status (position, lag, what holds it back), rebuild
-/// with progress, and the dead letters of the message queue (list, replay under the same id, discard).
+/// with progress, the dead letters of the message queue (list, replay under the same id, discard), and
+/// the agents by poller node (every node's, from any node).
 /// </summary>
 public static class OperationsApi
 {
@@ -20,6 +23,7 @@ public static class OperationsApi
         group.MapGet("/deadletters", DeadLetters);
         group.MapPost("/deadletters/{id:guid}/replay", Replay);
         group.MapDelete("/deadletters/{id:guid}", Discard);
+        group.MapGet("/pollers", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await ListPollerNodes.ExecuteAsync(db, ct)));
         return app;
     }
 

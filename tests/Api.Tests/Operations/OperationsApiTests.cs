@@ -2,10 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Tests.Audit;
+using ZeroLagHub.Api.Tests.Status;
+using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
 using ZeroLagHub.EventStore;
@@ -13,7 +19,7 @@ using ZeroLagHub.EventStore.Appending;
 
 namespace ZeroLagHub.Api.Tests.Operations;
 
-/// <summary>/api/admin: projection status and rebuild, dead letters, on the real daemon and message worker.</summary>
+/// <summary>/api/admin: projection status and rebuild, dead letters, on the real daemon and message worker; agents by poller node.</summary>
 public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private HttpClient Admin() => api.CreateClientAs(Guid.NewGuid(), "operator", Role.User, Role.Admin);
@@ -96,6 +102,67 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         await AuditSteps.AssertProblemAsync(await admin.PostAsync($"/api/admin/deadletters/{id}/replay", null), HttpStatusCode.NotFound, "no dead letter");
         await AuditSteps.AssertProblemAsync(await admin.GetAsync("/api/admin/deadletters?after=garbage"), HttpStatusCode.BadRequest, "not a cursor");
     }
+
+    [Fact]
+    public async Task PollersShowEachLiveNodeWithItsShardsItsAgentsAndThoseRecordedOffline()
+    {
+        // A ready container in every shard, each with an agent that never answers (the local host has none of them).
+        var containers = new Dictionary<int, Guid>();
+        while (containers.Count < PollShards.Count)
+        {
+            var id = Guid.NewGuid();
+            if (containers.TryAdd(PollShards.Of(id), id)) await api.StandInAsync(ContainerKind.Dev, Guid.NewGuid(), id);
+        }
+        await using var a = PollerNode("ops-node-a");
+        await using var b = PollerNode("ops-node-b");
+        await a.PollOnceAsync(default);           // alone: every shard, every agent's first failed poll
+        await b.PollOnceAsync(default);           // joins: every shard is held
+        await a.PollOnceAsync(default);           // gives back half; its own agents' second failed poll: offline
+        await b.PollOnceAsync(default);           // takes the other half: a first failed poll, still online
+        using var admin = Admin();
+
+        var pollers = await admin.GetFromJsonAsync<JsonElement>("/api/admin/pollers");
+
+        var nodes = pollers.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("node").GetString()!);
+        Assert.Equal(["ops-node-a", "ops-node-b"], nodes.Keys.ToList());
+        var (shardsA, shardsB) = (Shards(nodes["ops-node-a"]), Shards(nodes["ops-node-b"]));
+        Assert.Equal(a.Assignment.Shards, shardsA);
+        Assert.Equal(b.Assignment.Shards, shardsB);
+        Assert.Equal(PollShards.Count / 2, shardsA.Count);
+        Assert.Empty(shardsA.Intersect(shardsB));
+        Assert.Equal(Enumerable.Range(0, PollShards.Count), shardsA.Union(shardsB).Order());
+        Assert.Empty(pollers.GetProperty("unheldShards").EnumerateArray());
+        Assert.Equal(0, pollers.GetProperty("unpolledAgents").GetInt32());
+        Assert.Equal(a.Assignment.Containers.Count, nodes["ops-node-a"].GetProperty("agents").GetInt32());
+        Assert.Equal(b.Assignment.Containers.Count, nodes["ops-node-b"].GetProperty("agents").GetInt32());
+        Assert.True(nodes["ops-node-a"].GetProperty("agents").GetInt32() >= PollShards.Count / 2);
+        var offlineA = nodes["ops-node-a"].GetProperty("offline").EnumerateArray().Select(o => o.GetGuid()).ToHashSet();
+        var offlineB = nodes["ops-node-b"].GetProperty("offline").EnumerateArray().Select(o => o.GetGuid()).ToHashSet();
+        Assert.Superset(shardsA.Select(s => containers[s]).ToHashSet(), offlineA);
+        Assert.Empty(offlineB.Intersect(containers.Values));
+        Assert.NotEqual(nodes["ops-node-a"].GetProperty("backendPid").GetInt32(), nodes["ops-node-b"].GetProperty("backendPid").GetInt32());
+
+        // Node a stops: only b is listed, a's shards are held by nobody until b's next cycle.
+        await a.DisposeAsync();
+        var after = await StatusSteps.EventuallyAsync(async () =>
+        {
+            var now = await admin.GetFromJsonAsync<JsonElement>("/api/admin/pollers");
+            return now.GetProperty("nodes").GetArrayLength() == 1 ? (object)now : null;
+        }, "node a to leave the list");
+        var left = (JsonElement)after;
+        Assert.Equal("ops-node-b", left.GetProperty("nodes")[0].GetProperty("node").GetString());
+        Assert.Equal(shardsA, left.GetProperty("unheldShards").EnumerateArray().Select(s => s.GetInt32()).ToList());
+        Assert.True(left.GetProperty("unpolledAgents").GetInt32() >= PollShards.Count / 2);
+
+        using var auditor = api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
+        await AuditSteps.AssertProblemAsync(await auditor.GetAsync("/api/admin/pollers"), HttpStatusCode.Forbidden, "does not have the role");
+    }
+
+    private static List<int> Shards(JsonElement node) => [.. node.GetProperty("shards").EnumerateArray().Select(s => s.GetInt32())];
+
+    private AgentPoller PollerNode(string name) => new(api.Services.GetRequiredService<NpgsqlDataSource>(),
+        api.Services.GetRequiredService<IEventStore>(), api.Services.GetRequiredService<IContainerHost>(), api.Services.GetRequiredService<AgentProbe>(),
+        new NoLastSeen(), api.Services.GetRequiredService<IOptions<PollerOptions>>(), TimeProvider.System, NullLogger<AgentPoller>.Instance, name);
 
     private async Task QueueDeploymentAsync(Guid container)
     {

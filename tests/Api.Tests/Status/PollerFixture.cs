@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
+using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Tests.Hosts;
 using ZeroLagHub.EventStore;
 
@@ -19,8 +20,12 @@ public class PollerFixture : LocalHostFixture
 
     public IEventStore Store => Services.GetRequiredService<IEventStore>();
 
-    /// <summary>Another poller node over the same database, with its own shard connection (a second API node).</summary>
-    public AgentPoller NewNode(string name) => new(Services.GetRequiredService<NpgsqlDataSource>(), Store,
-        Host, Services.GetRequiredService<AgentProbe>(), new NoLastSeen(), Services.GetRequiredService<IOptions<PollerOptions>>(),
-        TimeProvider.System, Services.GetRequiredService<ILogger<AgentPoller>>(), name);
+    /// <summary>
+    /// Another poller node over the same database, with its own shard connection (a second API node);
+    /// optionally in front of another host, on another clock, or logging to a test's logger.
+    /// </summary>
+    public AgentPoller NewNode(string name, IContainerHost? host = null, TimeProvider? time = null, ILogger<AgentPoller>? log = null) =>
+        new(Services.GetRequiredService<NpgsqlDataSource>(), Store, host ?? Host, Services.GetRequiredService<AgentProbe>(), new NoLastSeen(),
+            Services.GetRequiredService<IOptions<PollerOptions>>(), time ?? TimeProvider.System, log ?? Services.GetRequiredService<ILogger<AgentPoller>>(),
+            name);
 }

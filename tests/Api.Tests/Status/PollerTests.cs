@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Api.Tests.Proxmox;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Appending;
 using ZeroLagHub.EventStore.Daemon;
 using static ZeroLagHub.Api.Tests.Status.StatusSteps;
 
@@ -13,12 +17,13 @@ namespace ZeroLagHub.Api.Tests.Status;
 
 /// <summary>
 /// The poller against real agents on the local host and real PostgreSQL: transitions, journal
-/// ingestion across an agent restart, crash status and history, and the projections' rebuilds.
+/// ingestion across an agent restart, crash status and history, the projections' rebuilds, and one
+/// agent's failure staying with that agent.
 /// </summary>
 /// <remarks>
-/// Crashes come from journal entries appended (in the agent's format) while the agent is stopped, not
-/// from a real stand-in server: a game server cannot start under the local host yet (the holder socket
-/// bug the skipped GameDeploymentTests names). Everything after the journal file is the real path.
+/// Crashes here come from journal entries appended (in the agent's format) while the agent is stopped,
+/// so a test can choose their exact sequence, classifications and timing; everything after the journal
+/// file is the real path. A real stand-in game server crashing under the local host is GameCrashTests.
 /// </remarks>
 public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture>
 {
@@ -141,6 +146,97 @@ public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture
 
         Assert.Equal(PollShards.Count, b.Assignment.Shards.Count);
         Assert.Superset(containers.ToHashSet(), b.Assignment.Containers.ToHashSet());
+    }
+
+    [Fact]
+    public async Task OneAgentsFailureStaysWithThatAgentAndTheOthersAreStillPolledAndTheirFactsRecorded()
+    {
+        // A real agent recorded offline earlier: this cycle must record it back.
+        var healthy = await api.ProvisionedAsync(ContainerKind.Dev);
+        await api.Store.AppendAsync(Container.StreamId(healthy), ExpectedVersion.Any, [new AgentWentOffline(DateTimeOffset.UtcNow)], EventMetadata.None);
+        // Stand-ins: one the host cannot locate (it throws), one answering a journal page without entries (and a
+        // new instance id), one whose first journal entry has no data.
+        await using var scripted = await ScriptedAgents.StartAsync();
+        var lost = await api.StandInAsync(ContainerKind.Game, Guid.NewGuid());
+        var noEntries = await api.StandInAsync(ContainerKind.Game, Guid.NewGuid());
+        var instance = Guid.NewGuid();
+        var noData = await api.StandInAsync(ContainerKind.Game, instance);
+        var at = DateTimeOffset.UtcNow.ToString("O");
+        scripted.Agents[noEntries] = (Guid.NewGuid(), $$"""{"journalId":"{{Guid.NewGuid()}}","latestSeq":1,"entries":null}""");
+        scripted.Agents[noData] = (instance, $$$"""
+            {"journalId":"{{{Guid.NewGuid()}}}","latestSeq":2,"entries":[
+              {"seq":1,"at":"{{{at}}}","kind":"server.crashed"},
+              {"seq":2,"at":"{{{at}}}","kind":"server.running","data":{"pid":7}}]}
+            """);
+        var log = new CapturingLogger<AgentPoller>();
+        await api.Poller.DisposeAsync();           // the node below polls every shard
+        await using var node = api.NewNode("node-with-broken-agents", new PartlyScriptedHost(api.Host, scripted, lost), log: log);
+
+        var first = await node.PollOnceAsync(default);
+        await node.PollOnceAsync(default);
+
+        Assert.Equal([typeof(AgentWentOffline), typeof(AgentCameBack)], (await api.LaterEventsAsync(healthy)).Select(e => e.GetType()));
+        // The host's error is a failed poll of that agent only: twice is offline.
+        Assert.True(first.Unreachable >= 1);
+        Assert.Equal(0, first.Failed);
+        Assert.IsType<AgentWentOffline>(Assert.Single(await api.LaterEventsAsync(lost)));
+        Assert.Contains(lost, node.Assignment.Offline);
+        Assert.Contains(log.Lines, l => l.Contains(lost.ToString(), StringComparison.Ordinal) && l.Contains("host exploded", StringComparison.Ordinal));
+        // An unreadable page: the agent's presence is still recorded, its journal cursor does not move.
+        Assert.IsType<AgentRestarted>(Assert.Single(await api.LaterEventsAsync(noEntries)));
+        Assert.Equal(0L, await Scalar("SELECT seq FROM zlh.journal_cursors WHERE container_id = @id", noEntries));
+        Assert.Contains(log.Lines, l => l.Contains(noEntries.ToString(), StringComparison.Ordinal) && l.Contains("journal page after 0 is unreadable", StringComparison.Ordinal));
+        // An unreadable entry is skipped; the next one is recorded.
+        Assert.IsType<ServerStarted>(Assert.Single(await api.LaterEventsAsync(noData)));
+        Assert.Equal(2L, await Scalar("SELECT seq FROM zlh.journal_cursors WHERE container_id = @id", noData));
+        Assert.Contains(log.Lines, l => l.Contains(noData.ToString(), StringComparison.Ordinal) && l.Contains("journal entry 1 (server.crashed) is unreadable", StringComparison.Ordinal));
+        Assert.DoesNotContain(healthy, node.Assignment.Offline);
+    }
+
+    [Fact]
+    public async Task TheServiceSurvivesACycleThatFailsAndPollsAgainNextPeriod()
+    {
+        var log = new CapturingLogger<PollerService>();
+        var clock = new BreakingClock { Breaks = 1 };   // the first cycle throws what no catch in the poller expects
+        await api.Poller.DisposeAsync();
+        await using var node = api.NewNode("node-of-the-service", time: clock);
+        using var service = new PollerService(node, Options.Create(new PollerOptions { Period = TimeSpan.FromMilliseconds(200) }), clock, log);
+
+        await service.StartAsync(default);
+        try
+        {
+            await EventuallyAsync(() => Task.FromResult<object?>(node.Assignment.CycleAt), "a cycle after the failed one", seconds: 15);
+
+            Assert.False(service.ExecuteTask!.IsCompleted);
+            Assert.Contains(log.Lines, l => l.StartsWith("Error Poll cycle failed", StringComparison.Ordinal) && l.Contains("clock broke", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await service.StopAsync(default);
+        }
+    }
+
+    /// <summary>The local host, except that <see cref="ScriptedAgents"/> answer for their containers and locating <c>lost</c> throws.</summary>
+    private sealed class PartlyScriptedHost(IContainerHost local, ScriptedAgents scripted, Guid lost) : IContainerHost
+    {
+        public Task<HostedContainer> CreateAsync(ContainerPlan plan, StageLog log, CancellationToken ct) => local.CreateAsync(plan, log, ct);
+        public Task StartAsync(Guid containerId, StageLog log, CancellationToken ct) => local.StartAsync(containerId, log, ct);
+        public Task StopAsync(Guid containerId, StageLog log, CancellationToken ct) => local.StopAsync(containerId, log, ct);
+        public Task DeleteAsync(Guid containerId, StageLog log, CancellationToken ct) => local.DeleteAsync(containerId, log, ct);
+
+        public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct) =>
+            containerId == lost ? throw new InvalidOperationException("host exploded")
+            : scripted.Agents.ContainsKey(containerId) ? ValueTask.FromResult<AgentEndpoint?>(scripted.EndpointOf(containerId))
+            : local.FindAgentAsync(containerId, ct);
+    }
+
+    /// <summary>The system clock, whose next <see cref="Breaks"/> readings throw.</summary>
+    private sealed class BreakingClock : TimeProvider
+    {
+        public int Breaks;
+
+        public override DateTimeOffset GetUtcNow() =>
+            Interlocked.Decrement(ref Breaks) >= 0 ? throw new InvalidOperationException("clock broke") : base.GetUtcNow();
     }
 
     [Theory]

@@ -39,6 +39,25 @@ public static class StatusSteps
         return id;
     }
 
+    /// <summary>
+    /// A ready container whose agent is not on the local host (a test's stand-in answers for it): only its
+    /// stream, as a finished deployment leaves it, with the agent registered as <paramref name="instance"/>.
+    /// </summary>
+    public static async Task<Guid> StandInAsync(this ApiFixture api, ContainerKind kind, Guid instance, Guid? containerId = null)
+    {
+        var (id, deployment, now) = (containerId ?? Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
+        var spec = new ContainerSpec(kind, "stand-in", "java", "21", [],
+            kind == ContainerKind.Game ? new ServerSpec("bash", ["start.sh"]) : null, new ContainerResources());
+        await api.Services.GetRequiredService<IEventStore>().AppendAsync(Container.StreamId(id), ExpectedVersion.NoStream,
+        [
+            new ContainerRequested(id, "owner-" + id.ToString("N")[..8], kind, spec, deployment, now),
+            new ContainerCreated(9000 + Random.Shared.Next(1000), "127.0.0.1", "stand-in", now),
+            new AgentRegistered(instance, now),
+            new ProvisioningSucceeded(deployment, now),
+        ], EventMetadata.None);
+        return id;
+    }
+
     public static async Task<AgentHealth> HealthAsync(this LocalHostFixture api, Guid id)
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;

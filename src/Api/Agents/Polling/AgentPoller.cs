@@ -21,6 +21,9 @@ namespace ZeroLagHub.Api.Agents.Polling;
 /// read again from 0 when the journal id changed. (3) When a transition, a reset or entries are due:
 /// events and cursor in one fenced transaction (<see cref="WriteAgentFacts"/>). Nothing is written when
 /// nothing changed, so an idle cycle costs two queries and two requests per agent.
+/// One agent's failure stays with that agent: a host that cannot say where it is counts as a failed poll;
+/// a journal page or entry the poller cannot read is logged and left (the presence facts are still
+/// written); any other error is logged with the container id, and the next cycle polls it again.
 /// </remarks>
 public sealed partial class AgentPoller : IAsyncDisposable
 {
@@ -64,16 +67,27 @@ public sealed partial class AgentPoller : IAsyncDisposable
         {
             LogLeasesLost(_log, Node, e.Message);
             _assignment = PollerAssignment.None(Node);
-            return new PollCycle(0, 0, 0, 0);
+            return new PollCycle(0, 0, 0, 0, 0);
         }
 
         var agents = await ListPollableAgents.ExecuteAsync(_dataSource, shards, ct);
         var cursors = await ReadJournalCursors.ExecuteAsync(_dataSource, [.. agents.Select(a => a.ContainerId)], ct);
-        int unreachable = 0, written = 0, fenced = 0;
+        int unreachable = 0, written = 0, fenced = 0, failed = 0;
         await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = ct },
             async (agent, token) =>
             {
-                var outcome = await PollAsync(agent, cursors.GetValueOrDefault(agent.ContainerId) ?? JournalCursor.Start, token);
+                (bool Reachable, int? Events) outcome;
+                try
+                {
+                    outcome = await PollAsync(agent, cursors.GetValueOrDefault(agent.ContainerId) ?? JournalCursor.Start, token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // E.g. its events refused by an inline projection: the cursor moves only with them, so the next cycle reads them again.
+                    LogPollFailed(_log, agent.ContainerId, e.GetType().Name, e.Message);
+                    Interlocked.Increment(ref failed);
+                    return;
+                }
                 if (!outcome.Reachable) Interlocked.Increment(ref unreachable);
                 if (outcome.Events is { } events) Interlocked.Add(ref written, events);
                 else Interlocked.Increment(ref fenced);
@@ -84,7 +98,7 @@ public sealed partial class AgentPoller : IAsyncDisposable
         foreach (var id in _failures.Keys.Where(id => !polled.Contains(id))) _failures.TryRemove(id, out _);
         _assignment = new PollerAssignment(Node, [.. shards.Order()], [.. polled.Order()],
             [.. _failures.Where(f => f.Value > 0).Select(f => f.Key).Order()], startedAt, clock.Elapsed);
-        return new PollCycle(agents.Count, unreachable, written, fenced);
+        return new PollCycle(agents.Count, unreachable, written, fenced, failed);
     }
 
     /// <summary>
@@ -113,8 +127,7 @@ public sealed partial class AgentPoller : IAsyncDisposable
     {
         var id = agent.ContainerId;
         var now = _time.GetUtcNow();
-        var endpoint = await _host.FindAgentAsync(id, ct);
-        var health = endpoint is null ? null : await _probe.HealthAsync(id, endpoint, _options.AgentTimeout, ct);
+        var (endpoint, health) = await ReachAsync(id, ct);
         if (health is null)
         {
             var failures = _failures.AddOrUpdate(id, 1, (_, n) => n + 1);
@@ -130,6 +143,22 @@ public sealed partial class AgentPoller : IAsyncDisposable
             known => [.. Listed(AgentPresence.Decide(known, health, 0, now)), .. Listed(journal.Reset), .. journal.Facts], ct));
     }
 
+    /// <summary>Where the agent listens and its <c>/health</c>; no health when it was not reached, including when the host cannot say where it is.</summary>
+    private async Task<(AgentEndpoint? Endpoint, AgentHealth? Health)> ReachAsync(Guid id, CancellationToken ct)
+    {
+        try
+        {
+            var endpoint = await _host.FindAgentAsync(id, ct);
+            return (endpoint, endpoint is null ? null : await _probe.HealthAsync(id, endpoint, _options.AgentTimeout, ct));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // E.g. the Proxmox node that holds it does not answer: the agent was not reached, a failed poll like a silent agent.
+            LogHostFailed(_log, id, e.Message);
+            return (null, null);
+        }
+    }
+
     /// <summary>Reads the journal from the cursor, page by page up to the cycle's limit.</summary>
     private async Task<(AgentJournalReset? Reset, List<object> Facts, JournalCursor Next)> ReadJournalAsync(Guid id, AgentEndpoint agent,
         JournalCursor cursor, DateTimeOffset now, CancellationToken ct)
@@ -143,7 +172,18 @@ public sealed partial class AgentPoller : IAsyncDisposable
                 read = await _probe.JournalAsync(agent, 0, _options.JournalPageSize, _options.AgentTimeout, ct);
             if (read is null) break;
 
-            var plan = JournalIngestion.Plan(cursor, read, now);
+            JournalPlan plan;
+            try
+            {
+                plan = JournalIngestion.Plan(cursor, read, now);
+            }
+            catch (Exception e)
+            {
+                // A page the agent sent but the poller cannot read (e.g. no entries list): the pages before it are
+                // kept, this one is asked for again next cycle.
+                LogUnreadablePage(_log, id, cursor.Seq, e.Message);
+                break;
+            }
             reset ??= plan.Reset;
             foreach (var entry in plan.Entries)
                 if (ToFact(id, entry) is { } fact) facts.Add(fact);
@@ -159,9 +199,9 @@ public sealed partial class AgentPoller : IAsyncDisposable
         {
             return JournalFacts.ToEvent(entry);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
-            // Skipped, not retried for ever: one malformed line must not stop a container's ingestion.
+            // Skipped, not retried for ever: one malformed line (bad data, or none) must not stop a container's ingestion.
             LogUnreadableEntry(_log, id, entry.Seq, entry.Kind, e.Message);
             return null;
         }
@@ -216,6 +256,15 @@ public sealed partial class AgentPoller : IAsyncDisposable
 
     [LoggerMessage(EventId = 705, Level = LogLevel.Warning, Message = "Container {ContainerId}: poll after a command failed, the next cycle reads its journal: {Reason}")]
     private static partial void LogPollNowFailed(ILogger log, Guid containerId, string reason);
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Warning, Message = "Container {ContainerId}: poll failed ({Error}), polled again next cycle: {Reason}")]
+    private static partial void LogPollFailed(ILogger log, Guid containerId, string error, string reason);
+
+    [LoggerMessage(EventId = 707, Level = LogLevel.Warning, Message = "Container {ContainerId}: the host cannot say where its agent is, counted as a failed poll: {Reason}")]
+    private static partial void LogHostFailed(ILogger log, Guid containerId, string reason);
+
+    [LoggerMessage(EventId = 708, Level = LogLevel.Warning, Message = "Container {ContainerId}: journal page after {Seq} is unreadable, read again next cycle: {Reason}")]
+    private static partial void LogUnreadablePage(ILogger log, Guid containerId, long seq, string reason);
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Warning, Message = "Container {ContainerId}: last-seen report failed: {Reason}")]
     private static partial void LogLastSeenFailed(ILogger log, Guid containerId, string reason);

@@ -10,7 +10,8 @@ namespace ZeroLagHub.Api.Agents.Polling;
 /// </summary>
 internal static class ListPollableAgents
 {
-    private const string Pollable = "lifecycle IN ('provisioning', 'ready', 'error') AND state ->> 'vmid' IS NOT NULL";
+    /// <summary>The condition on the <c>containers</c> view that makes a row pollable.</summary>
+    internal const string Pollable = "lifecycle IN ('provisioning', 'ready', 'error') AND state ->> 'vmid' IS NOT NULL";
 
     public static async Task<IReadOnlyList<PollableAgent>> ExecuteAsync(NpgsqlDataSource dataSource, IReadOnlyCollection<int> shards,
         CancellationToken ct)

@@ -1,6 +1,9 @@
 namespace ZeroLagHub.Api.Agents.Polling;
 
-/// <summary>What one node polls, as of its last cycle: for the operators' "agents by poller node" view.</summary>
+/// <summary>
+/// What this node polls, as of its last cycle (in memory). The operators' "agents by poller node" view,
+/// <c>GET /api/admin/pollers</c>, reads every node's shards from PostgreSQL instead (<see cref="ListPollerNodes"/>).
+/// </summary>
 /// <param name="Node">The node's name (machine name and process id unless configured).</param>
 /// <param name="Shards">The shards it holds, of <see cref="PollShards.Count"/>.</param>
 /// <param name="Containers">The containers whose agents it polled.</param>

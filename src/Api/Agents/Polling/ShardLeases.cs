@@ -20,7 +20,10 @@ public sealed class ShardLeases(string connectionString, string nodeName) : IAsy
     public const int ClassId = 0x5A4C50;
 
     /// <summary>The membership lock's objid: outside the shard numbers.</summary>
-    private const int Members = 1000;
+    internal const int Members = 1000;
+
+    /// <summary>The shard connection's <c>application_name</c> is this and the node's name (PostgreSQL keeps 63 bytes of it).</summary>
+    internal const string ApplicationNamePrefix = "zlh-poller:";
 
     private readonly SortedSet<int> _held = [];
     private NpgsqlConnection? _connection;
@@ -71,7 +74,7 @@ public sealed class ShardLeases(string connectionString, string nodeName) : IAsy
             TcpKeepAlive = true,
             TcpKeepAliveTime = 5,
             TcpKeepAliveInterval = 2,
-            ApplicationName = $"zlh-poller:{nodeName}",
+            ApplicationName = ApplicationNamePrefix + nodeName,
             // The server must notice a dead node to free its shards: about idle + interval × count seconds.
             Options = "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 -c tcp_user_timeout=11000",
         };

@@ -24,6 +24,9 @@ namespace ZeroLagHub.Api.Hosts.Proxmox;
 /// 5. Unless the agent already answers, push a one-time enrollment token through the privileged runner
 ///    and wait until the agent answers <c>/health</c> with this container's id.
 /// The vmid is an attribute: Proxmox reuses freed vmids, so nothing is keyed by it.
+/// A node that does not answer is skipped (and logged) by the lookup as by the placement, so one node down
+/// stops only the containers on it. Since a skipped node may hold the container, a delete that does not
+/// find it while a node is skipped fails (to be retried) instead of reporting it gone.
 /// </remarks>
 public sealed partial class ProxmoxContainerHost(
     IReadOnlyList<ProxmoxNode> nodes,
@@ -62,7 +65,9 @@ public sealed partial class ProxmoxContainerHost(
         log.Write($"proxmox: create {id} ({plan.Kind}, {plan.Resources.Cores} cores, {plan.Resources.MemoryMb} MB, {plan.Resources.DiskGb} GB)");
 
         // :: Step 1 — resume what an earlier attempt made.
-        var (node, vmid) = await LocateAsync(id, ct) switch
+        var located = await LocateAsync(id, ct);
+        foreach (var skipped in located.Unreachable) log.Write($"node {skipped} did not answer the lookup: skipped");
+        var (node, vmid) = located.Found switch
         {
             { } found => Resume(found, log),
             null => await CloneAsync(plan, log, ct), // :: Step 2
@@ -91,13 +96,19 @@ public sealed partial class ProxmoxContainerHost(
 
     public async Task StartAsync(Guid containerId, StageLog log, CancellationToken ct)
     {
-        var (node, summary) = await LocateAsync(containerId, ct) ?? throw NotFound(containerId);
+        var located = await LocateAsync(containerId, ct);
+        var (node, summary) = located.Found ?? throw NotFound(containerId, located.Unreachable);
         await EnsureRunningAsync(node, summary.Vmid, log, ct);
+        // DHCP may have given it another address: FindAgentAsync asks Proxmox again.
+        _addresses.TryRemove(containerId, out _);
     }
 
     public async Task StopAsync(Guid containerId, StageLog log, CancellationToken ct)
     {
-        var (node, summary) = await LocateAsync(containerId, ct) ?? throw NotFound(containerId);
+        var located = await LocateAsync(containerId, ct);
+        var (node, summary) = located.Found ?? throw NotFound(containerId, located.Unreachable);
+        // A stopped container has no agent to find; after its start it may have another address.
+        _addresses.TryRemove(containerId, out _);
         var status = await node.Client.GetContainerStatusAsync(node.Name, summary.Vmid, ct);
         if (!status.IsRunning)
         {
@@ -106,14 +117,18 @@ public sealed partial class ProxmoxContainerHost(
         }
         var upid = await node.Client.ShutdownContainerAsync(node.Name, summary.Vmid, options.ShutdownTimeout, forceStop: true, ct);
         await WaitAndLogAsync(node, upid, $"shutdown CT {summary.Vmid} (hard stop after {options.ShutdownTimeout.TotalSeconds:0} s)", log, ct);
+        _addresses.TryRemove(containerId, out _);
     }
 
     public async Task DeleteAsync(Guid containerId, StageLog log, CancellationToken ct)
     {
         await enrollment.RevokeAsync(containerId, ct);
         _addresses.TryRemove(containerId, out _);
-        if (await LocateAsync(containerId, ct) is not var (node, summary))
+        var located = await LocateAsync(containerId, ct);
+        if (located.Found is not var (node, summary))
         {
+            if (located.Unreachable.Count > 0)
+                throw new ProxmoxException($"Cannot tell whether {HostnameFor(containerId)} is gone: node {string.Join(", ", located.Unreachable)} did not answer; retry when it is back.");
             log.Write($"proxmox: {containerId} is already gone");
             return;
         }
@@ -127,7 +142,7 @@ public sealed partial class ProxmoxContainerHost(
     {
         if (!_addresses.TryGetValue(containerId, out var address))
         {
-            if (await LocateAsync(containerId, ct) is not var (node, summary) || summary.Status != "running") return null;
+            if ((await LocateAsync(containerId, ct)).Found is not var (node, summary) || summary.Status != "running") return null;
             var eth0 = (await node.Client.GetContainerInterfacesAsync(node.Name, summary.Vmid, ct)).FirstOrDefault(i => i.Name == "eth0");
             if (eth0?.Address is null) return null;
             address = _addresses[containerId] = eth0.Address;
@@ -135,16 +150,32 @@ public sealed partial class ProxmoxContainerHost(
         return new AgentEndpoint(AgentUri(address), enrollment.AgentTokenFor(containerId));
     }
 
-    private async Task<(ProxmoxNode Node, ContainerSummary Summary)?> LocateAsync(Guid containerId, CancellationToken ct)
+    /// <summary>The container's node and LXC, searched by hostname on every node that answers; the ones that did not are named.</summary>
+    private async Task<Location> LocateAsync(Guid containerId, CancellationToken ct)
     {
         var hostname = HostnameFor(containerId);
+        var unreachable = new List<string>();
         foreach (var node in nodes)
         {
-            var match = (await node.Client.GetContainersAsync(node.Name, ct)).FirstOrDefault(c => c.Name == hostname);
-            if (match is not null) return (node, match);
+            try
+            {
+                var match = (await node.Client.GetContainersAsync(node.Name, ct)).FirstOrDefault(c => c.Name == hostname);
+                if (match is not null) return new Location((node, match), unreachable);
+            }
+            catch (Exception e) when (Unavailable(e, ct))
+            {
+                Log.NodeSkippedInLookup(logger, node.Name, hostname, e.Message);
+                unreachable.Add(node.Name);
+            }
         }
-        return null;
+        return new Location(null, unreachable);
     }
+
+    /// <summary>A node's API failed or did not answer in time (not the caller's cancellation): skip that node.</summary>
+    private static bool Unavailable(Exception e, CancellationToken ct) =>
+        e is ProxmoxException or HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested;
+
+    private sealed record Location((ProxmoxNode Node, ContainerSummary Summary)? Found, IReadOnlyList<string> Unreachable);
 
     private static (ProxmoxNode, int) Resume((ProxmoxNode Node, ContainerSummary Summary) found, StageLog log)
     {
@@ -190,7 +221,7 @@ public sealed partial class ProxmoxContainerHost(
                 var summary = (await node.Client.GetNodesAsync(ct)).FirstOrDefault(n => n.Node == node.Name && n.IsOnline);
                 if (summary is not null && summary.MaxMem - summary.Mem > bestFree) (best, bestFree) = (node, summary.MaxMem - summary.Mem);
             }
-            catch (Exception e) when (e is ProxmoxException or HttpRequestException)
+            catch (Exception e) when (Unavailable(e, ct))
             {
                 Log.NodeUnavailable(logger, node.Name, e.Message);
             }
@@ -333,8 +364,9 @@ public sealed partial class ProxmoxContainerHost(
 
     private Uri AgentUri(string address) => new($"http://{address}:{options.AgentPort}/");
 
-    private static ProxmoxException NotFound(Guid containerId) =>
-        new($"No Proxmox container {HostnameFor(containerId)} on any configured node.");
+    private static ProxmoxException NotFound(Guid containerId, IReadOnlyList<string> unreachable) => new(unreachable.Count == 0
+        ? $"No Proxmox container {HostnameFor(containerId)} on any configured node."
+        : $"No Proxmox container {HostnameFor(containerId)} on the nodes that answered; node {string.Join(", ", unreachable)} did not.");
 
     private static partial class Log
     {
@@ -346,5 +378,8 @@ public sealed partial class ProxmoxContainerHost(
 
         [LoggerMessage(EventId = 9103, Level = LogLevel.Warning, Message = "Proxmox node {Node} skipped for placement: {Error}")]
         public static partial void NodeUnavailable(ILogger logger, string node, string error);
+
+        [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "Proxmox node {Node} skipped looking up {Hostname}: {Error}")]
+        public static partial void NodeSkippedInLookup(ILogger logger, string node, string hostname, string error);
     }
 }

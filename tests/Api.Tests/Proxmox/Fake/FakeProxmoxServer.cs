@@ -18,7 +18,8 @@ namespace ZeroLagHub.Api.Tests.Proxmox.Fake;
 /// A Proxmox VE API on real Kestrel over HTTPS (a self-signed certificate made in the test), answering
 /// in the shapes real Proxmox uses: <c>{"data": …}</c>, node cpu as a fraction, loadavg as strings,
 /// nextid as a string, no vmid in status/current, task exitstatus only once stopped, 403s whose reason
-/// (in the status line, as Proxmox sends it) names path and privilege.
+/// (in the status line, as Proxmox sends it) names path and privilege. One server is one node
+/// (<see cref="NodeName"/>, <see cref="Node"/> unless started with another): several stand for a cluster.
 /// </summary>
 public sealed class FakeProxmoxServer : IAsyncDisposable
 {
@@ -30,12 +31,14 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _pid = 0x1000;
     private long _clock = 0x670000A0;
+    private bool _down;
 
-    private FakeProxmoxServer(WebApplication app, X509Certificate2 certificate)
+    private FakeProxmoxServer(WebApplication app, X509Certificate2 certificate, string node)
     {
         _app = app;
         Certificate = certificate;
-        Containers[TemplateVmid] = new FakeContainer(Node, TemplateVmid, new()
+        NodeName = node;
+        Containers[TemplateVmid] = new FakeContainer(node, TemplateVmid, new()
         {
             ["arch"] = "amd64", ["ostype"] = "debian", ["hostname"] = "zlh-golden", ["cores"] = "1", ["memory"] = "512",
             ["swap"] = "512", ["rootfs"] = "local-lvm:base-9000-disk-0,size=4G", ["template"] = "1", ["unprivileged"] = "1",
@@ -44,6 +47,12 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
     }
 
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The node this server is (what <c>/nodes</c> lists and its UPIDs name).</summary>
+    public string NodeName { get; }
+
+    /// <summary>Memory in use on the node, as <c>/nodes</c> reports it (of 32 GiB): placement picks the node with the most free.</summary>
+    public long UsedMemory { get; set; } = 3_221_225_472L;
     public Uri BaseAddress { get; private set; } = null!;
     /// <summary>SHA-256 of the certificate, colon-separated hex pairs, as Proxmox shows it.</summary>
     public string Fingerprint => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Certificate.RawData)).Chunk(2).Select(c => new string(c)).Aggregate((a, b) => a + ":" + b);
@@ -79,7 +88,7 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
     /// <summary>Called when a stop or shutdown task completes.</summary>
     public Action<FakeContainer>? Stopped { get; set; }
 
-    public static async Task<FakeProxmoxServer> StartAsync(X509Certificate2? certificate = null)
+    public static async Task<FakeProxmoxServer> StartAsync(X509Certificate2? certificate = null, string node = Node)
     {
         certificate ??= TestCertificates.Create();
         var builder = WebApplication.CreateSlimBuilder();
@@ -90,7 +99,7 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
             listen.UseHttps(certificate);
         }));
         var app = builder.Build();
-        var server = new FakeProxmoxServer(app, certificate);
+        var server = new FakeProxmoxServer(app, certificate, node);
         server.Map(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -98,9 +107,16 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The node goes down: its API stops listening, so calls to it are refused.</summary>
+    public async Task GoDownAsync()
+    {
+        _down = true;
+        await _app.StopAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        if (!_down) await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
@@ -135,7 +151,7 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
         api.MapGet("/version", () => Data(new { version = "8.2.4", release = "8.2", repoid = "faa83925c9641325" }));
         api.MapGet("/nodes", () => Data(new[]
         {
-            new { node = Node, status = "online", cpu = 0.0123, maxcpu = 8, mem = 3_221_225_472L, maxmem = 34_359_738_368L, uptime = 86400, level = "", type = "node", id = $"node/{Node}" },
+            new { node = NodeName, status = "online", cpu = 0.0123, maxcpu = 8, mem = UsedMemory, maxmem = 34_359_738_368L, uptime = 86400, level = "", type = "node", id = $"node/{NodeName}" },
         }));
         api.MapGet("/nodes/{node}/status", (string node) => Data(new
         {
@@ -191,7 +207,7 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
             var next = 100;
             while (Containers.ContainsKey(next)) next++;
             if (Interlocked.Decrement(ref VmidClashes) >= 0)
-                Containers[next] = new FakeContainer(Node, next, new() { ["hostname"] = "someone-else" });
+                Containers[next] = new FakeContainer(NodeName, next, new() { ["hostname"] = "someone-else" });
             return Data(next.ToString(CultureInfo.InvariantCulture)); // Proxmox sends it as a string
         });
         api.MapGet("/nodes/{node}/tasks/{upid}/status", (string node, string upid) =>
@@ -281,7 +297,7 @@ public sealed class FakeProxmoxServer : IAsyncDisposable
     }
 
     private IResult WithContainer(int vmid, Func<FakeContainer, IResult> then) =>
-        Containers.TryGetValue(vmid, out var container) ? then(container) : Error(500, $"Configuration file 'nodes/{Node}/lxc/{vmid}.conf' does not exist");
+        Containers.TryGetValue(vmid, out var container) ? then(container) : Error(500, $"Configuration file 'nodes/{NodeName}/lxc/{vmid}.conf' does not exist");
 
     private IResult Task(string node, string type, int vmid, string[] log, Action? onDone)
     {
