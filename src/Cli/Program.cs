@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using ZeroLagHub.Cli.Admin;
 using ZeroLagHub.Cli.Audit;
+using ZeroLagHub.Cli.Consoles;
 using ZeroLagHub.Cli.Containers;
 using ZeroLagHub.Cli.Deployments;
 using ZeroLagHub.Cli.Ide;
@@ -32,7 +33,7 @@ var root = new RootCommand("zlh: the ZeroLagHub command line")
     ActionCommand.Start(), ActionCommand.Stop(), ActionCommand.Reprovision(), ActionCommand.Server(), ActionCommand.CodeServer(),
     DeploymentsCommand.Create(), DeploymentCommand.Create(),
     SshCommand.Create(), IdeCommand.Create(),
-    PlannedCommand.Status(), PlannedCommand.Console(), AuditCommand.Create(),
+    PlannedCommand.Status(), ConsoleCommand.Create(), AuditCommand.Create(),
     admin,
 };
 

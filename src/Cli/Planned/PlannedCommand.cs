@@ -4,15 +4,13 @@ using ZeroLagHub.Cli.Shell;
 namespace ZeroLagHub.Cli.Planned;
 
 /// <summary>
-/// Commands whose API endpoints are being built (live status over SSE, the console WebSocket). They are
+/// Commands whose API endpoints are being built (live status over SSE). They are
 /// listed in --help so the shape is discoverable, and exit 1 with a clear message until their
 /// implementation replaces the hook here.
 /// </summary>
 public static class PlannedCommand
 {
     public static Command Status() => Create("status", "Live status of your containers (--watch: from the SSE stream)", new Option<bool>("--watch"));
-
-    public static Command Console() => Create("console", "Interactive terminal on a container (--shell | --server)");
 
     private static Command Create(string name, string description, params Option[] options)
     {
