@@ -40,7 +40,6 @@ public sealed class UsageTests
 
     [Theory]
     [InlineData("status", "--watch")]
-    [InlineData("console", "my-box")]
     public async Task ACommandStillBeingBuiltSaysSoAndFails(params string[] args)
     {
         using var zlh = new Zlh(new Uri("http://127.0.0.1:9/"));
