@@ -98,11 +98,13 @@ public sealed class LiveZlh : IAsyncDisposable
         }
     }
 
+    /// <summary>zlh's exit code (script's, on a terminal). Patient enough for a reconnect to give up on a stopped container under load.</summary>
     public async Task<int> WaitForExitAsync()
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        var patience = 2 * Patience;
+        using var timeout = new CancellationTokenSource(patience);
         try { await _process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { throw new TimeoutException($"zlh did not exit within {Patience.TotalSeconds} s\n{this}"); }
+        catch (OperationCanceledException) { throw new TimeoutException($"zlh did not exit within {patience.TotalSeconds} s\n{this}"); }
         await _reading;
         return _process.ExitCode;
     }
