@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Reflection;
 using ZeroLagHub.Cli.Admin;
 using ZeroLagHub.Cli.Audit;
+using ZeroLagHub.Cli.Consoles;
 using ZeroLagHub.Cli.Containers;
 using ZeroLagHub.Cli.Deployments;
 using ZeroLagHub.Cli.Ide;
-using ZeroLagHub.Cli.Planned;
 using ZeroLagHub.Cli.Proxmox;
 using ZeroLagHub.Cli.Session;
 using ZeroLagHub.Cli.Shell;
@@ -33,7 +33,7 @@ var root = new RootCommand("zlh: the ZeroLagHub command line")
     ActionCommand.Start(), ActionCommand.Stop(), ActionCommand.Reprovision(), ActionCommand.Server(), ActionCommand.CodeServer(),
     DeploymentsCommand.Create(), DeploymentCommand.Create(),
     SshCommand.Create(), IdeCommand.Create(),
-    StatusCommand.Create(), PlannedCommand.Console(), AuditCommand.Create(),
+    StatusCommand.Create(), ConsoleCommand.Create(), AuditCommand.Create(),
     admin,
 };
 

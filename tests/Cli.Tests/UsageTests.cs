@@ -37,14 +37,4 @@ public sealed class UsageTests
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("cannot reach http://127.0.0.1:9/", run.Err);
     }
-
-    [Theory]
-    [InlineData("console", "my-box")]
-    public async Task ACommandStillBeingBuiltSaysSoAndFails(params string[] args)
-    {
-        using var zlh = new Zlh(new Uri("http://127.0.0.1:9/"));
-        var run = await zlh.RunAsync(args);
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("not available yet", run.Err);
-    }
 }

@@ -107,6 +107,18 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResult<IdeToken>> CreateIdeTokenAsync(Guid id, CancellationToken ct) =>
         SendAsync<IdeToken>(HttpMethod.Post, $"api/dev/{id}/ide-token", null, ct);
 
+    /// <summary>
+    /// The session's access token, for a connection this client does not make itself (the console WebSocket):
+    /// renewed first when it has (nearly) expired by our clock, or when <paramref name="renew"/> says the API refused it.
+    /// </summary>
+    public async Task<ApiResult<string>> AccessTokenAsync(bool renew, CancellationToken ct)
+    {
+        if (_store.Load(BaseAddress) is not { } session) return ApiProblem.NotLoggedIn(BaseAddress);
+        if (!renew && session.ExpiresAt - RefreshMargin > DateTimeOffset.UtcNow) return new ApiResult<string>(session.AccessToken, null);
+        var renewed = await RefreshAsync(session, ct);
+        return renewed.Problem is { } problem ? problem : new ApiResult<string>(renewed.Value!.AccessToken, null);
+    }
+
     public Task<ApiResult<AuditEventPage>> GetAuditEventsAsync(Guid id, long? fromVersion, int limit, CancellationToken ct) =>
         SendAsync<AuditEventPage>(HttpMethod.Get, WithQuery($"api/audit/containers/{id}/events", ("fromVersion", fromVersion), ("limit", limit)), null, ct);
 
