@@ -15,15 +15,19 @@ internal sealed class BenchDatabase : IAsyncDisposable
     private readonly string _adminConnectionString;
     private readonly ThrowawayServer? _server;
 
-    private BenchDatabase(string adminConnectionString, string name, NpgsqlDataSource dataSource, ThrowawayServer? server)
+    private BenchDatabase(string adminConnectionString, string name, string connectionString, NpgsqlDataSource dataSource, ThrowawayServer? server)
     {
         _adminConnectionString = adminConnectionString;
         Name = name;
+        ConnectionString = connectionString;
         DataSource = dataSource;
         _server = server;
     }
 
     public string Name { get; }
+
+    /// <summary>The benchmark database's connection string (the pool's), e.g. to hand to an API process with its own settings.</summary>
+    public string ConnectionString { get; }
 
     /// <summary>Pooled connections to the benchmark database.</summary>
     public NpgsqlDataSource DataSource { get; }
@@ -55,7 +59,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 MaxPoolSize = maxPoolSize,
                 ApplicationName = "zlh-bench",
             };
-            return new BenchDatabase(admin.ConnectionString, name, EventStoreDataSource.Create(bench.ConnectionString), server);
+            return new BenchDatabase(admin.ConnectionString, name, bench.ConnectionString, EventStoreDataSource.Create(bench.ConnectionString), server);
         }
         catch
         {

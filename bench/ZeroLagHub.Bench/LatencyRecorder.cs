@@ -21,6 +21,13 @@ internal sealed class LatencyRecorder
         _sorted = false;
     }
 
+    /// <summary>Records a latency already measured, in <see cref="Stopwatch"/> ticks.</summary>
+    public void Record(long elapsedTicks)
+    {
+        _ticks.Add(elapsedTicks);
+        _sorted = false;
+    }
+
     public void Add(LatencyRecorder other)
     {
         _ticks.AddRange(other._ticks);

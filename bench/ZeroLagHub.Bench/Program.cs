@@ -1,6 +1,7 @@
 using ZeroLagHub.Bench;
 using ZeroLagHub.Bench.Forwarding;
 using ZeroLagHub.Bench.Polling;
+using ZeroLagHub.Bench.Status;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
 var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int>>>(StringComparer.Ordinal)
@@ -14,6 +15,7 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["console-throughput"] = ConsoleBenchmark.ThroughputAsync,
     ["redis"] = RedisBenchmark.RunAsync,
     ["poller"] = PollerBenchmark.RunAsync,
+    ["status"] = StatusBenchmark.RunAsync,
     // The poller benchmark's child process (its agent stubs), not meant to be run by hand.
     [PollerStubs.Command] = PollerStubs.RunAsync,
 };
@@ -29,6 +31,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(ConsoleBenchmark.Usage);
     Console.Error.WriteLine(RedisBenchmark.Usage);
     Console.Error.WriteLine(PollerBenchmark.Usage);
+    Console.Error.WriteLine(StatusBenchmark.Usage);
     return 2;
 }
 

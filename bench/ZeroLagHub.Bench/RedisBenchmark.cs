@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ZeroLagHub.Projections.Redis;
 
 namespace ZeroLagHub.Bench;
@@ -17,7 +14,7 @@ internal static class RedisBenchmark
     public const string Usage = "  redis [--requests N] [--clients C]  GETs through our client vs redis-benchmark -t get (ZLH_REDIS or a private redis-server)";
 
     // redis-benchmark's default key and value size (-d 3), so both sides read the same thing.
-    private const string Key = "key:__rand_int__";
+    private const string Key = RedisBenchmarkTool.Key;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
@@ -25,33 +22,22 @@ internal static class RedisBenchmark
         var requests = (int)options.Count("--requests", fallback: 200_000, min: 1000);
         var clients = (int)options.Count("--clients", fallback: 50, min: 1);
 
-        var endPoint = Environment.GetEnvironmentVariable("ZLH_REDIS");
-        Process? server = null;
-        if (string.IsNullOrEmpty(endPoint)) (server, endPoint) = await StartServerAsync(ct);
-        try
-        {
-            var redisOptions = RedisOptions.Parse(endPoint) with { CommandTimeout = TimeSpan.FromSeconds(30) };
-            await using var redis = new RedisConnection(redisOptions);
-            await redis.SetAsync(Key, "xxx", cancellationToken: ct);
-            Console.WriteLine($"redis benchmark: {requests} GETs from {clients} concurrent callers, server {endPoint}{(server is null ? "" : " (private)")}");
+        var configured = Environment.GetEnvironmentVariable("ZLH_REDIS");
+        await using var server = string.IsNullOrEmpty(configured) ? await RedisServerProcess.StartAsync(ct) : null;
+        var endPoint = server?.EndPoint ?? configured!;
+        var redisOptions = RedisOptions.Parse(endPoint) with { CommandTimeout = TimeSpan.FromSeconds(30) };
+        await using var redis = new RedisConnection(redisOptions);
+        await redis.SetAsync(Key, "xxx", cancellationToken: ct);
+        Console.WriteLine($"redis benchmark: {requests} GETs from {clients} concurrent callers, server {endPoint}{(server is null ? "" : " (private)")}");
 
-            await OursAsync(redis, requests / 10, clients, ct); // warm-up: JIT, connection, thread pool
-            var baseline = await RedisBenchmarkAsync(redisOptions, requests, clients, ct);
-            var ours = await OursAsync(redis, requests, clients, ct);
+        await OursAsync(redis, requests / 10, clients, ct); // warm-up: JIT, connection, thread pool
+        var baseline = (await RedisBenchmarkTool.GetAsync(redisOptions, requests, clients, ct)).RequestsPerSecond;
+        var ours = await OursAsync(redis, requests, clients, ct);
 
-            Console.WriteLine($"redis-benchmark -t get -c {clients}: {baseline,12:N0} req/s  (baseline, {clients} connections)");
-            Console.WriteLine($"ZeroLagHub RedisConnection:      {ours,12:N0} req/s  (1 multiplexed connection)");
-            Console.WriteLine($"ratio ours / baseline: {ours / baseline:0.00}");
-            return 0;
-        }
-        finally
-        {
-            if (server is not null)
-            {
-                server.Kill();
-                await server.WaitForExitAsync(CancellationToken.None);
-            }
-        }
+        Console.WriteLine($"redis-benchmark -t get -c {clients}: {baseline,12:N0} req/s  (baseline, {clients} connections)");
+        Console.WriteLine($"ZeroLagHub RedisConnection:      {ours,12:N0} req/s  (1 multiplexed connection)");
+        Console.WriteLine($"ratio ours / baseline: {ours / baseline:0.00}");
+        return 0;
     }
 
     private static async Task<double> OursAsync(RedisConnection redis, int requests, int clients, CancellationToken ct)
@@ -64,52 +50,5 @@ internal static class RedisBenchmark
                 if (await redis.GetAsync(Key, ct) is null) throw new InvalidOperationException($"{Key} vanished");
         }, ct)));
         return requests / stopwatch.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<double> RedisBenchmarkAsync(RedisOptions options, int requests, int clients, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["-h", options.Host, "-p", options.Port.ToString(CultureInfo.InvariantCulture), "-t", "get",
-                     "-n", requests.ToString(CultureInfo.InvariantCulture), "-c", clients.ToString(CultureInfo.InvariantCulture), "--csv"])
-            start.ArgumentList.Add(argument);
-        if (options.Password is not null) start.Environment["REDISCLI_AUTH"] = options.Password;
-        using var process = Process.Start(start) ?? throw new UsageException("redis-benchmark not found (apt-get install redis-tools)");
-        var output = await process.StandardOutput.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        // --csv: a header line, then "GET","<rps>",...
-        var row = output.Split('\n').FirstOrDefault(line => line.StartsWith("\"GET\"", StringComparison.Ordinal))
-                  ?? throw new InvalidOperationException($"redis-benchmark printed no GET row:\n{output}");
-        return double.Parse(row.Split(',')[1].Trim('"'), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<(Process, string)> StartServerAsync(CancellationToken ct)
-    {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true };
-        foreach (var argument in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port, ct);
-                return (process, $"127.0.0.1:{port}");
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50, ct);
-            }
-        }
-        process.Kill();
-        throw new InvalidOperationException($"redis-server on {port} did not start");
     }
 }

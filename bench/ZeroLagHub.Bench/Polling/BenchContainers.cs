@@ -15,9 +15,11 @@ internal static class BenchContainers
 {
     private const int Writers = 8;
 
-    public static async Task SeedAsync(IEventStore store, IReadOnlyList<Guid> ids, CancellationToken ct)
+    /// <param name="owner">The owning user's id as the events carry it; the default is no account's (only admins may read them).</param>
+    public static async Task SeedAsync(IEventStore store, IReadOnlyList<Guid> ids, CancellationToken ct, string owner = "bench-user",
+        string correlationId = "poller-bench-seed")
     {
-        var metadata = new EventMetadata(User: "bench", CorrelationId: "poller-bench-seed");
+        var metadata = new EventMetadata(User: "bench", CorrelationId: correlationId);
         await Parallel.ForEachAsync(ids.Select((id, i) => (id, i)), new ParallelOptions { MaxDegreeOfParallelism = Writers, CancellationToken = ct },
             async (container, token) =>
             {
@@ -28,7 +30,7 @@ internal static class BenchContainers
                     new ContainerResources());
                 object[] events =
                 [
-                    new ContainerRequested(id, "bench-user", ContainerKind.Game, spec, deployment, now),
+                    new ContainerRequested(id, owner, ContainerKind.Game, spec, deployment, now),
                     new ContainerCreated(10_000 + index, "127.0.0.1", "bench", now),
                     new AgentRegistered(StubIdentity.InstanceOf(id), now),
                     new ProvisioningSucceeded(deployment, now),

@@ -4,10 +4,12 @@ using System.Globalization;
 namespace ZeroLagHub.Bench.Polling;
 
 /// <summary>
-/// CPU used over a stretch of wall time by this process, by the stub process, and by the whole machine
-/// (<c>/proc/stat</c>: PostgreSQL and whatever else runs here). Shares are of all cores: 100 % is every core busy.
+/// CPU used over a stretch of wall time by this process, by a child process (the poller's stubs, the status
+/// benchmark's API), and by the whole machine (<c>/proc/stat</c>: PostgreSQL and whatever else runs here).
+/// Shares are of all cores: 100 % is every core busy.
 /// </summary>
-internal sealed class CpuMeter(StubProcess stubs)
+/// <param name="childCpu">The child's CPU time so far, all threads.</param>
+internal sealed class CpuMeter(Func<TimeSpan> childCpu)
 {
     private static readonly int Cores = Environment.ProcessorCount;
 
@@ -15,7 +17,7 @@ internal sealed class CpuMeter(StubProcess stubs)
     {
         using var self = Process.GetCurrentProcess();
         var (busy, total) = MachineTicks();
-        return new Reading(Stopwatch.GetTimestamp(), self.TotalProcessorTime, stubs.CpuTime, busy, total);
+        return new Reading(Stopwatch.GetTimestamp(), self.TotalProcessorTime, childCpu(), busy, total);
     }
 
     /// <summary>The load average line, for the report header: the machine is shared.</summary>
@@ -31,21 +33,21 @@ internal sealed class CpuMeter(StubProcess stubs)
         return (total - fields[3] - fields[4], total);
     }
 
-    public sealed record Reading(long Timestamp, TimeSpan BenchCpu, TimeSpan StubsCpu, long MachineBusy, long MachineTotal)
+    public sealed record Reading(long Timestamp, TimeSpan BenchCpu, TimeSpan ChildCpu, long MachineBusy, long MachineTotal)
     {
         public Usage Since(Reading start)
         {
             var wall = Stopwatch.GetElapsedTime(start.Timestamp, Timestamp);
             var machine = MachineTotal - start.MachineTotal;
-            return new Usage(wall, BenchCpu - start.BenchCpu, StubsCpu - start.StubsCpu,
+            return new Usage(wall, BenchCpu - start.BenchCpu, ChildCpu - start.ChildCpu,
                 machine == 0 ? double.NaN : (MachineBusy - start.MachineBusy) / (double)machine);
         }
     }
 
     /// <param name="MachineShare">Busy fraction of all cores over the stretch.</param>
-    public sealed record Usage(TimeSpan Wall, TimeSpan BenchCpu, TimeSpan StubsCpu, double MachineShare)
+    public sealed record Usage(TimeSpan Wall, TimeSpan BenchCpu, TimeSpan ChildCpu, double MachineShare)
     {
         public double BenchShare => BenchCpu / Wall / Cores;
-        public double StubsShare => StubsCpu / Wall / Cores;
+        public double ChildShare => ChildCpu / Wall / Cores;
     }
 }

@@ -68,7 +68,7 @@ internal static class PollerBenchmark
         var poller = node.Poller;
         var settings = node.Options;
         using var sweep = new BareSweep(endpoints, settings.MaxConcurrency, settings.AgentTimeout, settings.JournalPageSize);
-        var meter = new CpuMeter(stubs);
+        var meter = new CpuMeter(() => stubs.CpuTime);
 
         Console.WriteLine($"poller benchmark: {agents} stub agents on {stubs.Servers.Count} loopback ports (child process), period {period.TotalSeconds:0.##} s, " +
                           $"{cycles} cycles after {warmups} warm-ups; Poller:MaxConcurrency {settings.MaxConcurrency}, AgentTimeout {settings.AgentTimeout.TotalSeconds:0.##} s; " +

@@ -15,7 +15,7 @@ internal static class PollerReport
         {
             Console.WriteLine(
                 Invariant($"{s.Cycle,5} {s.Side,-10} {s.Duration.TotalMilliseconds,11:0} {(s.Duration > period ? "YES" : "no"),8} {s.Polled,7} {s.Unreachable,12} ") +
-                Invariant($"{s.NewEntries,12} {s.Written,8} | {s.Usage.BenchShare * 100,11:0.0} {s.Usage.StubsShare * 100,12:0.0} {s.Usage.MachineShare * 100,15:0.0}"));
+                Invariant($"{s.NewEntries,12} {s.Written,8} | {s.Usage.BenchShare * 100,11:0.0} {s.Usage.ChildShare * 100,12:0.0} {s.Usage.MachineShare * 100,15:0.0}"));
         }
         Console.WriteLine();
         Console.WriteLine("cycles up to 0 are warm-ups (the first creates every journal cursor), not counted below;");
@@ -47,7 +47,7 @@ internal static class PollerReport
         {
             var wall = slots.Sum(s => s.Usage.Wall.TotalSeconds);
             var bench = slots.Sum(s => s.Usage.BenchCpu.TotalSeconds);
-            var stubs = slots.Sum(s => s.Usage.StubsCpu.TotalSeconds);
+            var stubs = slots.Sum(s => s.Usage.ChildCpu.TotalSeconds);
             return new Summary(slots.Count, slots.Average(s => s.Duration.TotalMilliseconds), slots.Max(s => s.Duration.TotalMilliseconds),
                 slots.Count(s => s.Duration > period), bench / wall / Environment.ProcessorCount, bench * 1000 / slots.Count,
                 stubs / wall / Environment.ProcessorCount, slots.Average(s => s.Usage.MachineShare));

@@ -54,6 +54,16 @@ public sealed class LiveStatusCache(RedisConnection redis)
     public Task<string?> GetStatusAsync(Guid containerId, CancellationToken cancellationToken = default) =>
         redis.GetAsync(StatusKey(containerId), cancellationToken);
 
+    /// <summary>
+    /// A container's cached status and what the poller last saw of its agent (see <see cref="GetStatusAsync"/> and
+    /// <see cref="GetAgentSeenAsync"/>) in one MGET: one command, one reply, where two GETs cost two of each.
+    /// </summary>
+    public async Task<(string? Status, string? AgentSeen)> GetStatusAndAgentSeenAsync(Guid containerId, CancellationToken cancellationToken = default)
+    {
+        var values = await redis.GetManyAsync([StatusKey(containerId), AgentKey(containerId)], cancellationToken).ConfigureAwait(false);
+        return (values[0], values[1]);
+    }
+
     /// <summary>Many statuses in one round trip (an SSE snapshot), in the order asked, null where none is cached.</summary>
     public Task<string?[]> GetStatusesAsync(IReadOnlyList<Guid> containerIds, CancellationToken cancellationToken = default) =>
         redis.GetManyAsync([.. containerIds.Select(StatusKey)], cancellationToken);

@@ -62,6 +62,22 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     }
 
     [Fact]
+    public async Task StatusAndAgentSeenComeInOneReadNullWhereMissing()
+    {
+        var (container, unknown) = (Guid.NewGuid(), Guid.NewGuid());
+        await _cache.SetStatusAsync(container, """{"state":"running"}""", At(1));
+        await _cache.SetAgentSeenAsync(container, """{"instance":"x"}""");
+
+        var (status, seen) = await _cache.GetStatusAndAgentSeenAsync(container);
+        var (noStatus, notSeen) = await _cache.GetStatusAndAgentSeenAsync(unknown);
+
+        Assert.Equal("""{"state":"running"}""", status);
+        Assert.Equal("""{"instance":"x"}""", seen);
+        Assert.Null(noStatus);
+        Assert.Null(notSeen);
+    }
+
+    [Fact]
     public async Task AgentSeenExpiresAfterFifteenSeconds()
     {
         var agent = Guid.NewGuid();
