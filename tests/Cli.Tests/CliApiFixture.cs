@@ -12,7 +12,7 @@ namespace ZeroLagHub.Cli.Tests;
 /// The real API on Kestrel (loopback, random port) over its own PostgreSQL database, with the local
 /// container host and the demo artifacts, for zlh to talk to as a user would.
 /// </summary>
-public sealed class CliApiFixture : LocalHostFixture
+public class CliApiFixture : LocalHostFixture
 {
     public const string Password = "correct horse battery";
 

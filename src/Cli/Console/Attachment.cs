@@ -20,6 +20,10 @@ internal sealed class Attachment(WebSocket socket, ConsoleTarget target, Termina
     /// <summary>Piped into a server console: after the input ends, its output is shown until it has been quiet this long.</summary>
     private static readonly TimeSpan QuietAfterInput = TimeSpan.FromSeconds(2);
 
+    /// <summary>Piped into a shell: how long its output stays quiet before the end of input is sent (^D), and how often again.</summary>
+    private static readonly TimeSpan ShellQuietAfterInput = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ShellEndRetry = TimeSpan.FromSeconds(3);
+
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
 
     private long _lastOutput = Stopwatch.GetTimestamp();
@@ -136,11 +140,16 @@ internal sealed class Attachment(WebSocket socket, ConsoleTarget target, Termina
                         return new AttachmentEnd.Detached();
                     case InputEvent.End when target.Kind == "shell":
                         // Left queued: a reconnect to a new shell (the old one died with its agent) sends it again.
-                        await socket.SendAsync(new[] { EndOfTransmission }, WebSocketMessageType.Binary, true, token);
-                        await Task.Delay(Timeout.Infinite, token);
-                        break;
+                        // A ^D that arrives while a command still runs goes to that command's terminal and is lost,
+                        // so it is sent once the shell has gone quiet (back at its prompt), and again if missed.
+                        while (true)
+                        {
+                            await WaitForQuietAsync(ShellQuietAfterInput, token);
+                            await socket.SendAsync(new[] { EndOfTransmission }, WebSocketMessageType.Binary, true, token);
+                            await Task.Delay(ShellEndRetry, token);
+                        }
                     case InputEvent.End:
-                        await WaitForQuietAsync(token);
+                        await WaitForQuietAsync(QuietAfterInput, token);
                         return new AttachmentEnd.InputDone();
                 }
                 input.Sent();
@@ -166,13 +175,13 @@ internal sealed class Attachment(WebSocket socket, ConsoleTarget target, Termina
             await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(size.ResizeMessage), WebSocketMessageType.Text, true, token);
     }
 
-    private async Task WaitForQuietAsync(CancellationToken token)
+    private async Task WaitForQuietAsync(TimeSpan enough, CancellationToken token)
     {
         while (true)
         {
             var quiet = Stopwatch.GetElapsedTime(Volatile.Read(ref _lastOutput));
-            if (quiet >= QuietAfterInput) return;
-            await Task.Delay(QuietAfterInput - quiet, token);
+            if (quiet >= enough) return;
+            await Task.Delay(enough - quiet, token);
         }
     }
 
