@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using ZeroLagHub.Projections.Redis;
 
 namespace ZeroLagHub.Bench;
@@ -33,7 +34,8 @@ internal static class RedisBenchmark
             var redisOptions = RedisOptions.Parse(endPoint) with { CommandTimeout = TimeSpan.FromSeconds(30) };
             await using var redis = new RedisConnection(redisOptions);
             await redis.SetAsync(Key, "xxx", cancellationToken: ct);
-            Console.WriteLine($"redis benchmark: {requests} GETs from {clients} concurrent callers, server {endPoint}{(server is null ? "" : " (private)")}");
+            // RedisOptions.ToString leaves the password out.
+            Console.WriteLine($"redis benchmark: {requests} GETs from {clients} concurrent callers, server {redisOptions}{(server is null ? "" : " (private)")}");
 
             await OursAsync(redis, requests / 10, clients, ct); // warm-up: JIT, connection, thread pool
             var baseline = await RedisBenchmarkAsync(redisOptions, requests, clients, ct);
@@ -72,7 +74,12 @@ internal static class RedisBenchmark
         foreach (var argument in (string[])["-h", options.Host, "-p", options.Port.ToString(CultureInfo.InvariantCulture), "-t", "get",
                      "-n", requests.ToString(CultureInfo.InvariantCulture), "-c", clients.ToString(CultureInfo.InvariantCulture), "--csv"])
             start.ArgumentList.Add(argument);
-        if (options.Password is not null) start.Environment["REDISCLI_AUTH"] = options.Password;
+        // redis-benchmark has no REDISCLI_AUTH (only redis-cli reads it): -a is its one way to authenticate.
+        if (options.Password is not null)
+        {
+            start.ArgumentList.Add("-a");
+            start.ArgumentList.Add(options.Password);
+        }
         using var process = Process.Start(start) ?? throw new UsageException("redis-benchmark not found (apt-get install redis-tools)");
         var output = await process.StandardOutput.ReadToEndAsync(ct);
         await process.WaitForExitAsync(ct);
@@ -90,10 +97,15 @@ internal static class RedisBenchmark
             listener.Start();
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true };
-        foreach (var argument in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        // Password-protected like every Redis here (local containers share the host's network); "-" reads
+        // the requirepass line from stdin, so it is not on a command line.
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var start = new ProcessStartInfo("redis-server") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var argument in (string[])["-", "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
+        await process.StandardInput.WriteLineAsync($"requirepass {password}");
+        process.StandardInput.Close();
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         for (var attempt = 0; attempt < 100; attempt++)
@@ -102,7 +114,7 @@ internal static class RedisBenchmark
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync(IPAddress.Loopback, port, ct);
-                return (process, $"127.0.0.1:{port}");
+                return (process, $"127.0.0.1:{port},password={password}");
             }
             catch (SocketException)
             {
