@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # ./zlh.sh up     run ZeroLagHub locally: PostgreSQL and Redis under $ZLH_SERVICES_DIR (default /var/tmp/zlh)
 #                 unless ZLH_POSTGRES / ZLH_REDIS point elsewhere, then the API on http://127.0.0.1:5080.
-#                 Ctrl-C stops everything; the next run reuses the data.
+#                 Ctrl-C stops everything; the next run reuses the data. Both servers want the passwords that
+#                 scripts/services.sh generated at the first run (in $ZLH_SERVICES_DIR, mode 0600): local
+#                 containers share this host's network and must not get into them.
 # ./zlh.sh down   stop the local PostgreSQL and Redis (if a previous run was killed).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
@@ -37,6 +39,6 @@ case "${1:-up}" in
     "$root/scripts/services.sh" stop
     ;;
   *)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

@@ -211,9 +211,9 @@ start_system() {
   # The API's content root is its working directory (appsettings.json). Its own data directory and an
   # artifact directory of its own: the API writes the demo artifacts there at first start, and the
   # real code-server is added beside them (add_artifact). The admin password is configured, not
-  # scraped from the one-time console line.
-  local settings=(ZLH_POSTGRES="$ZLH_POSTGRES" ZLH_REDIS="$ZLH_REDIS" ZLH_DATA="$run/data"
-    ZLH_ARTIFACTS__DIRECTORY="$run/artifacts" ZLH_AUTH__ADMINPASSWORD="$admin_password")
+  # scraped from the one-time console line. The secrets (database and Redis passwords, the admin password)
+  # are exported rather than put on `env`'s command line, which `ps` shows to every user.
+  local settings=(ZLH_DATA="$run/data" ZLH_ARTIFACTS__DIRECTORY="$run/artifacts")
   local http
   http="http://127.0.0.1:$(free_port)"
   if [ "$scheme" = https ]; then
@@ -228,7 +228,8 @@ start_system() {
     api="$http"
     settings+=(ZLH_URLS="$api")
   fi
-  (cd "$root/src/Api/bin/Release/net10.0" && exec env "${settings[@]}" dotnet ZeroLagHub.Api.dll >"$run/api.log" 2>&1) &
+  (cd "$root/src/Api/bin/Release/net10.0" && export ZLH_POSTGRES ZLH_REDIS ZLH_AUTH__ADMINPASSWORD="$admin_password" \
+    && exec env "${settings[@]}" dotnet ZeroLagHub.Api.dll >"$run/api.log" 2>&1) &
   api_pid=$!
   for _ in $(seq 1 120); do
     curl -fsS "${curl_tls[@]}" "$api/health" >/dev/null 2>&1 && { ok "API up on $api (log: $run/api.log)"; return; }

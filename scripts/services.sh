@@ -10,14 +10,24 @@
 # ZLH_SERVICES_DIR picks the work directory (default /var/tmp/zlh). It must be outside /root: when this
 # runs as root, PostgreSQL runs as the `postgres` user, which cannot enter /root.
 # --fast turns fsync off: for throwaway test clusters only, never for data you want to keep.
-# Output lines are `ZLH_POSTGRES='…'` and `ZLH_REDIS='…'`, ready for `eval`.
+# Output lines are `ZLH_POSTGRES='…'` and `ZLH_REDIS='…'`, ready for `eval`; they hold the passwords.
+#
+# Local containers share this host's network, so neither server trusts a connection for coming from
+# 127.0.0.1: the first start generates a PostgreSQL superuser password and a Redis password, kept in
+# postgres.password and redis.password (0600, owned by whoever ran this) for later runs. PostgreSQL wants
+# scram-sha-256 over TCP; its unix socket sits in a 0700 directory and admits only the OS user the cluster
+# runs as (peer). Redis gets `requirepass` on its stdin, never on a command line that `ps` shows.
+# A data directory from before (trust authentication) gets a password on its next start.
 set -euo pipefail
+umask 077   # every file and directory made here is its owner's alone unless said otherwise
 
 dir="${ZLH_SERVICES_DIR:-/var/tmp/zlh}"
 pgroot="$dir/postgres"   # owned by the postgres user: data, socket and log
 pgdata="$pgroot/data"
 pgsock="$pgroot/socket"
 pglog="$pgroot/postgres.log"
+pg_secret="$dir/postgres.password"
+redis_secret="$dir/redis.password"
 redis_pid="$dir/redis.pid"
 ports="$dir/ports"
 
@@ -30,7 +40,10 @@ pg_bin() {
   die "PostgreSQL binaries not found (PATH or /usr/lib/postgresql/*/bin); install postgresql-15"
 }
 
-# Runs a PostgreSQL tool as the postgres user when we are root (postgres refuses to run as root).
+# The OS user PostgreSQL runs as: `postgres` when we are root (postgres refuses to run as root), else us.
+pg_owner() { if [ "$(id -u)" = 0 ]; then echo postgres; else id -un; fi; }
+
+# Runs a PostgreSQL tool as that user.
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
@@ -46,47 +59,124 @@ free_port() {
   die "no free port found"
 }
 
+# 48 hex digits (192 bits): nothing to quote in a connection string, a Redis option or SQL.
+new_secret() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+
+# Writes a fresh secret to <file> unless it holds one already.
+ensure_secret() {
+  if [ ! -s "$1" ]; then new_secret >"$1.new" && mv "$1.new" "$1"; fi
+  chmod 600 "$1"
+}
+
+secret() { [ -s "$1" ] || die "$1 is missing: run scripts/services.sh start"; cat "$1"; }
+
 redis_running() { [ -f "$redis_pid" ] && kill -0 "$(cat "$redis_pid")" 2>/dev/null; }
 pg_running() { [ -f "$pgdata/postmaster.pid" ] && as_pg "$(pg_bin)/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; }
 
 print_env() {
   # shellcheck disable=SC1090
   source "$ports"
-  echo "ZLH_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres'"
-  echo "ZLH_REDIS='127.0.0.1:$REDIS_PORT'"
+  echo "ZLH_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$(secret "$pg_secret");Database=postgres'"
+  echo "ZLH_REDIS='127.0.0.1:$REDIS_PORT,password=$(secret "$redis_secret")'"
+}
+
+# Who may connect how; rewritten on every start, so a cluster made by an older version is tightened too.
+configure_postgres_access() {
+  as_pg tee "$pgdata/pg_hba.conf" >/dev/null <<HBA
+# Written by scripts/services.sh at every start; edits here are lost.
+# Unix socket: only the OS user the cluster runs as, and only as the postgres role.
+local   all   postgres                 peer map=owner
+# TCP (local containers share this network): password, as SCRAM.
+host    all   all       127.0.0.1/32   scram-sha-256
+host    all   all       ::1/128        scram-sha-256
+HBA
+  echo "owner   $(pg_owner)   postgres" | as_pg tee "$pgdata/pg_ident.conf" >/dev/null
+  # The socket directory is the cluster user's alone: nobody else can even reach the socket.
+  chmod 700 "$pgroot" "$pgsock"
+}
+
+init_postgres() {
+  local bin="$1" pwfile="$pg_secret"
+  mkdir -p "$pgdata" "$pgsock"
+  if [ "$(id -u)" = 0 ]; then
+    chown -R postgres: "$pgroot"
+    # initdb runs as postgres and cannot read our 0600 file: a copy it owns, removed right after.
+    pwfile="$pgroot/initdb.password"
+    install -m 600 -o postgres -g postgres "$pg_secret" "$pwfile"
+  fi
+  chmod 700 "$pgdata"
+  local status=0
+  as_pg "$bin/initdb" -D "$pgdata" -U postgres --pwfile="$pwfile" --auth-local=peer --auth-host=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || status=$?
+  [ "$pwfile" = "$pg_secret" ] || rm -f "$pwfile"
+  [ "$status" = 0 ] || die "initdb failed, see $dir/initdb.log"
+  {
+    echo "listen_addresses = '127.0.0.1'"
+    echo "port = $PG_PORT"
+    echo "unix_socket_directories = '$pgsock'"
+    echo "unix_socket_permissions = 0700"
+    echo "password_encryption = scram-sha-256"
+    echo "max_connections = 300"
+    echo "log_min_messages = warning"
+    if [ "$fast" = 1 ]; then
+      echo "fsync = off"
+      echo "synchronous_commit = off"
+      echo "full_page_writes = off"
+    fi
+  } | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
+}
+
+# A cluster made before passwords (trust for everyone on 127.0.0.1): give the postgres role a password
+# in single-user mode (no listener at all meanwhile); start_postgres then replaces pg_hba.conf.
+upgrade_trust_cluster() {
+  local bin="$1"
+  echo "services.sh: $pgdata has no password (made by an older services.sh, trusting every local connection); setting one" >&2
+  if pg_running; then as_pg "$bin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null; fi
+  ensure_secret "$pg_secret.upgrade"
+  # The password goes in on stdin, not on a command line.
+  printf "ALTER ROLE postgres WITH PASSWORD '%s';\n" "$(cat "$pg_secret.upgrade")" \
+    | as_pg "$bin/postgres" --single -D "$pgdata" -c password_encryption=scram-sha-256 postgres >"$dir/upgrade.log" 2>&1 \
+    || die "setting the postgres password failed, see $dir/upgrade.log"
+  grep -q '^unix_socket_permissions' "$pgdata/postgresql.conf" \
+    || echo "unix_socket_permissions = 0700" | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
+  mv "$pg_secret.upgrade" "$pg_secret"
 }
 
 start_postgres() {
   local bin; bin="$(pg_bin)"
   if [ ! -f "$pgdata/PG_VERSION" ]; then
-    mkdir -p "$pgdata" "$pgsock"
-    [ "$(id -u)" = 0 ] && chown -R postgres: "$pgroot"
-    chmod 700 "$pgdata"
-    as_pg "$bin/initdb" -D "$pgdata" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-      || die "initdb failed, see $dir/initdb.log"
-    {
-      echo "listen_addresses = '127.0.0.1'"
-      echo "port = $PG_PORT"
-      echo "unix_socket_directories = '$pgsock'"
-      echo "max_connections = 300"
-      echo "log_min_messages = warning"
-      if [ "$fast" = 1 ]; then
-        echo "fsync = off"
-        echo "synchronous_commit = off"
-        echo "full_page_writes = off"
-      fi
-    } | as_pg tee -a "$pgdata/postgresql.conf" >/dev/null
+    ensure_secret "$pg_secret"
+    init_postgres "$bin"
+  elif [ ! -s "$pg_secret" ]; then
+    upgrade_trust_cluster "$bin"
   fi
-  pg_running && return
+  configure_postgres_access
+  if pg_running; then
+    as_pg "$bin/pg_ctl" -D "$pgdata" reload >/dev/null
+    return
+  fi
   as_pg "$bin/pg_ctl" -D "$pgdata" -l "$pglog" -w -t 60 start >/dev/null \
     || die "postgres did not start, see $pglog"
 }
 
+stop_redis() {
+  redis_running || return 0
+  local pid; pid="$(cat "$redis_pid")"; kill "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+}
+
 start_redis() {
+  # One started by an older services.sh runs without a password: replace it.
+  if [ ! -s "$redis_secret" ]; then stop_redis; fi
+  ensure_secret "$redis_secret"
   redis_running && return
   command -v redis-server >/dev/null 2>&1 || die "redis-server not found; install it (apt-get install -y redis-server)"
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
-    --pidfile "$redis_pid" --logfile "$dir/redis.log" --dir "$dir" >/dev/null
+  # `-` reads the configuration from stdin: the password never shows in `ps` or on disk beside its file.
+  # What it says before its log file is open (a bad option) goes to that log as well.
+  # shellcheck disable=SC2094
+  printf 'requirepass %s\n' "$(cat "$redis_secret")" \
+    | redis-server - --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
+        --pidfile "$redis_pid" --logfile "$dir/redis.log" --dir "$dir" >>"$dir/redis.log" 2>&1
   for _ in $(seq 1 100); do listening "$REDIS_PORT" && return; sleep 0.05; done
   die "redis did not start, see $dir/redis.log"
 }
@@ -96,7 +186,8 @@ cmd="${1:-}"; fast=0
 case "$cmd" in
   start)
     case "$dir" in /root|/root/*) die "ZLH_SERVICES_DIR must be outside /root (postgres cannot enter it)";; esac
-    mkdir -p "$dir"; chmod 755 "$dir"
+    # 0711: the postgres user passes through to its own directory; nobody else lists what is here.
+    (umask 022; mkdir -p "$dir"); chmod 711 "$dir"
     if [ ! -f "$ports" ]; then
       printf 'PG_PORT=%s\nREDIS_PORT=%s\n' "$(free_port)" "$(free_port)" >"$ports"
     fi
@@ -108,18 +199,15 @@ case "$cmd" in
     ;;
   stop|destroy)
     [ -d "$dir" ] || exit 0
-    pg_running && as_pg "$(pg_bin)/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null
-    if redis_running; then
-      pid="$(cat "$redis_pid")"; kill "$pid"
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    fi
+    if pg_running; then as_pg "$(pg_bin)/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null; fi
+    stop_redis
     if [ "$cmd" = destroy ]; then rm -rf "$dir"; fi
     ;;
   status)
     ok=0
     if pg_running; then echo "postgres: running ($pgdata)"; else echo "postgres: stopped"; ok=1; fi
     if redis_running; then echo "redis: running (pid $(cat "$redis_pid"))"; else echo "redis: stopped"; ok=1; fi
-    [ -f "$ports" ] && print_env
+    if [ -f "$ports" ] && [ -s "$pg_secret" ] && [ -s "$redis_secret" ]; then print_env; fi
     exit "$ok"
     ;;
   env)

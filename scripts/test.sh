@@ -11,7 +11,9 @@ trap '"$root/scripts/services.sh" destroy >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 services="$("$root/scripts/services.sh" start --fast)" || exit 1
 eval "$services"
-# Test assemblies read these; each test class then makes its own database on this server.
+# Test assemblies read these; each test class then makes its own database on this server. They carry the
+# services' passwords (local containers share this network); the API's local host keeps ZLH_* variables
+# out of what its agents inherit.
 export ZLH_TEST_POSTGRES="$ZLH_POSTGRES" ZLH_TEST_REDIS="$ZLH_REDIS"
 unset ZLH_POSTGRES ZLH_REDIS
 

@@ -28,7 +28,8 @@ internal static class RedisBenchmark
         var redisOptions = RedisOptions.Parse(endPoint) with { CommandTimeout = TimeSpan.FromSeconds(30) };
         await using var redis = new RedisConnection(redisOptions);
         await redis.SetAsync(Key, "xxx", cancellationToken: ct);
-        Console.WriteLine($"redis benchmark: {requests} GETs from {clients} concurrent callers, server {endPoint}{(server is null ? "" : " (private)")}");
+        // RedisOptions.ToString leaves the password out.
+        Console.WriteLine($"redis benchmark: {requests} GETs from {clients} concurrent callers, server {redisOptions}{(server is null ? "" : " (private)")}");
 
         await OursAsync(redis, requests / 10, clients, ct); // warm-up: JIT, connection, thread pool
         var baseline = (await RedisBenchmarkTool.GetAsync(redisOptions, requests, clients, ct)).RequestsPerSecond;

@@ -25,7 +25,12 @@ internal static class RedisBenchmarkTool
         foreach (var argument in (string[])["-h", options.Host, "-p", options.Port.ToString(CultureInfo.InvariantCulture), "-t", "get",
                      "-n", requests.ToString(CultureInfo.InvariantCulture), "-c", clients.ToString(CultureInfo.InvariantCulture), "--csv"])
             start.ArgumentList.Add(argument);
-        if (options.Password is not null) start.Environment["REDISCLI_AUTH"] = options.Password;
+        // redis-benchmark has no REDISCLI_AUTH (only redis-cli reads it): -a is its one way to authenticate.
+        if (options.Password is not null)
+        {
+            start.ArgumentList.Add("-a");
+            start.ArgumentList.Add(options.Password);
+        }
         Process process;
         try
         {

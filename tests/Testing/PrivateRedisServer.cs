@@ -1,13 +1,19 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace ZeroLagHub.Testing;
 
 /// <summary>
 /// A redis-server of this test's own, on a free loopback port, so it can be killed, paused and restarted
-/// without disturbing the shared one. Kill and restart keep the port.
+/// without disturbing the shared one. Kill and restart keep the port and the password.
 /// </summary>
+/// <remarks>
+/// Password-protected like the shared one: local containers share the host's network, and the API tests run
+/// real local agents beside it. The password reaches redis-server as configuration on its stdin, not as an
+/// argument anyone could read in <c>ps</c>.
+/// </remarks>
 public sealed class PrivateRedisServer : IAsyncDisposable
 {
     private readonly string[] _extraArguments;
@@ -21,7 +27,13 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>host:port alone: connecting with it gets NOAUTH.</summary>
     public string EndPoint => $"127.0.0.1:{Port}";
+
+    public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>host:port,password=…, as the API's Redis setting takes it.</summary>
+    public string ConnectionString => $"{EndPoint},password={Password}";
 
     public static async Task<PrivateRedisServer> StartAsync(params string[] extraArguments)
     {
@@ -33,10 +45,13 @@ public sealed class PrivateRedisServer : IAsyncDisposable
     /// <summary>Starts the server (again) and returns once it accepts connections.</summary>
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _extraArguments])
+        var start = new ProcessStartInfo("redis-server") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        // "-": configuration from stdin, before the arguments.
+        foreach (var argument in (string[])["-", "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _extraArguments])
             start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
+        await _process.StandardInput.WriteLineAsync($"requirepass {Password}");
+        _process.StandardInput.Close();
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();

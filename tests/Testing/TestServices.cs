@@ -7,7 +7,8 @@ namespace ZeroLagHub.Testing;
 /// The PostgreSQL and Redis every test in this process uses. The README's test command starts one pair
 /// for the whole run and passes it in <c>ZLH_TEST_POSTGRES</c> / <c>ZLH_TEST_REDIS</c>; when those are
 /// unset (e.g. <c>dotnet test</c> on one project) the first caller starts a private pair with
-/// scripts/services.sh and the process stops it on exit.
+/// scripts/services.sh and the process stops it on exit. Either way both need the passwords in the
+/// connection strings: services.sh generates them and prints them in its <c>ZLH_…='…'</c> lines.
 /// </summary>
 public static partial class TestServices
 {
@@ -61,6 +62,6 @@ public static partial class TestServices
     }
 }
 
-/// <param name="PostgresAdmin">Npgsql connection string of a superuser, database <c>postgres</c>.</param>
-/// <param name="Redis">host:port of a Redis without persistence.</param>
+/// <param name="PostgresAdmin">Npgsql connection string of a superuser, database <c>postgres</c>, with its password.</param>
+/// <param name="Redis"><c>host:port,password=…</c> of a Redis without persistence (RedisOptions' syntax).</param>
 public sealed record ServiceEndpoints(string PostgresAdmin, string Redis);

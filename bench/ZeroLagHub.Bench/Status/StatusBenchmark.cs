@@ -112,7 +112,7 @@ internal static class StatusBenchmark
         Console.WriteLine(Invariant($"status benchmark: GET /api/servers/{{id}}/status, {containers} containers (one account's), open loop at {rate:0} req/s ") +
                           Invariant($"for {duration.TotalSeconds:0.##} s after a {warmup.TotalSeconds:0.##} s warm-up, over {connections} keep-alive HTTP/1.1 connections"));
         Console.WriteLine($"API: {Path.Combine(AppContext.BaseDirectory, "ZeroLagHub.Api.dll")} in a child process (pid {api.Id}), Poller:Enabled=false; " +
-                          $"redis-server {redisServer.EndPoint} (private, pid {redisServer.ProcessId})");
+                          $"redis-server 127.0.0.1:{redisServer.Port} (private, pid {redisServer.ProcessId})");
         Console.WriteLine($"server: {await db.ShowAsync("server_version", ct)}, fsync={await db.ShowAsync("fsync", ct)} ({db.ServerOrigin}), database {db.Name}");
         Console.WriteLine(Invariant($"machine: {Environment.ProcessorCount} cores, load average {CpuMeter.LoadAverage()} before the load; ") +
                           Invariant($"seeded {containers} containers as events in {seeded.TotalSeconds:0.0} s, all in Redis after {published.TotalSeconds:0.0} s"));

@@ -77,7 +77,7 @@ internal sealed class ProjectionRunner(
     {
         try
         {
-            return await LeaderLock.TryAcquireAsync(dataSource.ConnectionString, projection.Name, options, signal, stop);
+            return await LeaderLock.TryAcquireAsync(dataSource, projection.Name, options, signal, stop);
         }
         catch (NpgsqlException)
         {

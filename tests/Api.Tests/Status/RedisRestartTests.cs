@@ -20,7 +20,7 @@ public sealed class PrivateRedisPollerFixture : PollerFixture
     {
         await base.OnStartingAsync();
         Redis = await PrivateRedisServer.StartAsync();
-        Settings["Redis"] = $"{Redis.EndPoint},connectTimeout=300,timeout=500";
+        Settings["Redis"] = $"{Redis.ConnectionString},connectTimeout=300,timeout=500";
     }
 
     protected override async Task OnStoppedAsync()

@@ -10,7 +10,7 @@ public sealed class RedisRegistrationTests(SharedRedis redis) : IClassFixture<Sh
     public async Task AddRedisGivesOneWorkingConnectionThatTheContainerDisposes()
     {
         RedisConnection connection;
-        await using (var provider = new ServiceCollection().AddLogging().AddRedis(redis.Options.EndPoint).BuildServiceProvider())
+        await using (var provider = new ServiceCollection().AddLogging().AddRedis(redis.ConnectionString).BuildServiceProvider())
         {
             connection = provider.GetRequiredService<RedisConnection>();
             Assert.Same(connection, provider.GetRequiredService<RedisConnection>());

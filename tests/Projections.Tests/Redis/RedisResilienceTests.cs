@@ -13,8 +13,8 @@ public sealed class RedisResilienceTests
     public async Task CommandOnAPausedServerTimesOutAndLaterRepliesStayMatched()
     {
         await using var server = await PrivateRedisServer.StartAsync();
-        await using var redis = new RedisConnection(RedisOptions.Parse(server.EndPoint) with { CommandTimeout = TimeSpan.FromMilliseconds(300) });
-        await using var admin = new RedisConnection(RedisOptions.Parse(server.EndPoint));
+        await using var redis = new RedisConnection(RedisOptions.Parse(server.ConnectionString) with { CommandTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var admin = new RedisConnection(RedisOptions.Parse(server.ConnectionString));
         await redis.SetAsync("k", "before");
 
         await admin.ExecuteAsync("CLIENT", "PAUSE", 1500, "ALL");
@@ -31,13 +31,13 @@ public sealed class RedisResilienceTests
     public async Task InFlightCommandFailsWithConnectionErrorWhenTheServerDiesAndNewCommandsWorkAfterRestart()
     {
         await using var server = await PrivateRedisServer.StartAsync();
-        await using var redis = new RedisConnection(RedisOptions.Parse(server.EndPoint) with { CommandTimeout = TimeSpan.FromSeconds(60) });
+        await using var redis = new RedisConnection(RedisOptions.Parse(server.ConnectionString) with { CommandTimeout = TimeSpan.FromSeconds(60) });
         await redis.SetAsync("survives?", "no: no persistence");
 
         // BLPOP on an empty list waits forever on the server: it is surely in flight when the server dies.
         // (It also holds up every later command on this multiplexed connection, hence the second one to watch it.)
         var inFlight = redis.ExecuteAsync("BLPOP", "empty", 0);
-        await using (var observer = new RedisConnection(RedisOptions.Parse(server.EndPoint)))
+        await using (var observer = new RedisConnection(RedisOptions.Parse(server.ConnectionString)))
             await WaitUntilAsync(async () => (await observer.ExecuteAsync("CLIENT", "LIST")).AsString()!.Contains("cmd=blpop"));
         await server.KillAsync();
 
@@ -57,7 +57,7 @@ public sealed class RedisResilienceTests
     public async Task TrafficFromManyTasksAcrossARestartOnlyEverFailsWithConnectionErrorsAndRecovers()
     {
         await using var server = await PrivateRedisServer.StartAsync();
-        await using var redis = new RedisConnection(RedisOptions.Parse(server.EndPoint));
+        await using var redis = new RedisConnection(RedisOptions.Parse(server.ConnectionString));
         using var stop = new CancellationTokenSource();
         var unexpected = new List<Exception>();
         var successesAfterRestart = 0;
@@ -100,8 +100,8 @@ public sealed class RedisResilienceTests
     [Fact]
     public async Task PasswordIsSentWithAuthAndAWrongOneIsAConnectionError()
     {
-        await using var server = await PrivateRedisServer.StartAsync("--requirepass", "s3cret");
-        await using var right = new RedisConnection(RedisOptions.Parse($"{server.EndPoint},password=s3cret"));
+        await using var server = await PrivateRedisServer.StartAsync();
+        await using var right = new RedisConnection(RedisOptions.Parse(server.ConnectionString));
         await using var wrong = new RedisConnection(RedisOptions.Parse($"{server.EndPoint},password=nope"));
         await using var none = new RedisConnection(RedisOptions.Parse(server.EndPoint));
 
@@ -119,7 +119,7 @@ public sealed class RedisResilienceTests
     {
         await using var server = await PrivateRedisServer.StartAsync();
         await server.KillAsync();
-        await using var redis = new RedisConnection(RedisOptions.Parse(server.EndPoint) with { CommandTimeout = TimeSpan.FromSeconds(60) });
+        await using var redis = new RedisConnection(RedisOptions.Parse(server.ConnectionString) with { CommandTimeout = TimeSpan.FromSeconds(60) });
 
         var error = await Assert.ThrowsAsync<RedisConnectionException>(() => redis.GetAsync("k")).WaitAsync(HangGuard);
         Assert.Contains(server.EndPoint, error.Message);

@@ -48,7 +48,7 @@ public sealed class RedisSubscriberTests(SharedRedis redis) : IClassFixture<Shar
     public async Task AfterAServerRestartTheSubscriberResubscribesAndRaisesReconnected()
     {
         await using var server = await PrivateRedisServer.StartAsync();
-        var options = RedisOptions.Parse(server.EndPoint);
+        var options = RedisOptions.Parse(server.ConnectionString);
         await using var publisher = new RedisConnection(options);
         await using var subscriber = new RedisSubscriber(options);
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -72,7 +72,7 @@ public sealed class RedisSubscriberTests(SharedRedis redis) : IClassFixture<Shar
     public async Task SubscribingWhileTheServerIsDownTimesOutButTakesEffectWhenItIsBack()
     {
         await using var server = await PrivateRedisServer.StartAsync();
-        var options = RedisOptions.Parse(server.EndPoint) with { CommandTimeout = TimeSpan.FromMilliseconds(500) };
+        var options = RedisOptions.Parse(server.ConnectionString) with { CommandTimeout = TimeSpan.FromMilliseconds(500) };
         await server.KillAsync();
         await using var subscriber = new RedisSubscriber(options);
         var received = new BlockingCollection<string>();

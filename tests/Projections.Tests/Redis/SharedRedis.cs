@@ -10,9 +10,13 @@ public sealed class SharedRedis : IAsyncLifetime
 
     public RedisOptions Options { get; private set; } = null!;
 
+    /// <summary>The setting as given (host:port,password=…): <see cref="RedisOptions.EndPoint"/> alone gets NOAUTH.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
-        Options = RedisOptions.Parse((await TestServices.GetAsync()).Redis);
+        ConnectionString = (await TestServices.GetAsync()).Redis;
+        Options = RedisOptions.Parse(ConnectionString);
         Connection = new RedisConnection(Options);
     }
 

@@ -44,7 +44,7 @@ public sealed partial class AgentPoller : IAsyncDisposable
     {
         (_dataSource, _store, _host, _probe, _lastSeen, _options, _time, _log) = (dataSource, store, host, probe, lastSeen, options.Value, time, log);
         Node = nodeName ?? $"{Environment.MachineName}:{Environment.ProcessId}";
-        _leases = new ShardLeases(dataSource.ConnectionString, Node);
+        _leases = new ShardLeases(dataSource, Node);
         _assignment = PollerAssignment.None(Node);
     }
 

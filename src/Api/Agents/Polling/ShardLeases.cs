@@ -1,4 +1,5 @@
 using Npgsql;
+using ZeroLagHub.EventStore;
 
 namespace ZeroLagHub.Api.Agents.Polling;
 
@@ -14,7 +15,7 @@ namespace ZeroLagHub.Api.Agents.Polling;
 /// here is not polled afterwards. A lock lost between refreshes (a dropped connection) can overlap with
 /// its next holder for up to one period; the journal cursor's row lock keeps that overlap harmless.
 /// </remarks>
-public sealed class ShardLeases(string connectionString, string nodeName) : IAsyncDisposable
+public sealed class ShardLeases(NpgsqlDataSource dataSource, string nodeName) : IAsyncDisposable
 {
     /// <summary>"ZLP": pg_locks shows the poll shards as classid = 0x5A4C50, objid = shard.</summary>
     public const int ClassId = 0x5A4C50;
@@ -67,7 +68,7 @@ public sealed class ShardLeases(string connectionString, string nodeName) : IAsy
             await ping.ExecuteScalarAsync(ct);
             return open;
         }
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString)
         {
             // Pooled connections keep session locks after Dispose, held by nobody.
             Pooling = false,
@@ -78,7 +79,7 @@ public sealed class ShardLeases(string connectionString, string nodeName) : IAsy
             // The server must notice a dead node to free its shards: about idle + interval × count seconds.
             Options = "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3 -c tcp_user_timeout=11000",
         };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+        var connection = DedicatedConnection.Create(dataSource, builder);
         await connection.OpenAsync(ct);
         _connection = connection;
         await ExecuteAsync(connection, "SELECT pg_advisory_lock_shared(@class, @shard)", Members, ct);

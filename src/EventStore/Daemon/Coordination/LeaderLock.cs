@@ -23,10 +23,10 @@ internal sealed class LeaderLock : IAsyncDisposable
     /// <summary>The backend holding the lock, for status and for tests that cut it.</summary>
     public int BackendPid => _connection.ProcessID;
 
-    public static async Task<LeaderLock?> TryAcquireAsync(string connectionString, string name, DaemonOptions options,
+    public static async Task<LeaderLock?> TryAcquireAsync(NpgsqlDataSource dataSource, string name, DaemonOptions options,
         CommitSignal signal, CancellationToken ct)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString)
         {
             Pooling = false,
             TcpKeepAlive = true,
@@ -38,7 +38,7 @@ internal sealed class LeaderLock : IAsyncDisposable
                       $"-c tcp_keepalives_count={options.KeepAliveCount} " +
                       $"-c tcp_user_timeout={(options.KeepAliveIdleSeconds + options.KeepAliveIntervalSeconds * options.KeepAliveCount) * 1000}",
         };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+        var connection = DedicatedConnection.Create(dataSource, builder);
         try
         {
             await connection.OpenAsync(ct);
