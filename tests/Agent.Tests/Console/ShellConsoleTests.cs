@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace ZeroLagHub.Agent.Tests.Console;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ShellConsoleTests : IDisposable
 {
     private readonly Sandbox _sandbox = new();
@@ -20,6 +21,23 @@ public sealed class ShellConsoleTests : IDisposable
         await console.TypeAsync($"echo pid=$$ ''{tag}\r");
         await console.UntilAsync($" {tag}\r\n", from);
         return int.Parse(Regex.Matches(console.Text[from..], $@"pid=(\d+) {tag}").Last().Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task The_shell_has_the_installed_runtime_on_its_path_even_without_an_image_hook()
+    {
+        // What provisioning writes (RuntimeEnvFile), for a runtime whose bin/ holds a tool of its own.
+        var bin = Directory.CreateDirectory(_sandbox.Path("opt/zlh/runtimes/node/24/bin")).FullName;
+        File.WriteAllText(Path.Combine(bin, "zlh-node"), "#!/bin/sh\necho zlh-node-24\n");
+        File.SetUnixFileMode(Path.Combine(bin, "zlh-node"), (UnixFileMode)0b111_101_101);
+        File.WriteAllText(_sandbox.Path("opt/zlh/runtimes/env.sh"), $"export PATH='{bin}':\"$PATH\"\nexport ZLH_RUNTIME='node'\n");
+        await using var agent = Agent();
+        await using var console = await ConsoleConnection.OpenAsync(agent);
+
+        await console.TypeAsync("echo \"rt=$ZLH_RUNTIME\"; zlh-node\r");
+
+        await console.UntilAsync("rt=node");
+        await console.UntilAsync("zlh-node-24\r\n");
     }
 
     [Fact]
