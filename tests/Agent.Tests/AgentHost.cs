@@ -26,7 +26,9 @@ public sealed class AgentHost : WebApplicationFactory<Program>
             ["ServerRoot"] = sandbox.Path("srv/server"),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) _settings[key] = value;
-        UseKestrel(0);
+        // The address comes from configuration, not UseKestrel(port): with a port, WebApplicationFactory rewrites the
+        // server's addresses after building the host, racing Program's app.Run(), which sometimes has started it already.
+        UseKestrel();
         StartServer();
     }
 
@@ -36,6 +38,7 @@ public sealed class AgentHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
     }
 

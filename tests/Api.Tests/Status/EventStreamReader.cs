@@ -1,41 +1,20 @@
-using System.Text;
+using System.Net.ServerSentEvents;
 
 namespace ZeroLagHub.Api.Tests.Status;
 
 /// <summary>One Server-Sent Event as a browser's EventSource would deliver it.</summary>
 public sealed record ServerSentEvent(string Type, string? Id, string Data);
 
-/// <summary>Reads <c>text/event-stream</c> from a response, event by event, skipping comments and <c>retry:</c>.</summary>
+/// <summary>Reads <c>text/event-stream</c> from a response event by event, with .NET's own parser (as a client would).</summary>
 public sealed class EventStreamReader(HttpResponseMessage response) : IAsyncDisposable
 {
-    private StreamReader? _reader;
+    private IAsyncEnumerator<SseItem<string>>? _events;
 
     public async Task<ServerSentEvent> NextAsync(TimeSpan timeout)
     {
-        _reader ??= new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
-        using var cancel = new CancellationTokenSource(timeout);
-        string type = "message", data = "";
-        string? id = null;
-        var any = false;
-        while (true)
-        {
-            var line = await _reader.ReadLineAsync(cancel.Token) ?? throw new EndOfStreamException("the stream ended");
-            if (line.Length == 0)
-            {
-                if (any) return new ServerSentEvent(type, id, data);
-                continue;
-            }
-            if (line.StartsWith(':') || line.StartsWith("retry:", StringComparison.Ordinal)) continue;
-            var colon = line.IndexOf(':');
-            var (field, value) = colon < 0 ? (line, "") : (line[..colon], line[(colon + 1)..].TrimStart(' '));
-            any = true;
-            switch (field)
-            {
-                case "event": type = value; break;
-                case "id": id = value; break;
-                case "data": data = data.Length == 0 ? value : data + "\n" + value; break;
-            }
-        }
+        _events ??= SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync().GetAsyncEnumerator();
+        if (!await _events.MoveNextAsync().AsTask().WaitAsync(timeout)) throw new EndOfStreamException("the stream ended");
+        return new ServerSentEvent(_events.Current.EventType, _events.Current.EventId, _events.Current.Data);
     }
 
     /// <summary>The next event that satisfies <paramref name="match"/>, skipping others.</summary>
@@ -51,10 +30,13 @@ public sealed class EventStreamReader(HttpResponseMessage response) : IAsyncDisp
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _reader?.Dispose();
         response.Dispose();
-        return ValueTask.CompletedTask;
+        if (_events is not null)
+        {
+            try { await _events.DisposeAsync(); }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException) { }
+        }
     }
 }
