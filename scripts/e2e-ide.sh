@@ -6,7 +6,8 @@
 #   2. starts PostgreSQL + Redis + the API from this checkout, adds the artifact to the API's
 #      artifact catalog beside the demo ones, logs in as admin, creates a dev container with the
 #      code-server addon at that version and waits for its deployment;
-#   3. opens the IDE through the API in headless Chromium and checks that the workbench loads with no
+#   3. checks that code-server has no TCP port, only a Unix socket its own user alone may open; then
+#      opens the IDE through the API in headless Chromium and checks that the workbench loads with no
 #      error notification, that the explorer lists a file of the workspace, and that the integrated
 #      terminal runs a command (its output file appears in the workspace on disk); takes a screenshot;
 #   4. stops everything it started, also on Ctrl-C or failure.
@@ -334,6 +335,60 @@ seed_workspace() {
   ok "seeded $workspace/$seed_file"
 }
 
+# code-server is reachable through the agent only: no TCP port (containers on the local host share its
+# loopback), a Unix socket at 0600 in a 0700 directory of the container's user, which that user can open
+# (the real code-server answers /healthz over it) and another local user (nobody) cannot.
+check_code_server_private() {
+  local install="$run/data/containers/$container/rootfs/opt/zlh/services/code-server/"
+  local sock="$run/data/containers/$container/run/code-server/code-server.sock"
+  local pids=() proc cmdline inodes="" fd target listeners uid gid code
+  for proc in /proc/[0-9]*; do
+    cmdline="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline")" || continue
+    case "$cmdline" in *"$install"*) pids+=("${proc#/proc/}") ;; esac
+  done
+  [ ${#pids[@]} -gt 0 ] || { fail "no code-server process found under $install"; return; }
+  local all=""
+  for proc in "${pids[@]}"; do all+="$(tr '\0' ' ' 2>/dev/null <"/proc/$proc/cmdline")"$'\n'; done
+  case "$all" in
+    *--bind-addr*) fail "a code-server process was started with --bind-addr: $all" ;;
+    *"--socket /run/zlh-agent/code-server/code-server.sock --socket-mode 600"*|*"--socket $sock --socket-mode 600"*)
+      ok "code-server runs with --socket … --socket-mode 600, no --bind-addr (${#pids[@]} processes)" ;;
+    *) fail "no code-server process has --socket … --socket-mode 600: $all" ;;
+  esac
+  # Every socket of every code-server process, looked up among the TCP LISTEN rows (state 0A; field 10 the inode).
+  for proc in "${pids[@]}"; do
+    for fd in /proc/"$proc"/fd/*; do
+      target="$(readlink "$fd" 2>/dev/null)" || continue
+      case "$target" in socket:\[*\]) target="${target#socket:[}"; inodes+=" ${target%]}" ;; esac
+    done
+  done
+  listeners="$(awk -v inodes="$inodes" 'BEGIN { n = split(inodes, a, " "); for (i = 1; i <= n; i++) mine[a[i]] = 1 }
+    FNR > 1 && $4 == "0A" && ($10 in mine) { print $2 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
+  if [ -z "$listeners" ]; then ok "no code-server process listens on TCP"; else fail "code-server listens on TCP: $listeners"; fi
+  if [ -S "$sock" ] && [ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %a "$(dirname "$sock")")" = 700 ] \
+      && [ "$(stat -c %u "$(dirname "$sock")")" != 0 ]; then
+    ok "socket $sock: mode 600, in a 700 directory of $(stat -c %U "$(dirname "$sock")")"
+  else
+    fail "socket $sock is not private: $(stat -c '%A %U' "$sock" "$(dirname "$sock")" 2>&1 | tr '\n' ' ')"
+  fi
+  # The host's path to the socket is too long for a Unix socket (which is why bubblewrap shows the agent its
+  # run directory at /run/zlh-agent): connect through a short link to the socket's directory. The kernel
+  # still checks the real directory's and socket's modes.
+  local short="$run/code-server-socket" output
+  ln -sfn "$(dirname "$sock")" "$short"
+  uid="$(stat -c %u "$sock")"; gid="$(stat -c %g "$sock")"
+  code="$(setpriv --reuid="$uid" --regid="$gid" --clear-groups -- \
+    curl -s -o /dev/null -w '%{http_code}' --unix-socket "$short/code-server.sock" http://localhost/healthz)" || true
+  if [ "$code" = 200 ]; then ok "the container's user reaches code-server's /healthz over the socket"; else fail "code-server's /healthz over the socket as uid $uid: HTTP $code"; fi
+  output="$(setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+    curl -sv -o /dev/null --unix-socket "$short/code-server.sock" http://localhost/healthz 2>&1)" || true
+  case "$output" in
+    *"Permission denied"*) ok "another local user (nobody) is refused code-server's socket (permission denied)" ;;
+    *) fail "another local user (nobody) was not refused code-server's socket for its permissions: $(tail -n 3 <<<"$output")" ;;
+  esac
+  rm -f "$short"
+}
+
 # ---------------------------------------------------------------------------------------------------
 # 3. The browser
 
@@ -405,6 +460,7 @@ main() {
   create_container
   wait_for_deployment
   seed_workspace
+  check_code_server_private
   ide_url
   check_ide
   check_websocket_protocol

@@ -6,10 +6,22 @@ namespace ZeroLagHub.Forwarding;
 /// Where one incoming request goes: <paramref name="Destination"/> (scheme, host and port of the next hop)
 /// plus <paramref name="Path"/>, the path the next hop sees; the incoming query string is kept.
 /// </summary>
-/// <param name="Destination">Base address of the next hop, e.g. <c>http://127.0.0.1:8080</c>; its path is ignored.</param>
+/// <param name="Destination">Base address of the next hop, e.g. <c>http://127.0.0.1:8080</c>; its path is ignored.
+/// Not used when <see cref="UnixSocket"/> is set.</param>
 /// <param name="Path">The path sent to the next hop, normally from <see cref="ForwardedPath.TryStrip"/>.</param>
 public sealed record ForwardRequest(Uri Destination, PathString Path)
 {
+    /// <summary>
+    /// A next hop listening on the Unix domain socket <paramref name="socketPath"/> rather than a TCP port (code-server,
+    /// which nobody but its own user and root can then reach). Plain HTTP/1.1 and WebSocket upgrades over it, as
+    /// over TCP; the request keeps the public <c>Host</c>. Needs the client of <see cref="ForwarderClient.Create"/>.
+    /// </summary>
+    public static ForwardRequest ToUnixSocket(string socketPath, PathString path) =>
+        new(new Uri("http://localhost"), path) { UnixSocket = socketPath };
+
+    /// <summary>The Unix domain socket connections go to instead of <see cref="Destination"/>'s host and port; see <see cref="ToUnixSocket"/>.</summary>
+    public string? UnixSocket { get; init; }
+
     /// <summary>Names the next hop in problems and logs ("code-server", "the agent").</summary>
     public string DestinationName { get; init; } = "the destination";
 

@@ -16,7 +16,8 @@ namespace ZeroLagHub.Forwarding;
 /// <remarks>
 /// Steps, marked <c>:: Step N</c> in the code:
 /// 0. Classify: plain HTTP, HTTP/1.1 WebSocket upgrade, or HTTP/2 WebSocket (extended CONNECT).
-/// 1. Build the outgoing request: same method (GET for WebSockets), destination + path + incoming query, HTTP/1.1.
+/// 1. Build the outgoing request: same method (GET for WebSockets), destination + path + incoming query, HTTP/1.1;
+///    a Unix socket destination is marked on the request for <see cref="ForwarderClient"/>'s connect callback.
 /// 2. Attach the client's body as a stream when it has one (never buffered).
 /// 3. Copy headers without hop-by-hop ones; keep the public Host; set X-Forwarded-*; WebSockets get the
 ///    HTTP/1.1 handshake headers (a fresh Sec-WebSocket-Key when the client spoke HTTP/2, which has none).
@@ -55,6 +56,7 @@ public sealed class HttpForwarder(HttpMessageInvoker client, ILogger<HttpForward
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
+        if (target.UnixSocket is { } socket) request.Options.Set(ForwarderClient.UnixSocketOption, socket);
 
         // :: Step 2
         StreamingRequestContent? body = null;

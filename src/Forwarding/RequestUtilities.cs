@@ -24,8 +24,9 @@ internal static class RequestUtilities
     public static Uri DestinationUri(ForwardRequest target, QueryString query)
     {
         var b = target.Destination;
+        var origin = target.UnixSocket is { } socket ? $"http://{ForwarderClient.UnixSocketAuthority(socket)}" : $"{b.Scheme}://{b.Authority}";
         // Path and query are already escaped (ToUriComponent), so the Uri is built from a string, not UriBuilder (which would escape again).
-        return new Uri($"{b.Scheme}://{b.Authority}{target.Path.ToUriComponent()}{query.ToUriComponent()}");
+        return new Uri($"{origin}{target.Path.ToUriComponent()}{query.ToUriComponent()}");
     }
 
     public static void CopyRequestHeaders(HttpContext context, HttpRequestMessage request)

@@ -29,7 +29,8 @@ public sealed class ForwarderHost : IAsyncDisposable
     public Uri Http1 => new($"http://127.0.0.1:{((IPEndPoint)_http1.EndPoint).Port}");
     public Uri Http2 => new($"http://127.0.0.1:{((IPEndPoint)_http2.EndPoint).Port}");
 
-    public static async Task<ForwarderHost> StartAsync(Uri upstream)
+    /// <param name="unixRoutes">More prefixes (e.g. <c>/unix-a</c>), each forwarded like <c>/ide</c> but to a Unix domain socket.</param>
+    public static async Task<ForwarderHost> StartAsync(Uri upstream, IReadOnlyDictionary<string, string>? unixRoutes = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -45,15 +46,20 @@ public sealed class ForwarderHost : IAsyncDisposable
         var dead = new Uri($"http://127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}");
 
         app.UseStatusCodePages();   // as the API and the agent do: it must not replace the next hop's empty errors
-        app.Map("/ide/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/ide", upstream, TimeSpan.FromSeconds(30), trust: false));
-        app.Map("/trusting/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/trusting", upstream, TimeSpan.FromSeconds(30), trust: true));
-        app.Map("/dead/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/dead", dead, TimeSpan.FromSeconds(30), trust: false));
-        app.Map("/impatient/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/impatient", upstream, TimeSpan.FromMilliseconds(300), trust: false));
+        Func<PathString, ForwardRequest> Tcp(Uri destination) => rest => new ForwardRequest(destination, rest);
+        app.Map("/ide/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/ide", Tcp(upstream), TimeSpan.FromSeconds(30), trust: false));
+        app.Map("/trusting/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/trusting", Tcp(upstream), TimeSpan.FromSeconds(30), trust: true));
+        app.Map("/dead/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/dead", Tcp(dead), TimeSpan.FromSeconds(30), trust: false));
+        app.Map("/impatient/{**rest}", (HttpContext c, HttpForwarder f) => Forward(c, f, "/impatient", Tcp(upstream), TimeSpan.FromMilliseconds(300), trust: false));
+        foreach (var (prefix, socket) in unixRoutes ?? new Dictionary<string, string>())
+            app.Map(prefix + "/{**rest}", (HttpContext c, HttpForwarder f) =>
+                Forward(c, f, prefix, rest => ForwardRequest.ToUnixSocket(socket, rest), TimeSpan.FromSeconds(30), trust: false));
         await app.StartAsync();
         return new ForwarderHost(app, closed) { _http1 = h1!, _http2 = h2! };
     }
 
-    private static async Task Forward(HttpContext context, HttpForwarder forwarder, string prefix, Uri destination, TimeSpan timeout, bool trust)
+    private static async Task Forward(HttpContext context, HttpForwarder forwarder, string prefix, Func<PathString, ForwardRequest> destination,
+        TimeSpan timeout, bool trust)
     {
         // "/ide/{**rest}" matches the bare "/ide" too; that one is sent beneath itself.
         if (!ForwardedPath.TryStrip(context.Request.Path, prefix, out var rest))
@@ -61,7 +67,7 @@ public sealed class ForwarderHost : IAsyncDisposable
             await ForwardedPath.RedirectToSlash(context).ExecuteAsync(context);
             return;
         }
-        await forwarder.SendAsync(context, new ForwardRequest(destination, rest)
+        await forwarder.SendAsync(context, destination(rest) with
         {
             DestinationName = "the upstream",
             StrippedPrefix = prefix,

@@ -15,15 +15,23 @@ namespace ZeroLagHub.Forwarding.Tests;
 /// <summary>
 /// Stands in for code-server on real Kestrel: echoes what it received, streams large bodies, holds a
 /// response or an upload at a gate the test opens, and echoes WebSocket messages after the same Origin
-/// check code-server makes (Origin's host must equal X-Forwarded-Host, else Host).
+/// check code-server makes (Origin's host must equal X-Forwarded-Host, else Host). Listens on a loopback
+/// port, or only on a Unix domain socket (as the agent runs code-server).
 /// </summary>
 public sealed class Upstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private Upstream(WebApplication app) => _app = app;
+    private Upstream(WebApplication app, string name) => (_app, Name) = (app, name);
 
+    /// <summary>Echoed back as <see cref="EchoedRequest.Upstream"/>, so a test sees which upstream answered.</summary>
+    public string Name { get; }
+
+    /// <summary>The loopback address; null for an upstream on a Unix socket.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The Unix domain socket it listens on (and nothing else), if it does.</summary>
+    public string? UnixSocket { get; private set; }
 
     /// <summary>Gates keyed by the <c>id</c> query parameter: <c>/gated</c> waits on one after its first chunk.</summary>
     public ConcurrentDictionary<string, TaskCompletionSource> Gates { get; } = new();
@@ -34,16 +42,21 @@ public sealed class Upstream : IAsyncDisposable
     /// <summary>How each WebSocket (keyed by <c>id</c>) ended on this side: the close status the peer sent, or "aborted".</summary>
     public ConcurrentDictionary<string, TaskCompletionSource<string>> WebSocketEnds { get; } = new();
 
-    public static async Task<Upstream> StartAsync()
+    /// <param name="unixSocket">Listen on this Unix domain socket only (no TCP port at all); null: a loopback port.</param>
+    public static async Task<Upstream> StartAsync(string? unixSocket = null, string name = "tcp")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k =>
+        {
+            if (unixSocket is null) k.Listen(IPAddress.Loopback, 0);
+            else k.ListenUnixSocket(unixSocket);
+        });
         var app = builder.Build();
-        var upstream = new Upstream(app);
+        var upstream = new Upstream(app, name) { UnixSocket = unixSocket };
         app.UseWebSockets();
-        app.Map("/", Echo);
-        app.Map("/echo/{**rest}", Echo);
+        app.Map("/", upstream.Echo);
+        app.Map("/echo/{**rest}", upstream.Echo);
         app.MapGet("/bytes/{count:long}", Bytes);
         app.MapGet("/gated", upstream.Gated);
         app.MapPost("/upload", (Delegate)Upload);
@@ -61,18 +74,22 @@ public sealed class Upstream : IAsyncDisposable
         });
         app.Map("/ws", upstream.WebSocketEcho);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        upstream.BaseAddress = new Uri(address);
+        if (unixSocket is null)
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            upstream.BaseAddress = new Uri(address);
+        }
         return upstream;
     }
 
-    private static async Task Echo(HttpContext c)
+    private async Task Echo(HttpContext c)
     {
         long length = 0;
         var buffer = new byte[16 * 1024];
         for (int n; (n = await c.Request.Body.ReadAsync(buffer)) > 0;) length += n;
         await c.Response.WriteAsJsonAsync(new EchoedRequest(c.Request.Method, c.Request.Path.Value ?? "", c.Request.QueryString.Value ?? "",
-            c.Request.Protocol, c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), length));
+            c.Request.Protocol, c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), length,
+            Name, c.Connection.LocalIpAddress is null ? "unix" : "tcp"));
     }
 
     private static async Task Bytes(HttpContext c, long count)
@@ -164,6 +181,9 @@ public sealed class Upstream : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
-public sealed record EchoedRequest(string Method, string Path, string Query, string Protocol, Dictionary<string, string> Headers, long BodyLength);
+/// <param name="Upstream">The answering upstream's <see cref="Upstream.Name"/>.</param>
+/// <param name="Transport"><c>unix</c> when the request came over a Unix domain socket (no local IP address), else <c>tcp</c>.</param>
+public sealed record EchoedRequest(string Method, string Path, string Query, string Protocol, Dictionary<string, string> Headers, long BodyLength,
+    string Upstream, string Transport);
 
 public sealed record UploadReceipt(long Length, string Sha256);

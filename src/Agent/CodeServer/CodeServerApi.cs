@@ -4,7 +4,7 @@ namespace ZeroLagHub.Agent.CodeServer;
 
 /// <summary>
 /// <c>POST /dev/codeserver/start|stop|restart</c> (commands: <c>Idempotency-Key</c> required) and
-/// <c>GET /dev/codeserver</c> (running, pid, port, and how the last one died if it did).
+/// <c>GET /dev/codeserver</c> (running, pid, socket, and how the last one died if it did).
 /// </summary>
 public static class CodeServerApi
 {

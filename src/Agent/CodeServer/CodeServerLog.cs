@@ -3,8 +3,8 @@ namespace ZeroLagHub.Agent.CodeServer;
 /// <summary>code-server lifecycle log lines (EventIds 4300–4399).</summary>
 internal static partial class CodeServerLog
 {
-    [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "code-server started: pid {Pid}, 127.0.0.1:{Port}, as {User}")]
-    public static partial void Started(this ILogger logger, int pid, int port, string user);
+    [LoggerMessage(EventId = 4300, Level = LogLevel.Information, Message = "code-server started: pid {Pid}, socket {Socket}, as {User}")]
+    public static partial void Started(this ILogger logger, int pid, string socket, string user);
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "code-server stopped: pid {Pid}")]
     public static partial void Stopped(this ILogger logger, int pid);
@@ -17,4 +17,10 @@ internal static partial class CodeServerLog
 
     [LoggerMessage(EventId = 4304, Level = LogLevel.Warning, Message = "code-server runs as the agent's own user: {Reason}")]
     public static partial void RunsAsAgent(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4305, Level = LogLevel.Warning, Message = "code-server pid {Pid} does not listen on {Socket} (an earlier agent's, maybe on a loopback port): replacing it")]
+    public static partial void Replacing(this ILogger logger, int pid, string socket);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Error, Message = "code-server not on its socket could not be replaced")]
+    public static partial void ReplaceFailed(this ILogger logger, Exception exception);
 }

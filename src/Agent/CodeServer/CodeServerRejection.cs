@@ -9,8 +9,11 @@ public enum CodeServerRejection
     /// <summary>The workspace does not exist yet: provision first. 409.</summary>
     NotProvisioned,
 
-    /// <summary>Something else already listens on the configured loopback port. 409.</summary>
-    PortInUse,
+    /// <summary>
+    /// code-server's socket cannot be made private: its directory cannot be given to code-server's user with
+    /// mode 0700, something that is not a socket is in its place, or the path is too long for a Unix socket. 500.
+    /// </summary>
+    SocketUnavailable,
 
     /// <summary>The executable could not be started at all. 500.</summary>
     StartFailed,
@@ -18,6 +21,6 @@ public enum CodeServerRejection
     /// <summary>It started, then exited before listening (its output says why). Not retried. 500.</summary>
     ExitedOnStart,
 
-    /// <summary>It did not listen within the start timeout; it was stopped again. 500.</summary>
+    /// <summary>It did not listen (on a socket only its user may open) within the start timeout; it was stopped again. 500.</summary>
     NotListening,
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Agent.Hosting;
 using ZeroLagHub.Agent.Install;
@@ -10,16 +9,18 @@ using ZeroLagHub.Domain.Agent;
 namespace ZeroLagHub.Agent.CodeServer;
 
 /// <summary>
-/// Starts and stops code-server: <c>bin/code-server --auth none --disable-telemetry --bind-addr
-/// 127.0.0.1:&lt;port&gt; &lt;workspace&gt;</c>, as the dev user when the agent is root. Loopback only:
-/// with <c>--auth none</c> anyone reaching the port gets a shell, so only the agent (which checks its
-/// token) may reach it. One lock serialises start/stop/restart.
+/// Starts and stops code-server: <c>bin/code-server --auth none --disable-telemetry --socket &lt;RunDir&gt;/code-server/code-server.sock
+/// --socket-mode 600 &lt;workspace&gt;</c>, as the dev user when the agent is root. No TCP port at all: with
+/// <c>--auth none</c> anyone reaching it gets a shell, so only the agent (which checks its token) may reach it,
+/// through a socket in a directory of code-server's user alone (<see cref="CodeServerSocket"/>). One lock
+/// serialises start/stop/restart.
 /// </summary>
 /// <remarks>
 /// "Running" comes from <see cref="CodeServerLocator.FindRunning"/> (/proc), so a code-server started by
 /// an earlier agent is seen and can be stopped. One that dies unasked is journalled
 /// (<c>codeserver.died</c>) and reported in <see cref="LastExit"/>; it is never restarted here, so a
-/// crash loop cannot spin: starting it again is the control plane's (or user's) decision.
+/// crash loop cannot spin: starting it again is the control plane's (or user's) decision. One that runs but not
+/// on the socket (an older agent's, on a loopback port) is replaced by a start, and at agent start-up.
 /// Known gap: the death of a code-server started by an earlier agent is only seen as "not running".
 /// </remarks>
 public sealed class CodeServerSupervisor(
@@ -33,12 +34,10 @@ public sealed class CodeServerSupervisor(
     /// <summary>How the last code-server this agent started ended without being asked to; null if it has not.</summary>
     public CodeServerExit? LastExit { get; private set; }
 
-    private int Port => options.Value.CodeServerPort;
-
     /// <summary>What runs now; <paramref name="outcome"/> names what the caller just did (default: running / not running).</summary>
     public CodeServerState Current(string? outcome = null) => locator.FindRunning() is { } pid
-        ? new CodeServerState(outcome ?? "running", true, pid, Port, LastExit)
-        : new CodeServerState(outcome ?? "not running", false, null, Port, LastExit);
+        ? new CodeServerState(outcome ?? "running", true, pid, locator.SocketPath, LastExit)
+        : new CodeServerState(outcome ?? "not running", false, null, locator.SocketPath, LastExit);
 
     public async Task<(CodeServerState? State, CodeServerFailure? Failure)> StartAsync(CancellationToken ct)
     {
@@ -68,12 +67,24 @@ public sealed class CodeServerSupervisor(
     private async Task<(CodeServerState?, CodeServerFailure?)> StartLockedAsync(CancellationToken ct)
     {
         var o = options.Value;
-        if (locator.FindRunning() is not null) return (Current("already running"), null);
+        if (locator.FindRunning() is { } running)
+        {
+            if (locator.RunsOnSocket()) return (Current("already running"), null);
+            // Not on our socket (an earlier agent's, on a loopback port any local user can open): replaced.
+            log.Replacing(running, locator.SocketPath);
+            await StopLockedAsync(ct);
+        }
         if (!locator.IsInstalled) return Refuse(CodeServerRejection.NotInstalled, "code-server is not installed: provision with the code-server addon first", []);
         if (!Directory.Exists(o.WorkspaceRoot)) return Refuse(CodeServerRejection.NotProvisioned, $"the workspace {o.WorkspaceRoot} does not exist: provision first", []);
-        if (await ListensAsync(ct)) return Refuse(CodeServerRejection.PortInUse, $"something else listens on 127.0.0.1:{Port}", []);
+        var socket = locator.SocketPath;
+        if (CodeServerSocket.CheckLength(socket) is { } tooLong) return Refuse(CodeServerRejection.SocketUnavailable, tooLong, []);
 
-        var (start, user) = StartInfo(o);
+        var (start, user, dev) = StartInfo(o, socket);
+        if (CodeServerSocket.PrepareDirectory(locator.SocketDirectory, dev) is { } notPrivate)
+            return Refuse(CodeServerRejection.SocketUnavailable, notPrivate, []);
+        // A socket left by a killed code-server would pass the readiness check below before the new one listens.
+        if (!CodeServerSocket.RemoveStale(socket))
+            return Refuse(CodeServerRejection.SocketUnavailable, $"{socket} exists and is not a socket the agent can remove", []);
         var session = new Session(new InstallOutput());
         Process process;
         try
@@ -94,21 +105,25 @@ public sealed class CodeServerSupervisor(
         _session = session;
         session.Pid = process.Id;
 
-        // Ready means listening: the IDE forwarder would otherwise get "connection refused" for a while.
+        // Ready means listening, on a socket only its user may open (code-server sets the mode just after it
+        // listens): the IDE forwarder would otherwise get "connection refused" for a while.
         var deadline = clock.GetUtcNow() + ListenTimeout;
-        while (!await ListensAsync(ct))
+        while (!(await CodeServerSocket.AcceptsAsync(socket, ct) && CodeServerSocket.IsPrivate(socket)))
         {
             if (process.HasExited)
                 return Refuse(CodeServerRejection.ExitedOnStart, $"code-server exited with {process.ExitCode} before listening", session.Output.Tail());
             if (clock.GetUtcNow() > deadline)
             {
+                var why = await CodeServerSocket.AcceptsAsync(socket, ct)
+                    ? $"code-server listens on {socket} but left it open to other users (not mode {CodeServerSocket.Mode})"
+                    : $"code-server did not listen on {socket} within {ListenTimeout.TotalSeconds} s";
                 await StopLockedAsync(ct);
-                return Refuse(CodeServerRejection.NotListening, $"code-server did not listen on 127.0.0.1:{Port} within {ListenTimeout.TotalSeconds} s", session.Output.Tail());
+                return Refuse(CodeServerRejection.NotListening, why, session.Output.Tail());
             }
             await Task.Delay(100, ct);
         }
-        log.Started(process.Id, Port, user);
-        journal.Append("codeserver.started", new { pid = process.Id, port = Port, user });
+        log.Started(process.Id, socket, user);
+        journal.Append("codeserver.started", new { pid = process.Id, socket, user });
         return (Current("started"), null);
     }
 
@@ -136,6 +151,7 @@ public sealed class CodeServerSupervisor(
             log.Stopped(pid);
             journal.Append("codeserver.stopped", new { pid });
         }
+        if (locator.FindRunning() is null) CodeServerSocket.RemoveStale(locator.SocketPath);   // a killed one leaves its socket
         return Current(stopped.Count > 0 ? "stopped" : "not running");
     }
 
@@ -149,8 +165,11 @@ public sealed class CodeServerSupervisor(
         journal.Append("codeserver.died", new { pid = session.Pid, exitCode, output = session.Output.Tail() });
     }
 
-    /// <summary>As the dev user through <c>setpriv</c> (exec, so the pid and /proc cmdline are code-server's) when root; else as the agent.</summary>
-    private (ProcessStartInfo Start, string User) StartInfo(AgentOptions o)
+    /// <summary>
+    /// As the dev user through <c>setpriv</c> (exec, so the pid and /proc cmdline are code-server's) when root; else as
+    /// the agent. <c>Dev</c> is that user's account, null when code-server runs as the agent.
+    /// </summary>
+    private (ProcessStartInfo Start, string User, UnixAccount? Dev) StartInfo(AgentOptions o, string socket)
     {
         var bin = Path.Combine(locator.InstallDir, "bin", "code-server");
         var dev = UnixAccount.AgentIsRoot ? UnixAccount.Find(o.DevUser) : null;
@@ -162,22 +181,28 @@ public sealed class CodeServerSupervisor(
             foreach (var arg in (string[])["--reuid", dev.Uid.ToString(), "--regid", dev.Gid.ToString(), "--init-groups", "--", bin]) start.ArgumentList.Add(arg);
         else if (UnixAccount.AgentIsRoot)
             log.RunsAsAgent($"user {o.DevUser} does not exist");
-        foreach (var arg in (string[])["--auth", "none", "--disable-telemetry", "--bind-addr", $"127.0.0.1:{Port}", o.WorkspaceRoot])
+        foreach (var arg in (string[])["--auth", "none", "--disable-telemetry", "--socket", socket, "--socket-mode", CodeServerSocket.Mode, o.WorkspaceRoot])
             start.ArgumentList.Add(arg);
         start.Environment["HOME"] = dev?.Home ?? o.DevHome;
         if (dev is not null) start.Environment["USER"] = dev.Name;
-        return (start, dev?.Name ?? Environment.UserName);
+        return (start, dev?.Name ?? Environment.UserName, dev);
     }
 
-    private async Task<bool> ListensAsync(CancellationToken ct)
+    /// <summary>
+    /// At agent start-up: a code-server that runs but not on <see cref="CodeServerLocator.SocketPath"/> (started by an
+    /// agent from before code-server moved to a Unix socket, and so on a loopback port every local user can open) is
+    /// restarted on the socket straight away, not left open until someone restarts it. Anything else is left as is:
+    /// starting code-server is otherwise the control plane's decision.
+    /// </summary>
+    public async Task ReplaceIfNotOnSocketAsync(CancellationToken ct)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await _gate.WaitAsync(ct);
         try
         {
-            await socket.ConnectAsync(System.Net.IPAddress.Loopback, Port, ct);
-            return true;
+            if (locator.FindRunning() is null || locator.RunsOnSocket()) return;
+            await StartLockedAsync(ct);   // replaces it (see there)
         }
-        catch (SocketException) { return false; }
+        finally { _gate.Release(); }
     }
 
     private (CodeServerState?, CodeServerFailure?) Refuse(CodeServerRejection reason, string message, IReadOnlyList<string> output)

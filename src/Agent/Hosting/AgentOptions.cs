@@ -43,8 +43,14 @@ public sealed class AgentOptions
     /// <summary>Largest file the file browser accepts.</summary>
     public long MaxUploadBytes { get; set; } = 64 * 1024 * 1024;
 
-    /// <summary>Loopback port code-server listens on (never the container's network: it runs with <c>--auth none</c>).</summary>
-    public int CodeServerPort { get; set; } = 8080;
+    /// <summary>
+    /// Sockets: code-server listens on <c>&lt;RunDir&gt;/code-server/code-server.sock</c> (no TCP port: it runs with
+    /// <c>--auth none</c>, and containers on the local host share the host's loopback). A Unix socket's path has at
+    /// most 107 bytes, so it must be short. Empty: <c>&lt;DataDir&gt;/run</c>.
+    /// </summary>
+    public string RunDir { get; set; } = "";
+
+    public string RunDirPath => RunDir.Length > 0 ? RunDir : Path.Combine(DataDir, "run");
 
     /// <summary>
     /// Shell file with the installed runtime's environment (RUNTIME_VERSION, ARCHIVE_PREFIX, PATH), which

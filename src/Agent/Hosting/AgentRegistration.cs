@@ -41,13 +41,15 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.AddSingleton<CodeServerSupervisor>();
+        // A code-server an older agent left on a loopback port is moved to its socket at start-up.
+        builder.Services.AddHostedService<CodeServerOnSocketAtStart>();
         builder.Services.AddOptions<ConsoleOptions>().Bind(builder.Configuration.GetSection("Console"));
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection("Server"));
         builder.Services.AddSingleton<ServerSupervisor>();
         // Reattaches to a held game server at start-up; on shut-down lets go of it without stopping it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerSupervisor>());
-        builder.Services.AddHttpForwarder(connectTimeout: TimeSpan.FromSeconds(5));   // /ide → code-server on loopback
+        builder.Services.AddHttpForwarder(connectTimeout: TimeSpan.FromSeconds(5));   // /ide → code-server on its Unix socket
 
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)

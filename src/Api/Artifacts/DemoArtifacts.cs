@@ -9,9 +9,10 @@ namespace ZeroLagHub.Api.Artifacts;
 
 /// <summary>
 /// Small stand-ins for the real artifacts, so the whole flow runs offline on a fresh machine: runtimes
-/// whose <c>bin/</c> tools print a version, a stand-in code-server (a Python HTTP server that binds
-/// where <c>--bind-addr</c> says, as the real one would, with a WebSocket echo on every path) and a stand-in game server that logs like a
-/// Minecraft server, becomes ready, obeys <c>stop</c> and can be told to crash.
+/// whose <c>bin/</c> tools print a version, a stand-in code-server (a Python HTTP server on the Unix socket
+/// <c>--socket</c> names, with the mode <c>--socket-mode</c> gives, as the real one does, and a WebSocket echo
+/// on every path) and a stand-in game server that logs like a Minecraft server, becomes ready, obeys <c>stop</c>
+/// and can be told to crash.
 /// </summary>
 public static class DemoArtifacts
 {
@@ -70,7 +71,7 @@ public static class DemoArtifacts
 
     private const string CodeServerLauncher = """
         #!/bin/sh
-        # ZeroLagHub demo code-server: serves the workspace over HTTP where --bind-addr says.
+        # ZeroLagHub demo code-server: serves the workspace over HTTP on the Unix socket --socket names.
         ROOT=$(cd "$(dirname "$0")/.." && pwd)
         exec python3 "$ROOT/lib/standin.py" "$@"
 
@@ -78,11 +79,17 @@ public static class DemoArtifacts
 
     // A WebSocket on any path echoes every message, after a first text message naming the Host and
     // X-Forwarded-Prefix it was reached with (what the real code-server's origin check depends on).
+    // Like code-server: a stale socket file replaced, the --socket-mode (octal) applied; here before
+    // listening, so that no connection comes in while the socket is still open to others. Unlike it,
+    // a Unix socket only: without --socket it refuses to start rather than open a TCP port.
     private const string CodeServerStandIn = """
-        import base64, hashlib, http.server, os, struct, sys
+        import base64, hashlib, http.server, os, socketserver, struct, sys
 
         class Handler(http.server.SimpleHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def address_string(self):
+                return "unix"   # a Unix socket's peer has no address to log
 
             def do_GET(self):
                 if self.headers.get("Upgrade", "").lower() != "websocket":
@@ -120,10 +127,22 @@ public static class DemoArtifacts
                 self.wfile.write(bytes([first]) + size + data)
                 self.wfile.flush()
 
+        class Server(socketserver.ThreadingUnixStreamServer):
+            daemon_threads = True
+
         args = sys.argv[1:]
-        host, port = args[args.index("--bind-addr") + 1].rsplit(":", 1)
+        if "--socket" not in args:
+            sys.exit("zlh demo code-server: serves on a Unix socket only: --socket PATH [--socket-mode MODE] required")
+        path = args[args.index("--socket") + 1]
+        if os.path.lexists(path):
+            os.unlink(path)
         os.chdir(args[-1])
-        http.server.ThreadingHTTPServer((host, int(port)), Handler).serve_forever()
+        server = Server(path, Handler, bind_and_activate=False)
+        server.server_bind()
+        if "--socket-mode" in args:
+            os.chmod(path, int(args[args.index("--socket-mode") + 1], 8))
+        server.server_activate()
+        server.serve_forever()
 
         """;
 

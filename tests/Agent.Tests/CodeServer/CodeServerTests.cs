@@ -9,22 +9,32 @@ using ZeroLagHub.Domain.Agent;
 namespace ZeroLagHub.Agent.Tests.CodeServer;
 
 /// <summary>
-/// code-server with a stand-in: the artifact's <c>bin/code-server</c> execs a small Python HTTP server
-/// that binds where <c>--bind-addr</c> says and records its arguments in the workspace.
+/// code-server with a stand-in: the artifact's <c>bin/code-server</c> execs a small Python HTTP server that
+/// records its arguments in the workspace and listens on the Unix socket <c>--socket</c> names (it has no
+/// TCP port to fall back to), setting <c>--socket-mode</c> as code-server does: after it listens, here half
+/// a second later, so that "started" is seen to wait for the mode.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CodeServerTests : IAsyncLifetime
 {
     private const string StandIn = """
-        import http.server, json, os, sys
+        import http.server, json, os, socketserver, sys, time
         args = sys.argv[1:]
-        host, port = args[args.index("--bind-addr") + 1].rsplit(":", 1)
         with open(os.path.join(args[-1], ".code-server-args.json"), "w") as f:
             json.dump(args, f)
-        http.server.HTTPServer((host, int(port)), http.server.SimpleHTTPRequestHandler).serve_forever()
+        path = args[args.index("--socket") + 1]
+        if os.path.lexists(path):
+            os.unlink(path)
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def address_string(self):
+                return "unix"
+        server = socketserver.UnixStreamServer(path, Handler)
+        time.sleep(0.5)
+        os.chmod(path, int(args[args.index("--socket-mode") + 1], 8))
+        server.serve_forever()
         """;
 
     private readonly Sandbox _sandbox = new();
-    private readonly int _port = FreePort();
     private ArtifactServerFixture _artifacts = null!;
     private AgentHost _agent = null!;
     private HttpClient _client = null!;
@@ -39,10 +49,7 @@ public sealed class CodeServerTests : IAsyncLifetime
             .File("code-server-4.96.4-linux-amd64/lib/standin.py", StandIn)
             .File("code-server-4.96.4-linux-amd64/lib/node", "#!/bin/sh\n", TestArchive.Executable)
             .TarGz());
-        var settings = _artifacts.AgentSettings();
-        settings["DevUser"] = "zlh-test-no-such-user";
-        settings["CodeServerPort"] = _port.ToString();
-        _agent = new AgentHost(_sandbox, settings);
+        _agent = new AgentHost(_sandbox, AgentSettings());
         _client = _agent.Authorized();
     }
 
@@ -62,17 +69,23 @@ public sealed class CodeServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StartListensOnLoopbackOnlyWithTheIdeArgumentsAndStopEndsIt()
+    public async Task StartListensOnAPrivateUnixSocketOnlyWithTheIdeArgumentsAndStopEndsIt()
     {
         await Provision();
         var started = await Command("start");
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
         var state = (await started.Content.ReadFromJsonAsync<CodeServerState>())!;
-        Assert.Equal(("started", true), (state.Outcome, state.Running));
+        Assert.Equal(("started", true, SocketPath), (state.Outcome, state.Running, state.Socket));
 
         var args = JsonSerializer.Deserialize<string[]>(await File.ReadAllTextAsync(_sandbox.Path("home/dev/workspace/.code-server-args.json")))!;
-        Assert.Equal(["--auth", "none", "--disable-telemetry", "--bind-addr", $"127.0.0.1:{_port}", _sandbox.Path("home/dev/workspace")], args);
-        Assert.Equal(["127.0.0.1"], ListeningAddresses(_port));
+        Assert.Equal(["--auth", "none", "--disable-telemetry", "--socket", SocketPath, "--socket-mode", "600", _sandbox.Path("home/dev/workspace")], args);
+        // Private the moment "started" is answered: the socket 0600, in a directory 0700 of code-server's user (here the agent's).
+        Assert.Equal(((UnixFileMode)0b110_000_000, (UnixFileMode)0b111_000_000),
+            (File.GetUnixFileMode(SocketPath), File.GetUnixFileMode(Path.GetDirectoryName(SocketPath)!)));
+        Assert.Empty(TcpListenersOf(state.Pid!.Value));
+        await File.WriteAllTextAsync(_sandbox.Path("home/dev/workspace/hello.txt"), "over the socket");
+        using (var overSocket = UnixSocketClient(SocketPath))
+            Assert.Equal("over the socket", await overSocket.GetStringAsync("http://code-server/hello.txt"));
         Assert.True((await _client.GetFromJsonAsync<AgentStatus>("/status"))!.CodeServerRunning);
 
         var again = (await (await Command("start")).Content.ReadFromJsonAsync<CodeServerState>())!;
@@ -81,7 +94,7 @@ public sealed class CodeServerTests : IAsyncLifetime
         var stopped = (await (await Command("stop")).Content.ReadFromJsonAsync<CodeServerState>())!;
         Assert.Equal(("stopped", false), (stopped.Outcome, stopped.Running));
         Assert.False((await _client.GetFromJsonAsync<AgentStatus>("/status"))!.CodeServerRunning);
-        Assert.Empty(ListeningAddresses(_port));
+        Assert.False(Path.Exists(SocketPath));
         var kinds = await JournalKinds();
         Assert.Contains("codeserver.started", kinds);
         Assert.Contains("codeserver.stopped", kinds);
@@ -115,6 +128,119 @@ public sealed class CodeServerTests : IAsyncLifetime
         Assert.True(restarted.Running);
         Assert.NotEqual(first.Pid, restarted.Pid);
         await Command("stop");
+    }
+
+    [Fact]
+    public async Task AnotherLocalUserCanNeitherEnterTheSocketsDirectoryNorOpenTheSocket()
+    {
+        if (!Environment.IsPrivilegedProcess) return;   // only root can act as another user
+        // Every directory above the socket's may be entered by anyone: only the socket's own modes keep "nobody" out.
+        File.SetUnixFileMode(_sandbox.Root, (UnixFileMode)0b111_101_101);
+        await Provision();
+        Assert.Equal(HttpStatusCode.OK, (await Command("start")).StatusCode);
+        var directory = Path.GetDirectoryName(SocketPath)!;
+        Assert.Equal(0, AsNobody("test", "-x", Path.GetDirectoryName(directory)!).ExitCode);
+
+        var (code, output) = AsNobody("curl", "-v", "--unix-socket", SocketPath, "http://code-server/");
+        Assert.NotEqual(0, code);
+        Assert.Contains("Permission denied", output);
+
+        // The second layer alone: with the directory opened up, the socket's 0600 still refuses.
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        (code, output) = AsNobody("curl", "-v", "--unix-socket", SocketPath, "http://code-server/");
+        Assert.NotEqual(0, code);
+        Assert.Contains("Permission denied", output);
+
+        // A restart makes the directory private again.
+        Assert.Equal(HttpStatusCode.OK, (await Command("restart")).StatusCode);
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(directory));
+    }
+
+    [Fact]
+    public async Task AStaleSocketAndAnOpenDirectoryLeftBehindAreReplacedByPrivateOnes()
+    {
+        await Provision();
+        var directory = Path.GetDirectoryName(SocketPath)!;
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_111_111);
+        // Bound, never listening: what a killed process leaves. (Held: .NET deletes a socket's file when disposing it.)
+        using var stale = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        stale.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        Assert.True(Path.Exists(SocketPath));   // (File.Exists is false for a socket)
+
+        var state = (await (await Command("start")).Content.ReadFromJsonAsync<CodeServerState>())!;
+        Assert.Equal(("started", true), (state.Outcome, state.Running));
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(directory));
+        using var overSocket = UnixSocketClient(SocketPath);
+        Assert.Equal(HttpStatusCode.OK, (await overSocket.GetAsync("http://code-server/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ASymbolicLinkInPlaceOfTheSocketsDirectoryIsRefusedAndItsTargetLeftAlone()
+    {
+        await Provision();
+        var target = _sandbox.Path("elsewhere");
+        Directory.CreateDirectory(target);
+        File.SetUnixFileMode(target, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetDirectoryName(SocketPath)!)!);
+        File.CreateSymbolicLink(Path.GetDirectoryName(SocketPath)!, target);
+
+        var response = await Command("start");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("SocketUnavailable", problem.GetProperty("error").GetString());
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(target));
+        Assert.False((await _client.GetFromJsonAsync<CodeServerState>("/dev/codeserver"))!.Running);
+    }
+
+    [Fact]
+    public async Task ARunDirTooLongForAUnixSocketIsRefusedWithTheReason()
+    {
+        var settings = AgentSettings();
+        settings["RunDir"] = _sandbox.Path(new string('r', 100));
+        _agent.Dispose();
+        _agent = new AgentHost(_sandbox, settings);
+        _client = _agent.Authorized();
+        await Provision();
+
+        var response = await Command("start");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("SocketUnavailable", problem.GetProperty("error").GetString());
+        Assert.Contains("107", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task ACodeServerNotOnTheSocketIsReplacedByAStart()
+    {
+        await Provision();
+        using var legacy = StartLegacyCodeServer();
+        Assert.Equal(legacy.Id, (await _client.GetFromJsonAsync<CodeServerState>("/dev/codeserver"))!.Pid);
+
+        var state = (await (await Command("start")).Content.ReadFromJsonAsync<CodeServerState>())!;
+        Assert.Equal(("started", true), (state.Outcome, state.Running));
+        Assert.NotEqual(legacy.Id, state.Pid);
+        Assert.True(legacy.WaitForExit(5000));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(SocketPath));
+    }
+
+    [Fact]
+    public async Task AtAgentStartUpACodeServerNotOnTheSocketIsRestartedOnIt()
+    {
+        await Provision();
+        _agent.Dispose();
+        using var legacy = StartLegacyCodeServer();
+        _agent = new AgentHost(_sandbox, AgentSettings());
+        _client = _agent.Authorized();
+
+        // Replaced in the background once the agent is up: ready when the journal says it started.
+        var started = await Eventually(async () => (await _client.GetFromJsonAsync<JournalPage>("/journal"))!.Entries.FirstOrDefault(e => e.Kind == "codeserver.started"), seconds: 30);
+        Assert.True(legacy.WaitForExit(5000));
+        var now = (await _client.GetFromJsonAsync<CodeServerState>("/dev/codeserver"))!;
+        Assert.Equal((true, started.Data.GetProperty("pid").GetInt32(), SocketPath), (now.Running, now.Pid!.Value, started.Data.GetProperty("socket").GetString()));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(SocketPath));
+        using var overSocket = UnixSocketClient(SocketPath);
+        Assert.Equal(HttpStatusCode.OK, (await overSocket.GetAsync("http://code-server/")).StatusCode);
     }
 
     [Fact]
@@ -155,19 +281,49 @@ public sealed class CodeServerTests : IAsyncLifetime
     private async Task<List<string>> JournalKinds() =>
         [.. (await _client.GetFromJsonAsync<JournalPage>("/journal"))!.Entries.Select(e => e.Kind)];
 
-    private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : class
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe, int seconds = 5) where T : class
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < seconds * 20; i++)
         {
             if (await probe() is { } value) return value;
             await Task.Delay(50);
         }
-        throw new TimeoutException("condition not met within 5 s");
+        throw new TimeoutException($"condition not met within {seconds} s");
     }
 
-    /// <summary>Local addresses of TCP sockets listening on <paramref name="port"/>, from /proc/net/tcp and tcp6.</summary>
-    private static List<string> ListeningAddresses(int port)
+    private string SocketPath => _sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock");
+
+    private Dictionary<string, string> AgentSettings()
     {
+        var settings = _artifacts.AgentSettings();
+        settings["DevUser"] = "zlh-test-no-such-user";
+        return settings;
+    }
+
+    /// <summary>
+    /// What an agent from before the socket left running: a process of the installed code-server with
+    /// <c>--bind-addr 127.0.0.1:&lt;port&gt;</c> and no <c>--socket</c> (here a Python that sleeps).
+    /// </summary>
+    private Process StartLegacyCodeServer()
+    {
+        var start = new ProcessStartInfo(Python()) { UseShellExecute = false };
+        foreach (var arg in (string[])["-c", "import time; time.sleep(600)", _sandbox.Path("opt/zlh/services/code-server/bin/code-server"),
+                     "--auth", "none", "--bind-addr", "127.0.0.1:8080", _sandbox.Path("home/dev/workspace")])
+            start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+
+    /// <summary>
+    /// The TCP sockets process <paramref name="pid"/> listens on, as <c>address:port</c>: its socket fds' inodes
+    /// (/proc/&lt;pid&gt;/fd) looked up among the LISTEN entries of /proc/net/tcp and tcp6.
+    /// </summary>
+    private static List<string> TcpListenersOf(int pid)
+    {
+        var inodes = new HashSet<string>();
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+            if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                inodes.Add(target["socket:[".Length..^1]);
+        Assert.NotEmpty(inodes);   // it has its Unix socket at least: the fds were readable
         var found = new List<string>();
         foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
@@ -175,22 +331,33 @@ public sealed class CodeServerTests : IAsyncLifetime
             foreach (var line in File.ReadLines(table).Skip(1))
             {
                 var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var local = f[1].Split(':');
-                if (f[3] != "0A" || Convert.ToInt32(local[1], 16) != port) continue;   // 0A = LISTEN
-                var bytes = Convert.FromHexString(local[0]);
-                // /proc prints each 32-bit word in host (little-endian) order.
-                for (var w = 0; w < bytes.Length; w += 4) Array.Reverse(bytes, w, 4);
-                found.Add(new IPAddress(bytes).ToString());
+                if (f[3] == "0A" && inodes.Contains(f[9])) found.Add(f[1]);   // 0A = LISTEN; field 9 is the inode
             }
         }
         return found;
     }
 
-    private static int FreePort()
+    /// <summary>An HTTP client whose every connection goes to the Unix socket <paramref name="path"/>.</summary>
+    private static HttpClient UnixSocketClient(string path) => new(new SocketsHttpHandler
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        ConnectCallback = async (_, ct) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    });
+
+    /// <summary>Runs a command as the user <c>nobody</c> (65534); its exit code and output.</summary>
+    private static (int ExitCode, string Output) AsNobody(params string[] command)
+    {
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["--reuid=65534", "--regid=65534", "--clear-groups", "--", .. command]) start.ArgumentList.Add(arg);
+        using var p = Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output.Result + error);
     }
 
     /// <summary>The real interpreter (not a pyenv shim), so the stand-in's command line is simple.</summary>

@@ -1,20 +1,16 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace ZeroLagHub.Agent.Tests.Ide;
 
 /// <summary>
-/// Stands in for code-server on the container's loopback (real Kestrel): echoes each request as JSON
-/// and WebSocket messages back, after code-server's Origin check (Origin's host must equal
-/// X-Forwarded-Host, else Host).
+/// Stands in for code-server on a Unix domain socket only, as the agent runs it (real Kestrel, no TCP port):
+/// echoes each request as JSON and WebSocket messages back, after code-server's Origin check (Origin's host
+/// must equal X-Forwarded-Host, else Host).
 /// </summary>
 public sealed class CodeServerStandIn : IAsyncDisposable
 {
@@ -22,15 +18,15 @@ public sealed class CodeServerStandIn : IAsyncDisposable
 
     private CodeServerStandIn(WebApplication app) => _app = app;
 
-    public int Port { get; private set; }
-
     public ConcurrentQueue<string> Paths { get; } = new();
 
-    public static async Task<CodeServerStandIn> StartAsync()
+    /// <summary>Listens on <paramref name="socketPath"/> (its directory is created).</summary>
+    public static async Task<CodeServerStandIn> StartAsync(string socketPath)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.ListenUnixSocket(socketPath));
         var app = builder.Build();
         var standIn = new CodeServerStandIn(app);
         app.UseWebSockets();
@@ -39,8 +35,6 @@ public sealed class CodeServerStandIn : IAsyncDisposable
         app.Map("/{**rest}", (HttpContext c) => Results.Ok(new SeenRequest(c.Request.Path.Value ?? "", c.Request.QueryString.Value ?? "",
             c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        standIn.Port = new Uri(address).Port;
         return standIn;
     }
 

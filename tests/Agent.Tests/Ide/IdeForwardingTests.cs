@@ -7,7 +7,11 @@ using System.Text.Json;
 
 namespace ZeroLagHub.Agent.Tests.Ide;
 
-/// <summary>The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on loopback.</summary>
+/// <summary>
+/// The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on its Unix socket,
+/// <c>&lt;DataDir&gt;/run/code-server/code-server.sock</c> by default. The stand-in has no TCP port, so every
+/// answer from it has come over the socket.
+/// </summary>
 public sealed class IdeForwardingTests : IAsyncLifetime
 {
     private readonly Sandbox _sandbox = new();
@@ -16,8 +20,8 @@ public sealed class IdeForwardingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _codeServer = await CodeServerStandIn.StartAsync();
-        _agent = new AgentHost(_sandbox, new Dictionary<string, string> { ["CodeServerPort"] = _codeServer.Port.ToString() });
+        _codeServer = await CodeServerStandIn.StartAsync(_sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock"));
+        _agent = new AgentHost(_sandbox);
     }
 
     [Fact]
@@ -49,6 +53,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
 
         Assert.Equal(("/stable-abc/static/out/main.js", "?v=1&folder=%2Fhome%2Fdev"), (seen.Path, seen.Query));
         Assert.False(seen.Headers.ContainsKey("Authorization"));
+        Assert.Equal(AgentAuthority, seen.Headers["Host"]);   // the public host, not the socket's
         Assert.Equal(("portal.example.com", "https", $"/api/dev/{_sandbox.ContainerId}/ide"),
             (seen.Headers["X-Forwarded-Host"], seen.Headers["X-Forwarded-Proto"], seen.Headers["X-Forwarded-Prefix"]));
     }
@@ -87,24 +92,35 @@ public sealed class IdeForwardingTests : IAsyncLifetime
     [Fact]
     public async Task WhenCodeServerIsNotListeningTheAnswerIsA502NamingIt()
     {
-        using var closed = BoundButNotListening();
-        await using var agent = new AgentHost(new Sandbox(), new Dictionary<string, string> { ["CodeServerPort"] = ((IPEndPoint)closed.LocalEndPoint!).Port.ToString() });
+        using var sandbox = new Sandbox();
+        await using var agent = new AgentHost(sandbox);
         using var client = agent.Authorized();
         var response = await client.GetAsync("/ide/");
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("code-server", problem.GetProperty("detail").GetString());
+
+        // A socket bound but not listening (what a killed code-server leaves) is the same 502.
+        var path = sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var stale = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        stale.Bind(new UnixDomainSocketEndPoint(path));
+        Assert.Equal(HttpStatusCode.BadGateway, (await client.GetAsync("/ide/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheHopFollowsTheConfiguredRunDir()
+    {
+        using var sandbox = new Sandbox();
+        var runDir = sandbox.Path("r");
+        await using var standIn = await CodeServerStandIn.StartAsync(Path.Combine(runDir, "code-server", "code-server.sock"));
+        await using var agent = new AgentHost(sandbox, new Dictionary<string, string> { ["RunDir"] = runDir });
+        using var client = agent.Authorized();
+        var seen = (await (await client.GetAsync("/ide/x")).Content.ReadFromJsonAsync<SeenRequest>())!;
+        Assert.Equal("/x", seen.Path);
     }
 
     private string AgentAuthority => _agent.Anonymous().BaseAddress!.Authority;
-
-    /// <summary>A port that refuses connections and, being held, cannot be handed to the agent's own listener meanwhile.</summary>
-    private static Socket BoundButNotListening()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
 
     public async Task DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth.Tokens;
+using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Tests.Auth;
 using ZeroLagHub.Api.Tests.Containers;
@@ -187,5 +188,58 @@ public sealed class IdeTests(DevContainersFixture api) : IClassFixture<DevContai
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetWithCookieAsync(IdeSteps.IdePath(c), cookie)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.PostAsync($"/api/dev/{c}/ide-token", null)).StatusCode);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task TheContainersCodeServerHasNoTcpPortOnlyASocketItsUserAloneMayOpen()
+    {
+        var (a, _) = await api.ContainersAsync();
+        var store = api.Services.GetRequiredService<LocalContainerStore>();
+        // The demo code-server: <rootfs>/opt/zlh/services/code-server/bin/code-server execs python3 on lib/standin.py.
+        var install = Path.Combine(store.RootfsOf(a), "opt", "zlh", "services", "code-server") + "/";
+        var (pid, args) = Directory.EnumerateDirectories("/proc")
+            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var p) ? p : 0, Args: ReadArgs(d)))
+            .Single(p => p.Pid > 0 && p.Args.Any(arg => arg.StartsWith(install, StringComparison.Ordinal)));
+
+        Assert.DoesNotContain("--bind-addr", args);
+        Assert.Equal("600", args[Array.IndexOf(args, "--socket-mode") + 1]);
+        var inside = args[Array.IndexOf(args, "--socket") + 1];
+        var sandboxed = api.Services.GetRequiredService<LocalSandbox>().Bubblewrap is not null;
+        Assert.Equal(sandboxed ? "/run/zlh-agent/code-server/code-server.sock" : Path.Combine(store.RunDirOf(a), "code-server", "code-server.sock"), inside);
+        Assert.Empty(TcpListenersOf(pid));
+
+        // On this machine, the socket is beneath the container's run directory (bound at /run/zlh-agent under bubblewrap).
+        var socket = Path.Combine(store.RunDirOf(a), "code-server", "code-server.sock");
+        Assert.Equal(((UnixFileMode)0b110_000_000, (UnixFileMode)0b111_000_000),
+            (File.GetUnixFileMode(socket), File.GetUnixFileMode(Path.GetDirectoryName(socket)!)));
+        if (api.Services.GetRequiredService<LocalSandbox>().PerContainerUsers)
+        {
+            // The container's own user, never root: the agent runs as it, so code-server does too.
+            var owner = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1];
+            Assert.NotEqual("0", owner);
+        }
+    }
+
+    private static string[] ReadArgs(string procDir)
+    {
+        try { return File.ReadAllText(Path.Combine(procDir, "cmdline")).Split('\0'); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+    }
+
+    /// <summary>The TCP sockets <paramref name="pid"/> listens on: its socket fds' inodes among the LISTEN rows of /proc/net/tcp and tcp6.</summary>
+    private static List<string> TcpListenersOf(int pid)
+    {
+        var inodes = Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .Where(t => t is not null && t.StartsWith("socket:[", StringComparison.Ordinal))
+            .Select(t => t!["socket:[".Length..^1])
+            .ToHashSet();
+        Assert.NotEmpty(inodes);   // its Unix socket at least: the fds were readable
+        return [.. new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists)
+            .SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f[3] == "0A" && inodes.Contains(f[9]))   // 0A = LISTEN; field 9 is the inode
+            .Select(f => f[1])];
     }
 }

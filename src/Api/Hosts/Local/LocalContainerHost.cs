@@ -33,7 +33,7 @@ public sealed partial class LocalContainerHost(
             var record = store.Find(plan.ContainerId);
             if (record is null)
             {
-                record = new LocalContainerRecord(plan.ContainerId, store.NextVmid(), plan.Kind, FreePort(), FreePort(),
+                record = new LocalContainerRecord(plan.ContainerId, store.NextVmid(), plan.Kind, FreePort(),
                     RandomToken(), Running: true, Pid: null);
                 store.Prepare(record);
                 store.Save(record);
@@ -125,9 +125,14 @@ public sealed partial class LocalContainerHost(
         var dotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
         var dotnet = Path.Combine(dotnetRoot, "dotnet");
         (int, int)? user = sandbox.PerContainerUsers ? await LocalSandbox.EnsureUserAsync(UserName(record), ct) : null;
-        if (user is { } u) await LocalContainerStore.GiveToAsync(store.RootfsOf(record.ContainerId), u.Item1, u.Item2, ct);
+        var runDir = store.PrepareRunDir(record.ContainerId);
+        if (user is { } u)
+        {
+            await LocalContainerStore.GiveToAsync(store.RootfsOf(record.ContainerId), u.Item1, u.Item2, ct);
+            await LocalContainerStore.GiveToAsync(runDir, u.Item1, u.Item2, ct);
+        }
 
-        var command = sandbox.Wrap(store.DirectoryOf(record.ContainerId), [Path.GetDirectoryName(agentDll)!, dotnetRoot], user,
+        var command = sandbox.Wrap(store.DirectoryOf(record.ContainerId), runDir, [Path.GetDirectoryName(agentDll)!, dotnetRoot], user,
             [dotnet, agentDll, "--config", store.AgentConfigPath(record.ContainerId), "--urls", $"http://127.0.0.1:{record.AgentPort}"]);
 
         // setsid: not in the API's session, so a Ctrl-C in the API's terminal or the API's death does not
@@ -187,7 +192,8 @@ public sealed partial class LocalContainerHost(
             ["DevHome"] = Path.Combine(rootfs, "home", "dev"),
             ["ServerRoot"] = Path.Combine(rootfs, "srv", "server"),
             ["DataDir"] = Path.Combine(rootfs, "var", "lib", "zlh-agent"),
-            ["CodeServerPort"] = record.CodeServerPort,
+            // code-server's socket is beneath it: a short path (a Unix socket's has at most 107 bytes).
+            ["RunDir"] = sandbox.AgentRunDir(store.RunDirOf(record.ContainerId)),
             ["ArtifactServer"] = new Uri(api.Get(), "artifacts/").ToString(),
             ["ArtifactToken"] = artifactTokens.Issue(record.ContainerId),
         };

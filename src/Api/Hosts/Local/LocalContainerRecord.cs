@@ -12,7 +12,6 @@ public sealed record LocalContainerRecord(
     int Vmid,
     ContainerKind Kind,
     int AgentPort,
-    int CodeServerPort,
     string AgentToken,
     bool Running,
     int? Pid)

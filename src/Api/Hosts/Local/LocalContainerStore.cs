@@ -5,8 +5,9 @@ namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
 /// The local host's files: <c>&lt;root&gt;/&lt;container id&gt;/</c> holds <c>host.json</c> (0600: it has the
-/// agent token), <c>agent.log</c>, and <c>rootfs/</c>, the only part the container's own user owns.
-/// The agent's config lives in <c>rootfs/etc/zlh-agent.json</c>, readable by that user alone.
+/// agent token), <c>agent.log</c>, and <c>rootfs/</c> and <c>run/</c> (the agent's sockets, 0700), the only
+/// parts the container's own user owns. The agent's config lives in <c>rootfs/etc/zlh-agent.json</c>,
+/// readable by that user alone.
 /// </summary>
 public sealed class LocalContainerStore
 {
@@ -31,6 +32,19 @@ public sealed class LocalContainerStore
     public string AgentConfigPath(Guid id) => Path.Combine(RootfsOf(id), "etc", "zlh-agent.json");
 
     public string AgentLogPath(Guid id) => Path.Combine(DirectoryOf(id), "agent.log");
+
+    /// <summary>The agent's <c>RunDir</c> on this machine (code-server's socket is beneath it): outside the rootfs, whose path is longer.</summary>
+    public string RunDirOf(Guid id) => Path.Combine(DirectoryOf(id), "run");
+
+    /// <summary>Creates <see cref="RunDirOf"/> if missing (containers made before it existed too), mode 0700; returns it.</summary>
+    public string PrepareRunDir(Guid id)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var run = RunDirOf(id);
+        Directory.CreateDirectory(run);
+        File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return run;
+    }
 
     public LocalContainerRecord? Find(Guid id)
     {

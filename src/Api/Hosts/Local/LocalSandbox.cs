@@ -58,9 +58,20 @@ public sealed class LocalSandbox
         if (await IdAsync(name, ct) is not null) await RunAsync("userdel", [name], ct);
     }
 
+    /// <summary>Where bubblewrap shows the container's run directory to the agent: short, whatever the data directory's path.</summary>
+    public const string RunDirInside = "/run/zlh-agent";
+
+    /// <summary>
+    /// The agent's <c>RunDir</c> for the host directory <paramref name="hostRunDir"/>: <see cref="RunDirInside"/> under
+    /// bubblewrap, else that directory itself (then the data directory's path must leave room for a Unix socket's
+    /// 107 bytes; the agent says so when it does not).
+    /// </summary>
+    public string AgentRunDir(string hostRunDir) => Bubblewrap is null ? hostRunDir : RunDirInside;
+
     /// <summary>The program and arguments that start the agent, wrapped as this sandbox requires.</summary>
+    /// <param name="runDir">The container's run directory on this machine (see <see cref="AgentRunDir"/>).</param>
     /// <param name="readOnly">Directories the agent needs besides the system's: its binaries and the .NET runtime.</param>
-    public IReadOnlyList<string> Wrap(string containerDir, IEnumerable<string> readOnly, (int Uid, int Gid)? user, IReadOnlyList<string> agent)
+    public IReadOnlyList<string> Wrap(string containerDir, string runDir, IEnumerable<string> readOnly, (int Uid, int Gid)? user, IReadOnlyList<string> agent)
     {
         var command = new List<string>();
         if (Bubblewrap is not null)
@@ -76,6 +87,7 @@ public sealed class LocalSandbox
             foreach (var parent in mounts.Append(containerDir).SelectMany(Ancestors).Distinct())
                 command.AddRange(["--perms", "0755", "--dir", parent]);
             command.AddRange(["--bind", containerDir, containerDir]);
+            command.AddRange(["--perms", "0755", "--dir", "/run", "--bind", runDir, RunDirInside]);
             foreach (var dir in mounts) command.AddRange(["--ro-bind", dir, dir]);
             command.AddRange(["--unshare-ipc", "--unshare-uts", "--hostname", "zlh-local", "--"]);
         }

@@ -109,7 +109,6 @@ public sealed class FakeLxcRuntime : IPrivilegedRunner, IAsyncDisposable
                 ["DevHome"] = Path.Combine(root, "home", "dev"),
                 ["ServerRoot"] = Path.Combine(root, "srv", "server"),
                 ["DataDir"] = Path.Combine(root, "var", "lib", "zlh-agent"),
-                ["CodeServerPort"] = FreePort(),
             }));
             File.Delete(file);
             booted.Agent = StartAgent(config, $"http://{address}:{_agentPort}", vmid);
@@ -133,13 +132,6 @@ public sealed class FakeLxcRuntime : IPrivilegedRunner, IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
