@@ -55,7 +55,9 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         await OnStartingAsync();
         if (RealKestrel)
         {
-            UseKestrel(KestrelPort);
+            // The address from configuration (ConfigureWebHost), not UseKestrel(port): with a port, WebApplicationFactory
+            // rewrites the server's addresses after building the host, racing Program's app.Run().
+            UseKestrel();
             StartServer();
         }
         else _ = Server; // start the host now, so start-up failures surface in the fixture
@@ -87,6 +89,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (RealKestrel) builder.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{KestrelPort}");
         builder.UseSetting("Postgres", Database.ConnectionString);
         builder.UseSetting("Data", DataDirectory);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);

@@ -36,7 +36,7 @@ public sealed class GameAgent : WebApplicationFactory<Program>
             ["DevUser"] = "zlh-test-no-such-user",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) _settings[key] = value;
-        UseKestrel(0);
+        UseKestrel();   // the address from configuration: see AgentHost
         StartServer();
         Client = CreateClient();
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AgentHost.Token);
@@ -50,6 +50,7 @@ public sealed class GameAgent : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
