@@ -120,6 +120,13 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
         }
     }
 
+    /// <summary>
+    /// Records a command the API could not even build from its request (an incomplete body), as the audit log holds
+    /// every command, accepted or not; nothing else is written.
+    /// </summary>
+    public Task RejectIncompleteAsync(Guid commandId, string command, CurrentUser user, string reason, CancellationToken ct) =>
+        writer.AuditAsync(new AuditEntry(commandId, time.GetUtcNow(), user.Id, user.ClientIp?.ToString(), command, null, "rejected", reason), ct);
+
     private static ExpectedVersion Expected(long version) => version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version);
 
     private static EventMetadata Metadata(CurrentUser user, ContainerCommand command) =>

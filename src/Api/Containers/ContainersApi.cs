@@ -27,10 +27,18 @@ public static class ContainersApi
     private static async Task<IResult> Create(CreateContainerRequest? request, HttpContext http, CurrentUser user,
         ContainerCommandHandler handler, CancellationToken ct)
     {
-        if (request is null) return TypedResults.Problem("send a JSON body: {kind, name, runtime, version, addons, server, resources}", statusCode: 400);
-        var (spec, errors) = request.ToSpec();
-        if (spec is null) return TypedResults.ValidationProblem(errors, detail: "the container request is incomplete");
         var commandId = CommandResults.CommandId(http, user.Id);
+        if (request is null)
+        {
+            await handler.RejectIncompleteAsync(commandId, "create_container", user, "no request body", ct);
+            return TypedResults.Problem("send a JSON body: {kind, name, runtime, version, addons, server, resources}", statusCode: 400);
+        }
+        var (spec, errors) = request.ToSpec();
+        if (spec is null)
+        {
+            await handler.RejectIncompleteAsync(commandId, "create_container", user, "incomplete request: " + string.Join(", ", errors.Keys.Order()), ct);
+            return TypedResults.ValidationProblem(errors, detail: "the container request is incomplete");
+        }
         var containerId = CommandResults.Derive(commandId, "container");
         var command = new CreateContainer(commandId, containerId, CommandResults.Derive(commandId, "deployment"), spec);
         return await Send(containerId, command, user, handler, ct);

@@ -42,6 +42,9 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         var errors = problem.GetProperty("errors");
         Assert.Equal(fields.Order(), errors.EnumerateObject().Select(e => e.Name).Order());
         await AssertNothingWrittenAsync();
+        // The audit log holds every command, also one too incomplete to decide.
+        Assert.Equal($"create_container rejected incomplete request: {string.Join(", ", fields.Order())}", await api.Database.ScalarAsync(
+            $"SELECT command || ' ' || outcome || ' ' || reason FROM zlh.command_audit WHERE user_id = '{_user}'"));
     }
 
     [Fact]
