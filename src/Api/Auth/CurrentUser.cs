@@ -31,6 +31,18 @@ public sealed record CurrentUser(Guid Id, string Username, IReadOnlySet<string> 
             context.Connection.RemoteIpAddress);
     }
 
+    /// <summary>The claims a short-lived token (IDE, console, status stream) carries so that it stands for this user.</summary>
+    public Dictionary<string, object> ToTokenClaims() => new()
+    {
+        [TokenClaims.Name] = Username,
+        [TokenClaims.Role] = Roles.ToArray(),
+    };
+
+    /// <summary>The user a validated short-lived token stands for (see <see cref="ToTokenClaims"/>): roles as at its issue.</summary>
+    public static CurrentUser FromToken(Guid id, ClaimsIdentity token, IPAddress? clientIp) =>
+        new(id, token.FindFirst(TokenClaims.Name)?.Value ?? "",
+            token.FindAll(TokenClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal), clientIp);
+
     /// <summary>
     /// Minimal API binding. Null (→ 400) only on an endpoint that opted out of authentication yet asks for
     /// the user: a programming error the fallback policy otherwise prevents.

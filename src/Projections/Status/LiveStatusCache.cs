@@ -64,10 +64,6 @@ public sealed class LiveStatusCache(RedisConnection redis)
         return (values[0], values[1]);
     }
 
-    /// <summary>Many statuses in one round trip (an SSE snapshot), in the order asked, null where none is cached.</summary>
-    public Task<string?[]> GetStatusesAsync(IReadOnlyList<Guid> containerIds, CancellationToken cancellationToken = default) =>
-        redis.GetManyAsync([.. containerIds.Select(StatusKey)], cancellationToken);
-
     /// <summary>Drops a container's cached status (deleted container, or a repair after a projection rebuild).</summary>
     public Task RemoveStatusAsync(Guid containerId, CancellationToken cancellationToken = default) =>
         redis.DeleteAsync([StatusKey(containerId), ChangeIdKey(containerId)], cancellationToken);

@@ -32,7 +32,7 @@ public sealed class StatusTests(CliApiFixture api) : IClassFixture<CliApiFixture
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.Equal((id, "running", "ready"), (one.Json.GetProperty("containerId").GetGuid(), one.Json.GetProperty("state").GetString(),
             one.Json.GetProperty("lifecycle").GetString()));
-        Assert.Contains("state", (await zlh.RunAsync("status", id.ToString())).Out);
+        Assert.Matches(@"state\s+running", (await zlh.RunAsync("status", id.ToString())).Out);
 
         await using var watch = zlh.Start("status", id.ToString(), "--watch", "--json");
         var first = JsonDocument.Parse(await watch.NextLineAsync(Patience)).RootElement;

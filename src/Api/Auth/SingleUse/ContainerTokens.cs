@@ -19,12 +19,8 @@ public sealed class ContainerTokens(TokenService tokens, SingleUseTokens used)
 
     public IssuedToken Issue(string type, CurrentUser user, ContainerAccess container, TimeSpan lifetime)
     {
-        var claims = new Dictionary<string, object>
-        {
-            [ContainerClaim] = container.Id.ToString(),
-            [TokenClaims.Name] = user.Username,
-            [TokenClaims.Role] = user.Roles.ToArray(),
-        };
+        var claims = user.ToTokenClaims();
+        claims[ContainerClaim] = container.Id.ToString();
         if (container.Vmid is { } vmid) claims[VmidClaim] = vmid;
         return tokens.Issue(type, user.Id.ToString(), lifetime, claims);
     }
@@ -40,9 +36,7 @@ public sealed class ContainerTokens(TokenService tokens, SingleUseTokens used)
         if (tokenContainer != containerId) return ContainerTokenCheck.Failed(ContainerTokenOutcome.OtherContainer);
         if (!await used.RedeemAsync(tokenId, ExpiryOf(check.Identity), ct)) return ContainerTokenCheck.Failed(ContainerTokenOutcome.Reused);
 
-        var roles = check.Identity.FindAll(TokenClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new ContainerTokenCheck(ContainerTokenOutcome.Redeemed,
-            new CurrentUser(userId, check.Identity.FindFirst(TokenClaims.Name)?.Value ?? "", roles, clientIp));
+        return new ContainerTokenCheck(ContainerTokenOutcome.Redeemed, CurrentUser.FromToken(userId, check.Identity, clientIp));
     }
 
     private static DateTimeOffset ExpiryOf(ClaimsIdentity identity) =>

@@ -8,7 +8,7 @@ namespace ZeroLagHub.Api.Status.Stream;
 /// when some may have been missed (the inbox was full, or Redis pub/sub was away). Catching up re-reads
 /// PostgreSQL after the stream's cursor, which covers whatever was dropped, so nothing is ever lost.
 /// </summary>
-/// <param name="Owner">Whose containers the stream shows; null for an admin (everyone's).</param>
+/// <param name="owner">Whose containers the stream shows; null for an admin (everyone's).</param>
 public sealed class StatusListener(Guid? owner)
 {
     private const int Capacity = 256;
@@ -16,8 +16,6 @@ public sealed class StatusListener(Guid? owner)
     private readonly Channel<StatusChange> _inbox = Channel.CreateBounded<StatusChange>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private int _catchUp;
-
-    public Guid? Owner => owner;
 
     /// <summary>Called by the feed, on Redis's receive loop: never waits.</summary>
     public void Offer(StatusChange change)

@@ -34,11 +34,7 @@ public static class StatusStreamApi
 
     private static Ok<StatusStreamTokenResponse> IssueToken(CurrentUser user, TokenService tokens)
     {
-        var issued = tokens.Issue(TokenTypes.Sse, user.Id.ToString(), TokenLifetime, new Dictionary<string, object>
-        {
-            [TokenClaims.Name] = user.Username,
-            [TokenClaims.Role] = user.Roles.ToArray(),
-        });
+        var issued = tokens.Issue(TokenTypes.Sse, user.Id.ToString(), TokenLifetime, user.ToTokenClaims());
         return TypedResults.Ok(new StatusStreamTokenResponse(issued.Token, issued.ExpiresAt,
             $"/api/servers/status/stream?token={Uri.EscapeDataString(issued.Token)}"));
     }
@@ -83,8 +79,7 @@ public static class StatusStreamApi
     {
         var check = await tokens.ValidateAsync(token, TokenTypes.Sse);
         if (!check.IsValid || !Guid.TryParse(check.Subject, out var id)) return null;
-        var roles = check.Identity.FindAll(TokenClaims.Role).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        return new CurrentUser(id, check.Identity.FindFirst(TokenClaims.Name)?.Value ?? "", roles, context.Connection.RemoteIpAddress);
+        return CurrentUser.FromToken(id, check.Identity, context.Connection.RemoteIpAddress);
     }
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(detail, statusCode: status, title: title);
