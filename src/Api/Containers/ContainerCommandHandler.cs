@@ -58,12 +58,12 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
             {
                 // A copy of this request was accepted meanwhile: the look-up above now finds its answer.
             }
-            catch (Exception e) when (ControlPlaneTransaction.IsConflict(e) && attempt == 1)
-            {
-                // Another command won the race: decide again on what it wrote.
-            }
             catch (Exception e) when (ControlPlaneTransaction.IsConflict(e))
             {
+                // Lost to a copy of this request: the look-up above finds its answer. Lost to another command:
+                // decide again on what it wrote, once; a second loss to others is a 409.
+                if (attempt == 1) continue;
+                if (await writer.FindAcceptedAsync(command.CommandId, ct) is { } copy) return await RepeatAsync(copy, containerId, command, name, user, ct);
                 var reason = "the container changed twice while this command was decided; send it again";
                 await writer.AuditAsync(Audit(command, name, user, containerId, time.GetUtcNow(), "conflict", reason), ct);
                 return new CommandResult(command.CommandId, containerId, null, Rejection.InvalidTransition(reason));
