@@ -1,5 +1,6 @@
 using Npgsql;
 using ZeroLagHub.Api.Audit;
+using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Queue;
 
@@ -15,11 +16,18 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
     /// <exception cref="PostgresException">40001 when a newer transaction appended first; 23505 on
     /// <c>command_audit_accepted_once</c> when <paramref name="audit"/> accepts a command id accepted before
     /// (<see cref="FindAcceptedCommand.WasAcceptedFirstByACopy"/>). Nothing was written.</exception>
-    public async Task WriteAsync(IReadOnlyList<StreamAppend> appends, IReadOnlyList<OutgoingMessage> messages,
-        EventMetadata metadata, AuditEntry? audit, CancellationToken ct)
+    /// <returns><paramref name="guard"/>'s rejection (nothing was written), or null when all was written.</returns>
+    public async Task<Rejection?> WriteAsync(IReadOnlyList<StreamAppend> appends, IReadOnlyList<OutgoingMessage> messages,
+        EventMetadata metadata, AuditEntry? audit, CancellationToken ct, WriteGuard? guard = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // First, before the appends take a transaction id (see es.append_events: a guard's lock assigns none).
+        if (guard is not null && await guard(tx, ct) is { } rejection)
+        {
+            await tx.RollbackAsync(ct);
+            return rejection;
+        }
         foreach (var append in appends.Where(a => a.Events.Count > 0))
             await store.AppendAsync(tx, append.StreamId, append.Expected, [.. append.Events], metadata, ct);
         foreach (var message in messages)
@@ -28,6 +36,7 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
         await tx.CommitAsync(ct);
         store.AfterCommit();
         if (messages.Count > 0) queue.Notify();
+        return null;
     }
 
     /// <summary>A refused command's audit row, alone: nothing else is written for it.</summary>

@@ -2,6 +2,7 @@ using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Commands;
+using ZeroLagHub.Api.Containers.Names;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
@@ -14,7 +15,8 @@ namespace ZeroLagHub.Api.Containers;
 /// Every user command on a container: load the stream, let the domain decide, write events + messages
 /// + audit row in one transaction. A version conflict is decided once more on the reloaded stream: if
 /// the command is still valid it succeeds, if the other command made it invalid it is refused with the
-/// reason (409) — never a 500.
+/// reason (409) — never a 500. A create is also refused (409) when its owner has a live container of that
+/// name (<see cref="UniqueName"/>, checked in the write's transaction).
 /// </summary>
 /// <remarks>
 /// A command id is accepted once. The id comes from the request's <c>Idempotency-Key</c>, so a client
@@ -50,8 +52,14 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
             var messages = decision.Events.Count > 0 ? ContainerReactions.For(containerId, command) : [];
             try
             {
-                await writer.WriteAsync(appends, messages, Metadata(user, command),
-                    Audit(command, name, user, containerId, now, "accepted", decision.Events.Count == 0 ? "nothing to change" : null), ct);
+                var refused = await writer.WriteAsync(appends, messages, Metadata(user, command),
+                    Audit(command, name, user, containerId, now, "accepted", decision.Events.Count == 0 ? "nothing to change" : null), ct,
+                    UniqueName.For(decision.Events));
+                if (refused is not null)
+                {
+                    await writer.AuditAsync(Audit(command, name, user, containerId, now, "rejected", refused.Reason), ct);
+                    return new CommandResult(command.CommandId, containerId, null, refused);
+                }
                 return new CommandResult(command.CommandId, containerId, deploymentId, null);
             }
             catch (Exception e) when (FindAcceptedCommand.WasAcceptedFirstByACopy(e))

@@ -7,8 +7,8 @@ namespace ZeroLagHub.Api.Tests.Containers;
 /// <summary>What a user does through the API, as test steps.</summary>
 public static class ControlPlaneSteps
 {
-    public static object DevSpec(string runtime = "node", string version = "24") =>
-        new { kind = "dev", name = "my-dev-box", runtime, version, addons = new[] { "code-server" } };
+    public static object DevSpec(string runtime = "node", string version = "24", string name = "my-dev-box") =>
+        new { kind = "dev", name, runtime, version, addons = new[] { "code-server" } };
 
     /// <summary>The demo game server: its files are an addon the agent installs under /opt/zlh/services.</summary>
     public static object GameSpec() => new

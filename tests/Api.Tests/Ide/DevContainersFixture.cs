@@ -44,7 +44,8 @@ public class DevContainersFixture : LocalHostFixture
     public async Task<Guid> CreateReadyDevContainerAsync(Guid? owner = null)
     {
         using var client = CreateClientAs(owner ?? Owner);
-        var (container, deployment) = await client.CreateAsync(ControlPlaneSteps.DevSpec());
+        // A name of its own: the owner's containers may not share one.
+        var (container, deployment) = await client.CreateAsync(ControlPlaneSteps.DevSpec(name: $"dev-{Guid.NewGuid():N}"[..12]));
         var history = await client.WaitForDeploymentAsync(deployment);
         Assert.True(history.GetProperty("status").GetString() == "succeeded", history.ToString());
         return container;
