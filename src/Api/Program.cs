@@ -8,6 +8,7 @@ using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Ide;
+using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 using ZeroLagHub.Api.Operations;
 using ZeroLagHub.Api.Status;
@@ -30,6 +31,8 @@ app.UseIdeHostMode();
 // endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
 app.UseAuthentication();
 app.UseAuthorization();
+// After authorization: an Idempotency-Key is the user's, bound to the first request sent with it.
+app.UseMiddleware<IdempotencyKeyCheck>();
 
 // The OpenAPI document (/openapi/v1.json) describes the API to anyone, like the README does.
 app.MapOpenApi().AllowAnonymous();

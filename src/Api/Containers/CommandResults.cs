@@ -1,13 +1,15 @@
+using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Decisions;
 
 namespace ZeroLagHub.Api.Containers;
 
-/// <summary>One mapping from a command's outcome to HTTP: 202 with ids, or the rejection's 400 / 404 / 409 problem.</summary>
+/// <summary>One mapping from a command's outcome to HTTP: 202 with ids, or the rejection's 400 / 404 / 409 / 422 problem.</summary>
 public static class CommandResults
 {
     public static IResult From(CommandResult result, string location) => result.Rejection switch
     {
         null => TypedResults.Accepted(location, new { result.CommandId, result.ContainerId, result.DeploymentId }),
+        { Kind: RejectionKind.InvalidInput, Errors: { } errors } r when errors.ContainsKey(KeyReused.Header) => KeyReused.Problem(r.Reason),
         { Kind: RejectionKind.InvalidInput } r => TypedResults.ValidationProblem(
             r.Errors?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string[]>(), detail: r.Reason),
         { Kind: RejectionKind.NotFound } r => TypedResults.Problem(r.Reason, statusCode: StatusCodes.Status404NotFound, title: "Not found"),

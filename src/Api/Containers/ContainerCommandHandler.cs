@@ -3,6 +3,7 @@ using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Commands;
 using ZeroLagHub.Api.Containers.Names;
+using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
@@ -25,13 +26,14 @@ namespace ZeroLagHub.Api.Containers;
 /// would accept the command again (server and code-server commands always are). The accepted audit row
 /// is the record of that: looked up before every decision, and unique per command id, so two copies
 /// racing past the look-up cannot both be written. A rejected command is not kept: nothing was done,
-/// and its repeat is decided again on the container as it is then.
+/// and its repeat is decided again on the container as it is then. A key sent with another request
+/// (another route, container or body) never gets here: <see cref="IdempotencyKeyCheck"/> refuses it first.
 /// </remarks>
 public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTransaction writer, ArtifactCatalog catalog, TimeProvider time)
 {
     public async Task<CommandResult> HandleAsync(Guid containerId, ContainerCommand command, CurrentUser user, CancellationToken ct)
     {
-        var name = CommandName(command);
+        var name = CommandName(command.GetType());
         for (var attempt = 1; ; attempt++)
         {
             if (await writer.FindAcceptedAsync(command.CommandId, ct) is { } first)
@@ -81,9 +83,9 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
 
     /// <summary>
     /// The answer to a command id accepted before: the same ids as the first time (the container and
-    /// deployment a create or reprovision makes are derived from the command id). The same key sent with
-    /// another request (another action or container) is refused: answering it with the first request's
-    /// result would tell the client something it did not ask happened.
+    /// deployment a create or reprovision makes are derived from the command id). A key first used before
+    /// keys were bound to their request (Storage/Migrations/V007) is matched here on the route only: another
+    /// action or container is refused, as <see cref="IdempotencyKeyCheck"/> refuses it for newer keys.
     /// </summary>
     private async Task<CommandResult> RepeatAsync(AuditEntry first, Guid containerId, ContainerCommand command, string name, CurrentUser user,
         CancellationToken ct)
@@ -91,10 +93,10 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
         if (first.Command == name && first.ContainerId == containerId)
             return new CommandResult(command.CommandId, containerId, DeploymentOf(command), null);
 
-        var reason = $"this Idempotency-Key was already used for {first.Command} on container {first.ContainerId}; send a new key for a new request";
+        var reason = KeyReused.Reason($"{first.Command} on container {first.ContainerId}");
         await writer.AuditAsync(Audit(command, name, user, containerId, time.GetUtcNow(), "rejected", reason), ct);
         return new CommandResult(command.CommandId, containerId, null,
-            Rejection.InvalidInput(reason, new Dictionary<string, string[]> { ["Idempotency-Key"] = [reason] }));
+            Rejection.InvalidInput(reason, new Dictionary<string, string[]> { [KeyReused.Header] = [reason] }));
     }
 
     private static Guid? DeploymentOf(ContainerCommand command) =>
@@ -146,6 +148,6 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
         new(command.CommandId, at, user.Id, user.ClientIp?.ToString(), name, containerId, outcome, reason);
 
     /// <summary><c>CreateContainer</c> → <c>create_container</c>, the name the audit log shows.</summary>
-    private static string CommandName(ContainerCommand command) =>
-        string.Concat(command.GetType().Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    public static string CommandName(Type command) =>
+        string.Concat(command.Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

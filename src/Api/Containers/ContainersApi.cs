@@ -1,4 +1,5 @@
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.EventStore;
 
@@ -13,16 +14,26 @@ public static class ContainersApi
     public static IEndpointRouteBuilder MapContainersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/servers").WithTags("Containers");
-        group.MapPost("", Create);
+        group.MapPost("", Create).WithMetadata(Named(_ => typeof(CreateContainer)));
         group.MapGet("", List);
         group.MapGet("/{id:guid}", Get);
         group.MapDelete("/{id:guid}", (Guid id, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
-            Send(id, new DeleteContainer(CommandResults.CommandId(http, user.Id)), user, handler, ct));
-        group.MapPost("/{id:guid}/{action:regex(^(stop|start|reprovision)$)}", ContainerAction);
-        group.MapPost("/{id:guid}/server/{action:regex(^(start|stop|restart|kill)$)}", ServerAction);
-        group.MapPost("/{id:guid}/code-server/{action:regex(^(start|stop|restart)$)}", CodeServerAction);
+            Send(id, new DeleteContainer(CommandResults.CommandId(http, user.Id)), user, handler, ct))
+            .WithMetadata(Named(_ => typeof(DeleteContainer)));
+        group.MapPost("/{id:guid}/{action:regex(^(stop|start|reprovision)$)}", ContainerAction)
+            .WithMetadata(Named(http => ContainerCommand(Action(http), Guid.Empty).GetType()));
+        group.MapPost("/{id:guid}/server/{action:regex(^(start|stop|restart|kill)$)}", ServerAction)
+            .WithMetadata(Named(http => ServerCommand(Action(http), Guid.Empty).GetType()));
+        group.MapPost("/{id:guid}/code-server/{action:regex(^(start|stop|restart)$)}", CodeServerAction)
+            .WithMetadata(Named(http => CodeServerCommand(Action(http), Guid.Empty).GetType()));
         return app;
     }
+
+    /// <summary>Commands keyed by <c>Idempotency-Key</c>; the name is the audit log's, for a refused reuse of a key.</summary>
+    private static IdempotentCommand Named(Func<HttpContext, Type> command) =>
+        new(http => ContainerCommandHandler.CommandName(command(http)));
+
+    private static string Action(HttpContext http) => http.Request.RouteValues["action"]?.ToString() ?? "";
 
     private static async Task<IResult> Create(CreateContainerRequest? request, HttpContext http, CurrentUser user,
         ContainerCommandHandler handler, CancellationToken ct)
@@ -55,42 +66,36 @@ public static class ContainersApi
             : NotFound();
     }
 
-    private static Task<IResult> ContainerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct)
-    {
-        var commandId = CommandResults.CommandId(http, user.Id);
-        ContainerCommand command = action switch
-        {
-            "stop" => new StopContainer(commandId),
-            "start" => new StartContainer(commandId),
-            _ => new Reprovision(commandId, CommandResults.Derive(commandId, "deployment")),
-        };
-        return Send(id, command, user, handler, ct);
-    }
+    private static Task<IResult> ContainerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
+        Send(id, ContainerCommand(action, CommandResults.CommandId(http, user.Id)), user, handler, ct);
 
-    private static Task<IResult> ServerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct)
-    {
-        var commandId = CommandResults.CommandId(http, user.Id);
-        ContainerCommand command = action switch
-        {
-            "start" => new StartServer(commandId),
-            "stop" => new StopServer(commandId),
-            "restart" => new RestartServer(commandId),
-            _ => new KillServer(commandId),
-        };
-        return Send(id, command, user, handler, ct);
-    }
+    private static Task<IResult> ServerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
+        Send(id, ServerCommand(action, CommandResults.CommandId(http, user.Id)), user, handler, ct);
 
-    private static Task<IResult> CodeServerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct)
+    private static Task<IResult> CodeServerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
+        Send(id, CodeServerCommand(action, CommandResults.CommandId(http, user.Id)), user, handler, ct);
+
+    private static ContainerCommand ContainerCommand(string action, Guid commandId) => action.ToLowerInvariant() switch
     {
-        var commandId = CommandResults.CommandId(http, user.Id);
-        ContainerCommand command = action switch
-        {
-            "start" => new StartCodeServer(commandId),
-            "stop" => new StopCodeServer(commandId),
-            _ => new RestartCodeServer(commandId),
-        };
-        return Send(id, command, user, handler, ct);
-    }
+        "stop" => new StopContainer(commandId),
+        "start" => new StartContainer(commandId),
+        _ => new Reprovision(commandId, CommandResults.Derive(commandId, "deployment")),
+    };
+
+    private static ContainerCommand ServerCommand(string action, Guid commandId) => action.ToLowerInvariant() switch
+    {
+        "start" => new StartServer(commandId),
+        "stop" => new StopServer(commandId),
+        "restart" => new RestartServer(commandId),
+        _ => new KillServer(commandId),
+    };
+
+    private static ContainerCommand CodeServerCommand(string action, Guid commandId) => action.ToLowerInvariant() switch
+    {
+        "start" => new StartCodeServer(commandId),
+        "stop" => new StopCodeServer(commandId),
+        _ => new RestartCodeServer(commandId),
+    };
 
     private static async Task<IResult> Send(Guid id, ContainerCommand command, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
         CommandResults.From(await handler.HandleAsync(id, command, user, ct), $"/api/servers/{id}");
