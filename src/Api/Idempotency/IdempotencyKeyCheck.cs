@@ -21,7 +21,7 @@ public sealed class IdempotencyKeyCheck(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context, NpgsqlDataSource dataSource, ControlPlaneTransaction writer, TimeProvider time)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentCommand>() is not { } command
-            || !context.Request.Headers.ContainsKey(KeyReused.Header)
+            || string.IsNullOrEmpty(context.Request.Headers[KeyReused.Header])
             || CurrentUser.From(context) is not { } user)
         {
             await next(context);

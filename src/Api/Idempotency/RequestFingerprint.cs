@@ -15,18 +15,38 @@ namespace ZeroLagHub.Api.Idempotency;
 /// <param name="Request">Method and path, to tell the client what the key was first used for.</param>
 public sealed record RequestFingerprint(byte[] Hash, string Request)
 {
+    /// <summary>
+    /// Bodies up to this size are compared as parsed JSON; a larger one (no command's body is near it) is
+    /// hashed as it streams by, so that a huge body never sits in memory.
+    /// </summary>
+    private const int CanonicalLimit = 1 << 20;
+
     /// <summary>Reads the body and rewinds it for the endpoint.</summary>
     public static async Task<RequestFingerprint> OfAsync(HttpContext context, CancellationToken ct)
     {
         var request = context.Request;
         request.EnableBuffering();
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body, ct);
-        request.Body.Position = 0;
-
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(Route(context)));
-        hash.AppendData(Canonical(body.GetBuffer().AsSpan(0, (int)body.Length)));
+
+        using var small = new MemoryStream();
+        var chunk = new byte[81920];
+        var streamed = false;
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (!streamed && small.Length + read <= CanonicalLimit)
+            {
+                small.Write(chunk, 0, read);
+                continue;
+            }
+            if (!streamed) hash.AppendData(small.GetBuffer(), 0, (int)small.Length);
+            streamed = true;
+            hash.AppendData(chunk, 0, read);
+        }
+        request.Body.Position = 0;
+
+        if (!streamed) hash.AppendData(Canonical(small.GetBuffer().AsSpan(0, (int)small.Length)));
         return new RequestFingerprint(hash.GetHashAndReset(), $"{request.Method} {request.Path}");
     }
 
