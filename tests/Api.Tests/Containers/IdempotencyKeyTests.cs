@@ -82,6 +82,8 @@ public sealed class IdempotencyKeyTests(LocalHostFixture api) : IClassFixture<Lo
         var other = await SendAsync(client, HttpMethod.Post, "/api/servers", key, new { kind = "dev", name = "second-body" });
         AssertKeyReused(other, "POST /api/servers");
         Assert.Equal(0L, await CountCreatedAsync(owner, "second-body"));
+        Assert.Equal(1L, (long)(await api.Database.ScalarAsync(
+            $"SELECT count(*) FROM zlh.command_audit WHERE command_id = '{Id(create, "commandId")}' AND command = 'create_container' AND outcome = 'rejected' AND reason LIKE '%Idempotency-Key%'"))!);
         Assert.Equal(1L, await CountEventsAsync($"stream_id = '{Id(create, "containerId")}'"));
 
         // The same request serialised again (other property order, whitespace) is the same request: the first answer.
