@@ -6,6 +6,7 @@ using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
+using ZeroLagHub.Api.Headers;
 
 namespace ZeroLagHub.Api.Ide;
 
@@ -24,7 +25,7 @@ public static class IdeApi
     public static IEndpointRouteBuilder MapIdeApi(this IEndpointRouteBuilder routes)
     {
         var dev = routes.MapGroup("/api/dev/{id:guid}").WithTags("IDE");
-        dev.MapPost("/ide-token", IssueToken);
+        dev.MapPost("/ide-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the IDE has credentials of its own (IdeGate).
         dev.Map("/ide/{**rest}", (Guid id, HttpContext context, IdeProxy proxy) => proxy.ServeAsync(context, id, $"/api/dev/{id}/ide"))
             .AllowAnonymous();

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using ZeroLagHub.Api.Auth;
 
 namespace ZeroLagHub.Api.Tests.Auth;
@@ -37,6 +40,33 @@ internal static class AuthSteps
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await client.SendAsync(request);
+    }
+
+    /// <summary>POST as the holder of <paramref name="accessToken"/>, with <paramref name="body"/> as JSON or no body at all.</summary>
+    public static async Task<HttpResponseMessage> PostWithTokenAsync(this HttpClient client, string path, string accessToken, object? body = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// POST JSON from the client address <paramref name="from"/> (the test server lets a test pick it; its own
+    /// clients have none): the status and the Retry-After header.
+    /// </summary>
+    public static async Task<(int Status, StringValues RetryAfter)> PostFromAsync(this ApiFixture api, IPAddress from, string path, object body)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);
+        var context = await api.Server.SendAsync(c =>
+        {
+            c.Request.Method = HttpMethods.Post;
+            c.Request.Path = path;
+            c.Request.ContentType = "application/json";
+            c.Request.ContentLength = json.Length;
+            c.Request.Body = new MemoryStream(json);
+            c.Connection.RemoteIpAddress = from;
+        });
+        return (context.Response.StatusCode, context.Response.Headers.RetryAfter);
     }
 
     public static async Task<string> ProblemContentTypeAsync(HttpResponseMessage response)
