@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 using ZeroLagHub.Api.Auth;
 
 namespace ZeroLagHub.Api.Tests.Auth;
@@ -51,22 +48,15 @@ internal static class AuthSteps
     }
 
     /// <summary>
-    /// POST JSON from the client address <paramref name="from"/> (the test server lets a test pick it; its own
-    /// clients have none): the status and the Retry-After header.
+    /// POST JSON as if from the client address <paramref name="from"/> (a host with <see cref="ClientAddressHeader"/>
+    /// takes it from a header): the status and the Retry-After header.
     /// </summary>
-    public static async Task<(int Status, StringValues RetryAfter)> PostFromAsync(this ApiFixture api, IPAddress from, string path, object body)
+    public static async Task<(int Status, string RetryAfter)> PostFromAsync(this HttpClient client, IPAddress from, string path, object body)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web);
-        var context = await api.Server.SendAsync(c =>
-        {
-            c.Request.Method = HttpMethods.Post;
-            c.Request.Path = path;
-            c.Request.ContentType = "application/json";
-            c.Request.ContentLength = json.Length;
-            c.Request.Body = new MemoryStream(json);
-            c.Connection.RemoteIpAddress = from;
-        });
-        return (context.Response.StatusCode, context.Response.Headers.RetryAfter);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add(ClientAddressHeader.Name, from.ToString());
+        var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
     }
 
     public static async Task<string> ProblemContentTypeAsync(HttpResponseMessage response)
