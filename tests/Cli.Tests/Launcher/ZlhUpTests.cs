@@ -8,6 +8,7 @@ namespace ZeroLagHub.Cli.Tests.Launcher;
 /// <c>scripts/services.sh</c>, with stand-ins for <c>dotnet</c> and the servers' binaries first on PATH: each
 /// stand-in writes what it was asked to a log, so the test sees which steps ran.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ZlhUpTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("zlh-up-test-");
