@@ -5,8 +5,8 @@ using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Containers;
-using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Headers;
+using ZeroLagHub.Api.Hosts;
 
 namespace ZeroLagHub.Api.Console;
 

@@ -4,9 +4,9 @@ using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Containers;
+using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.Api.Headers;
 
 namespace ZeroLagHub.Api.Ide;
 

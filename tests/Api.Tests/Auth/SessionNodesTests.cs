@@ -5,7 +5,10 @@ using ZeroLagHub.Projections.Redis;
 
 namespace ZeroLagHub.Api.Tests.Auth;
 
-/// <summary>A logout on one node ends the session's access tokens on the other, with Redis, without it, and after Redis lost its copy.</summary>
+/// <summary>
+/// Two nodes' view of one session. The tests below: a logout on one node ends the session's access tokens on the
+/// other, with Redis, without it, and after Redis lost its copy.
+/// </summary>
 internal static class SessionNodeSteps
 {
     /// <summary>Generous: the refusal is expected at once; the bound only keeps a broken build from hanging.</summary>

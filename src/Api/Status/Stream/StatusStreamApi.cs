@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Tokens;
-using ZeroLagHub.Projections.Status;
 using ZeroLagHub.Api.Headers;
+using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status.Stream;
 
