@@ -26,8 +26,16 @@ case "${1:-up}" in
     if [ -z "${ZLH_POSTGRES:-}" ] || [ -z "${ZLH_REDIS:-}" ]; then
       need pg_ctl postgresql-15
       need redis-server redis-server
-      eval "$("$root/scripts/services.sh" start)"
+      # Stops what a half-done start left running (e.g. PostgreSQL when Redis then failed), and at Ctrl-C.
       trap '"$root/scripts/services.sh" stop' EXIT
+      # Not `eval "$(services.sh start)"`: eval succeeds on empty input, which hid a failed start (its
+      # cause was on stderr above) until the API said "No PostgreSQL configured".
+      services="$("$root/scripts/services.sh" start)" \
+        || { echo "zlh: starting PostgreSQL and Redis failed (the cause is above); nothing else was started" >&2; exit 1; }
+      eval "$services"
+      if [ -z "${ZLH_POSTGRES:-}" ] || [ -z "${ZLH_REDIS:-}" ]; then
+        echo "zlh: scripts/services.sh start printed no connection strings; run it alone to see why" >&2; exit 1
+      fi
       echo "zlh: PostgreSQL and Redis running under $ZLH_SERVICES_DIR"
     fi
     # As root, local containers run sandboxed in bubblewrap (without it the API says what is missing).

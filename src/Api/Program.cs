@@ -6,6 +6,7 @@ using ZeroLagHub.Api.Console;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
+using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Idempotency;
@@ -19,8 +20,12 @@ using ZeroLagHub.Api.Status.Stream;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables(prefix: "ZLH_");
 builder.AddZeroLagHub();
+// No "Server: Kestrel": it tells a caller what to try, and nobody else needs it.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 var app = builder.Build();
+// First, so that every answer gets them: errors, redirects and the IDE's host mode included.
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // Console sockets are accepted here (the IDE's are tunnelled by the forwarder, which needs no middleware).

@@ -45,7 +45,14 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Extra configuration (e.g. <c>Auth:Login:MaxFailuresPerIp</c>); set before the host starts.</summary>
     /// <remarks>The background agent poller is off: tests that poll drive <c>AgentPoller.PollOnceAsync</c> themselves.</remarks>
-    public Dictionary<string, string?> Settings { get; } = new() { ["Auth:AdminPassword"] = AdminPassword, ["Poller:Enabled"] = "false" };
+    /// <remarks>
+    /// Registrations per address are not limited here: every test client registers from one address (the test server
+    /// has none); the tests of that limit set it.
+    /// </remarks>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Auth:AdminPassword"] = AdminPassword, ["Poller:Enabled"] = "false", ["Auth:Registration:MaxPerIp"] = "100000",
+    };
 
     public async Task InitializeAsync()
     {
@@ -78,10 +85,13 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Runs after the host has stopped: stop what <see cref="OnStartingAsync"/> started.</summary>
     protected virtual Task OnStoppedAsync() => Task.CompletedTask;
 
-    /// <summary>A client whose requests carry an access token for this user, minted directly (no account row needed).</summary>
+    /// <summary>
+    /// A client whose requests carry an access token for this user, minted directly (no account row needed), in a
+    /// session of its own that no login started and nothing ends.
+    /// </summary>
     public HttpClient CreateClientAs(Guid userId, string username = "test-user", params string[] roles)
     {
-        var token = Services.GetRequiredService<AccessTokenIssuer>().Issue(userId, username, roles.Length > 0 ? roles : [Role.User]);
+        var token = Services.GetRequiredService<AccessTokenIssuer>().Issue(userId, username, roles.Length > 0 ? roles : [Role.User], Guid.NewGuid());
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         return client;

@@ -3,17 +3,19 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using ZeroLagHub.Api.Auth.Sessions;
 using ZeroLagHub.Api.Auth.Tokens;
 
 namespace ZeroLagHub.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;access token&gt;</c> (JwtBearer is not available here).
-/// Only tokens of type <see cref="TokenTypes.Access"/> pass; 401 and 403 answer with problem+json.
+/// Only tokens of type <see cref="TokenTypes.Access"/> pass, and only while their session (<c>sid</c>) has not
+/// ended (<see cref="SessionRevocations"/>); 401 and 403 answer with problem+json.
 /// </summary>
 public sealed partial class AccessTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory loggerFactory, UrlEncoder encoder,
-    TokenService tokens, IProblemDetailsService problems)
+    TokenService tokens, SessionRevocations sessions, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -26,12 +28,19 @@ public sealed partial class AccessTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
 
         var check = await tokens.ValidateAsync(header[Prefix.Length..].Trim(), TokenTypes.Access);
-        if (!check.IsValid)
-        {
-            LogRejected(Logger, check.Failure);
-            return AuthenticateResult.Fail("invalid access token");
-        }
+        if (!check.IsValid) return Rejected(check.Failure);
+        // Every access token names its session; one without could not be ended by a logout, so it is not accepted.
+        if (!Guid.TryParse(check.Identity.FindFirst(TokenClaims.Session)?.Value, out var session))
+            return Rejected("access token without a session");
+        if (await sessions.IsRevokedAsync(session, Context.RequestAborted))
+            return Rejected("the token's session has ended (logout, reused refresh token or password change)");
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(check.Identity), SchemeName));
+    }
+
+    private AuthenticateResult Rejected(string reason)
+    {
+        LogRejected(Logger, reason);
+        return AuthenticateResult.Fail("invalid access token");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -41,7 +50,7 @@ public sealed partial class AccessTokenAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = rejected ? "Bearer error=\"invalid_token\"" : "Bearer";
         await WriteProblem(StatusCodes.Status401Unauthorized, "Authentication required", rejected
-            ? "The access token is invalid or has expired: get a new one with POST /api/auth/refresh or POST /api/auth/login."
+            ? "The access token is invalid, has expired or its session ended: get a new one with POST /api/auth/refresh or POST /api/auth/login."
             : "Send an access token as 'Authorization: Bearer <token>'; POST /api/auth/login returns one.");
     }
 

@@ -5,6 +5,7 @@ using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Containers;
+using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Api.Hosts;
 
 namespace ZeroLagHub.Api.Console;
@@ -26,7 +27,7 @@ public static class ConsoleApi
     public static IEndpointRouteBuilder MapConsoleApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/servers/{id:guid}").WithTags("Console");
-        group.MapPost("/console-token", IssueToken);
+        group.MapPost("/console-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the handler accepts a console token too, and checks both itself.
         group.MapGet("/console", AttachAsync).AllowAnonymous();
         return routes;

@@ -5,6 +5,8 @@ using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Accounts;
 using ZeroLagHub.Api.Auth.Login;
 using ZeroLagHub.Api.Auth.Refresh;
+using ZeroLagHub.Api.Auth.Registration;
+using ZeroLagHub.Api.Auth.Sessions;
 using ZeroLagHub.Api.Auth.Tokens;
 
 namespace ZeroLagHub.Api.Extensions;
@@ -27,7 +29,11 @@ public static class AuthRegistration
         services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<LoginHandler>();
+        services.AddSingleton<RegistrationThrottle>();
         services.AddSingleton<RefreshTokens>();
+        services.AddSingleton<SessionRevocations>();
+        // The Redis copy of ended sessions, when there is a Redis (its connection is registered by AddLiveStatus).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Redis"])) services.AddSingleton<RevokedSessionCache>();
         services.AddSingleton(new OperatorConsole(System.Console.Out));
         // Registered after SchemaMigration (hosted services start in order): it needs the zlh schema.
         services.AddHostedService<AuthBootstrap>();

@@ -4,6 +4,7 @@ using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Containers;
+using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 
@@ -24,7 +25,7 @@ public static class IdeApi
     public static IEndpointRouteBuilder MapIdeApi(this IEndpointRouteBuilder routes)
     {
         var dev = routes.MapGroup("/api/dev/{id:guid}").WithTags("IDE");
-        dev.MapPost("/ide-token", IssueToken);
+        dev.MapPost("/ide-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the IDE has credentials of its own (IdeGate).
         dev.Map("/ide/{**rest}", (Guid id, HttpContext context, IdeProxy proxy) => proxy.ServeAsync(context, id, $"/api/dev/{id}/ide"))
             .AllowAnonymous();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
@@ -18,9 +19,11 @@ namespace ZeroLagHub.Api.Ide;
 /// <remarks>
 /// Statuses: 401 no credential, invalid / expired / reused token, an access token instead of an IDE token,
 /// unknown / revoked / idle session; 403 a token or session of another container (whether or not this one
-/// exists); 404 a valid token whose container is gone or no longer the user's.
+/// exists), or a cookie-authenticated WebSocket opened by a page of another origin (<see cref="WebSocketOrigin"/>);
+/// 404 a valid token whose container is gone or no longer the user's.
 /// </remarks>
-public sealed partial class IdeGate(ContainerTokens tokens, IdeSessions sessions, NpgsqlDataSource db, ILogger<IdeGate> log)
+public sealed partial class IdeGate(ContainerTokens tokens, IdeSessions sessions, NpgsqlDataSource db, IOptions<IdeOptions> options,
+    ILogger<IdeGate> log)
 {
     public const string CookieName = "zlh_ide";
     public const string TokenParameter = "token";
@@ -32,7 +35,18 @@ public sealed partial class IdeGate(ContainerTokens tokens, IdeSessions sessions
         var token = fromQuery ? queryToken.ToString() : Bearer(request);
         if (token is not null) return await RedeemAsync(context, token, fromQuery, containerId, ct);
 
-        if (request.Cookies[CookieName] is { } cookie) return await ResumeAsync(cookie, containerId, ct);
+        if (request.Cookies[CookieName] is { } cookie)
+        {
+            // The browser sends the cookie whichever site opened the socket (SameSite=Lax does not cover WebSockets
+            // from a sibling site), and a WebSocket is not bound by CORS: the Origin is the only sign of who asks.
+            if (IsUpgrade(context) && !WebSocketOrigin.IsAllowed(request, options.Value.TrustedOrigins))
+            {
+                LogForeignOrigin(log, containerId, WebSocketOrigin.Shorten(request.Headers.Origin.ToString()));
+                return IdeAdmission.Refused(StatusCodes.Status403Forbidden, "Origin not allowed",
+                    "An IDE WebSocket authenticated by the session cookie must come from the IDE's own origin.");
+            }
+            return await ResumeAsync(cookie, containerId, ct);
+        }
 
         return IdeAdmission.Refused(StatusCodes.Status401Unauthorized, "IDE token required",
             $"Open the IDE with ?token=<token>, the token from POST /api/dev/{containerId}/ide-token (valid 300 s, once).");
@@ -99,6 +113,9 @@ public sealed partial class IdeGate(ContainerTokens tokens, IdeSessions sessions
 
     [LoggerMessage(EventId = 800, Level = LogLevel.Warning, Message = "A used IDE token was presented again for container {ContainerId}")]
     private static partial void LogTokenReused(ILogger log, Guid containerId);
+
+    [LoggerMessage(EventId = 802, Level = LogLevel.Warning, Message = "IDE WebSocket for container {ContainerId} with the session cookie refused: Origin {Origin}")]
+    private static partial void LogForeignOrigin(ILogger log, Guid containerId, string origin);
 
     [LoggerMessage(EventId = 801, Level = LogLevel.Information, Message = "Container {ContainerId} deleted or transferred: {Count} IDE session(s) revoked")]
     private static partial void LogSessionsRevoked(ILogger log, Guid containerId, int count);

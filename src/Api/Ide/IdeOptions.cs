@@ -14,4 +14,10 @@ public sealed class IdeOptions
     /// origin). Unset: path mode only, <c>/api/dev/{id}/ide/</c>.
     /// </summary>
     public string? HostPattern { get; set; }
+
+    /// <summary>
+    /// Origins besides the request's own host (e.g. <c>https://portal.example.com</c>) whose pages may open an IDE
+    /// WebSocket that the <c>zlh_ide</c> cookie authenticates. Any other Origin gets 403 (<see cref="WebSocketOrigin"/>).
+    /// </summary>
+    public string[] TrustedOrigins { get; set; } = [];
 }

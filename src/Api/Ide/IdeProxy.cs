@@ -1,3 +1,4 @@
+using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Forwarding;
 
@@ -15,6 +16,7 @@ public sealed class IdeProxy(IdeGate gate, IContainerHost host, HttpForwarder fo
     /// <param name="publicPrefix"><c>/api/dev/{id}/ide</c> in path mode; empty in host mode (the IDE is the whole host).</param>
     public async Task ServeAsync(HttpContext context, Guid containerId, PathString publicPrefix)
     {
+        SecurityHeaders.MarkAsIde(context);
         PathString rest;
         if (!publicPrefix.HasValue) rest = context.Request.Path.HasValue ? context.Request.Path : "/";
         else if (!ForwardedPath.TryStrip(context.Request.Path, publicPrefix, out rest))

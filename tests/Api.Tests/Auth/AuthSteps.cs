@@ -39,6 +39,26 @@ internal static class AuthSteps
         return await client.SendAsync(request);
     }
 
+    /// <summary>POST as the holder of <paramref name="accessToken"/>, with <paramref name="body"/> as JSON or no body at all.</summary>
+    public static async Task<HttpResponseMessage> PostWithTokenAsync(this HttpClient client, string path, string accessToken, object? body = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// POST JSON as if from the client address <paramref name="from"/> (a host with <see cref="ClientAddressHeader"/>
+    /// takes it from a header): the status and the Retry-After header.
+    /// </summary>
+    public static async Task<(int Status, string RetryAfter)> PostFromAsync(this HttpClient client, IPAddress from, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add(ClientAddressHeader.Name, from.ToString());
+        var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+    }
+
     public static async Task<string> ProblemContentTypeAsync(HttpResponseMessage response)
     {
         await response.Content.LoadIntoBufferAsync();

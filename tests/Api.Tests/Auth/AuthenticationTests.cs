@@ -40,6 +40,20 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
     }
 
     [Fact]
+    public async Task AnAccessTokenWithoutASessionIs401()
+    {
+        // Signed, typed and timed like a real one, but no logout could ever end it.
+        var tokens = api.Services.GetRequiredService<TokenService>();
+        var sessionless = tokens.Issue(TokenTypes.Access, Guid.NewGuid().ToString(), TimeSpan.FromMinutes(5),
+            new Dictionary<string, object> { [TokenClaims.Name] = "someone", [TokenClaims.Role] = new[] { Role.User } });
+        // With a session the same user gets past authentication (to "no such account": none was registered).
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(Issue(Role.User))).StatusCode);
+        var response = await Send(sessionless.Token);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
     public async Task ATamperedTokenIs401()
     {
         var token = Issue(Role.User);
@@ -60,7 +74,7 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
     }
 
     private string Issue(params string[] roles) =>
-        api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", roles).Token;
+        api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", roles, Guid.NewGuid()).Token;
 
     private async Task<HttpResponseMessage> Send(string token)
     {

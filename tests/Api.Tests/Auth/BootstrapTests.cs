@@ -47,7 +47,7 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
         var key = await File.ReadAllTextAsync(path);
         Assert.True(Convert.FromBase64String(key.Trim()).Length >= SigningKey.MinimumBytes);
 
-        var token = api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", [Role.User]).Token;
+        var token = api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", [Role.User], Guid.NewGuid()).Token;
         await using var second = api.WithWebHostBuilder(_ => { });
         var check = await second.Services.GetRequiredService<TokenService>().ValidateAsync(token, TokenTypes.Access);
         Assert.True(check.IsValid, check.Failure);

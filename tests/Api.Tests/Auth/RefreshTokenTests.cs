@@ -23,9 +23,9 @@ public sealed class RefreshTokenTests(ApiFixture api) : IClassFixture<ApiFixture
     }
 
     [Fact]
-    public async Task ReusingAConsumedRefreshTokenRevokesTheWholeFamily()
+    public async Task ReusingAConsumedRefreshTokenRevokesTheWholeFamilyAndItsAccessTokens()
     {
-        var (client, first) = await NewSessionAsync();
+        var (client, first, name) = await NewNamedSessionAsync();
         var second = (await (await client.PostRefreshAsync(first.RefreshToken)).Content.ReadFromJsonAsync<TokenResponse>())!;
 
         var replay = await client.PostRefreshAsync(first.RefreshToken);
@@ -34,8 +34,11 @@ public sealed class RefreshTokenTests(ApiFixture api) : IClassFixture<ApiFixture
 
         // The live successor, held by whoever refreshed first, is dead too.
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostRefreshAsync(second.RefreshToken)).StatusCode);
+        // The session's access tokens end with it, on the spot (not when their 15 minutes are up).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetMeAsync(first.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetMeAsync(second.AccessToken)).StatusCode);
         // Other sessions of the same account are untouched.
-        var other = await client.LoginAsync(await UsernameOf(client, first));
+        var other = await client.LoginAsync(name);
         Assert.Equal(HttpStatusCode.OK, (await client.PostRefreshAsync(other.RefreshToken)).StatusCode);
     }
 
@@ -88,16 +91,15 @@ public sealed class RefreshTokenTests(ApiFixture api) : IClassFixture<ApiFixture
 
     private async Task<(HttpClient Client, TokenResponse Session)> NewSessionAsync()
     {
+        var (client, session, _) = await NewNamedSessionAsync();
+        return (client, session);
+    }
+
+    private async Task<(HttpClient Client, TokenResponse Session, string Username)> NewNamedSessionAsync()
+    {
         var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
         await client.RegisterAsync(name);
-        return (client, await client.LoginAsync(name));
-    }
-
-    private static async Task<string> UsernameOf(HttpClient client, TokenResponse session)
-    {
-        // The first session's access token is still valid (revocation covers refresh tokens only).
-        var me = await (await client.GetMeAsync(session.AccessToken)).Content.ReadFromJsonAsync<UserResponse>();
-        return me!.Username;
+        return (client, await client.LoginAsync(name), name);
     }
 }

@@ -16,7 +16,7 @@ public sealed class TimeTests(ApiFixture api) : IClassFixture<ApiFixture>
         for (var i = 0; i < 5; i++)
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostLoginAsync(name, "wrong password " + i)).StatusCode);
 
-        // Even the right password is refused while locked.
+        // Even the right password is refused from the address that failed (others get in: LockoutTests).
         var locked = await client.PostLoginAsync(name, AuthSteps.Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         Assert.Equal("application/problem+json", locked.Content.Headers.ContentType?.MediaType);

@@ -45,17 +45,50 @@ public sealed class IdeWebSocketTests(DevContainersFixture api) : IClassFixture<
         Assert.Equal(HttpStatusCode.Forbidden, await RefusedAsync($"/api/dev/{b}/ide/socket", cookie));
     }
 
+    [Fact]
+    public async Task ACookieWebSocketOpenedByAnotherSitesPageIs403AndByTheIdesOwnIsAdmitted()
+    {
+        var (a, _) = await api.ContainersAsync();
+        using var browser = api.CreateBareClient();
+        var cookie = await browser.OpenWithTokenAsync(a, await api.IdeTokenAsync(a));
+
+        Assert.Equal(HttpStatusCode.Forbidden, await RefusedAsync($"/api/dev/{a}/ide/socket", cookie, origin: "https://evil.example"));
+        // The IDE's own host on another port is another origin too.
+        var own = new UriBuilder(browser.BaseAddress!) { Path = "" }.Uri;
+        Assert.Equal(HttpStatusCode.Forbidden, await RefusedAsync($"/api/dev/{a}/ide/socket", cookie, origin: $"http://{own.Host}:{own.Port + 1}"));
+
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", cookie);
+        socket.Options.SetRequestHeader("Origin", $"http://{own.Authority}");
+        await socket.ConnectAsync(SocketUri($"/api/dev/{a}/ide/socket"), default);
+        Assert.StartsWith("host=", await ReceiveTextAsync(socket));
+    }
+
+    [Fact]
+    public async Task KestrelNamesNoServerAndTheIdeTokenAnswerIsNotStored()
+    {
+        var (a, _) = await api.ContainersAsync();
+        using var client = api.CreateBareClientAs();
+
+        var response = await client.PostAsync($"/api/dev/{a}/ide-token", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Server"));
+        Assert.True(response.Headers.CacheControl?.NoStore);
+    }
+
     private Uri SocketUri(string pathAndQuery)
     {
         using var client = api.CreateBareClient();
         return new Uri(new UriBuilder(client.BaseAddress!) { Scheme = "ws" }.Uri, pathAndQuery);
     }
 
-    private async Task<HttpStatusCode> RefusedAsync(string path, string? cookie)
+    private async Task<HttpStatusCode> RefusedAsync(string path, string? cookie, string? origin = null)
     {
         using var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         if (cookie is not null) socket.Options.SetRequestHeader("Cookie", cookie);
+        if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(SocketUri(path), default));
         return socket.HttpStatusCode;
     }

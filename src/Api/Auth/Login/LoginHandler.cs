@@ -14,7 +14,7 @@ namespace ZeroLagHub.Api.Auth.Login;
 /// timing tells which accounts exist.
 /// </summary>
 public sealed partial class LoginHandler(NpgsqlDataSource db, LoginThrottle throttle, IPasswordHasher<UserAccount> hasher,
-    AccessTokenIssuer accessTokens, RefreshTokens refreshTokens, ILogger<LoginHandler> log)
+    AccessTokenIssuer accessTokens, RefreshTokens refreshTokens, TimeProvider clock, ILogger<LoginHandler> log)
 {
     public sealed record Result(LoginOutcome Outcome, TokenResponse? Tokens = null, TimeSpan RetryAfter = default);
 
@@ -22,10 +22,16 @@ public sealed partial class LoginHandler(NpgsqlDataSource db, LoginThrottle thro
 
     public async Task<Result> HandleAsync(string username, string password, IPAddress? client, CancellationToken ct)
     {
-        if (throttle.TryBegin(username, client, out var attempt) is { } wait)
+        if (throttle.TryBegin(username, client, out var attempt, out var delay) is { } wait)
         {
             LogThrottled(log, Shorten(username), client);
             return new Result(LoginOutcome.Throttled, RetryAfter: wait);
+        }
+        if (delay > TimeSpan.Zero)
+        {
+            // The account is being guessed at from elsewhere: slow every guess, refuse none.
+            LogSlowed(log, Shorten(username), client, delay.TotalSeconds);
+            await Task.Delay(delay, clock, ct);
         }
 
         var user = await FindUserByName.ExecuteAsync(db, username, ct);
@@ -38,8 +44,8 @@ public sealed partial class LoginHandler(NpgsqlDataSource db, LoginThrottle thro
         }
 
         throttle.Succeeded(attempt);
-        var access = accessTokens.Issue(user.Id, user.Username, user.Roles);
-        var refresh = await refreshTokens.StartFamilyAsync(user.Id, ct);
+        var (refresh, session) = await refreshTokens.StartFamilyAsync(user.Id, ct);
+        var access = accessTokens.Issue(user.Id, user.Username, user.Roles, session);
         LogLoggedIn(log, user.Id, client);
         return new Result(LoginOutcome.LoggedIn, new TokenResponse(access.Token, access.ExpiresAt, refresh));
     }
@@ -52,6 +58,9 @@ public sealed partial class LoginHandler(NpgsqlDataSource db, LoginThrottle thro
 
     [LoggerMessage(EventId = 621, Level = LogLevel.Warning, Message = "Login for {Username} from {Client} refused: too many failures")]
     private static partial void LogThrottled(ILogger log, string username, IPAddress? client);
+
+    [LoggerMessage(EventId = 623, Level = LogLevel.Information, Message = "Login for {Username} from {Client} held {Seconds} s: the account has many recent failures")]
+    private static partial void LogSlowed(ILogger log, string username, IPAddress? client, double seconds);
 
     [LoggerMessage(EventId = 622, Level = LogLevel.Information, Message = "User {UserId} logged in from {Client}")]
     private static partial void LogLoggedIn(ILogger log, Guid userId, IPAddress? client);

@@ -9,6 +9,9 @@ public static class TokenClaims
     public const string Name = "name";
     public const string Role = "role";
 
+    /// <summary>An access token's session: the id of the refresh token family its login started (see <c>Auth/Sessions</c>).</summary>
+    public const string Session = "sid";
+
     /// <summary>Set by <see cref="TokenService"/> itself; callers cannot pass them as extra claims.</summary>
     internal static IReadOnlySet<string> Reserved { get; } =
         new HashSet<string>([Subject, TokenId, Type, "iss", "aud", "exp", "nbf", "iat"], StringComparer.Ordinal);

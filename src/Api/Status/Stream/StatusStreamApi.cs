@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Tokens;
+using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status.Stream;
@@ -26,7 +27,7 @@ public static class StatusStreamApi
     public static IEndpointRouteBuilder MapStatusStreamApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/servers/status").WithTags("Status");
-        group.MapPost("/stream-token", IssueToken);
+        group.MapPost("/stream-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the handler accepts a stream token too, and checks both itself.
         group.MapGet("/stream", StreamAsync).AllowAnonymous();
         return routes;

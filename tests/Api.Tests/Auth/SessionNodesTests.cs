@@ -1,0 +1,102 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Projections.Redis;
+
+namespace ZeroLagHub.Api.Tests.Auth;
+
+/// <summary>
+/// Two nodes' view of one session. The tests below: a logout on one node ends the session's access tokens on the
+/// other, with Redis, without it, and after Redis lost its copy.
+/// </summary>
+internal static class SessionNodeSteps
+{
+    /// <summary>Generous: the refusal is expected at once; the bound only keeps a broken build from hanging.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    public static async Task<(HttpClient OnFirst, HttpClient OnSecond, TokenResponse Session)> LoggedInOnBothAsync(TwoNodes nodes)
+    {
+        var onFirst = nodes.First.CreateClient();
+        var onSecond = nodes.Second.CreateClient();
+        var name = AuthSteps.NewUsername();
+        await onFirst.RegisterAsync(name);
+        var session = await onFirst.LoginAsync(name);
+        Assert.Equal(HttpStatusCode.OK, (await onSecond.GetMeAsync(session.AccessToken)).StatusCode);
+        return (onFirst, onSecond, session);
+    }
+
+    /// <summary>Asks until the token is refused (or <see cref="Patience"/> runs out); returns the last status.</summary>
+    public static async Task<HttpStatusCode> StatusOnceRefusedAsync(HttpClient client, string accessToken)
+    {
+        using var deadline = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var status = (await client.GetMeAsync(accessToken)).StatusCode;
+            if (status == HttpStatusCode.Unauthorized || deadline.IsCancellationRequested) return status;
+            await Task.Delay(20);
+        }
+    }
+}
+
+public sealed class SessionNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes>
+{
+    [Fact]
+    public async Task ALogoutOnOneNodeEndsTheAccessTokenOnTheOther()
+    {
+        var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.GetMeAsync(session.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AReusedRefreshTokenOnOneNodeEndsTheAccessTokensOnTheOther()
+    {
+        var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
+        Assert.Equal(HttpStatusCode.OK, (await onFirst.PostRefreshAsync(session.RefreshToken)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.PostRefreshAsync(session.RefreshToken)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
+    }
+}
+
+public sealed class SessionNodesWithoutRedisTests(TwoNodesWithoutRedis nodes) : IClassFixture<TwoNodesWithoutRedis>
+{
+    [Fact]
+    public async Task WithRedisDownALogoutOnOneNodeStillEndsTheAccessTokenOnTheOther()
+    {
+        var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
+    }
+}
+
+public sealed class SessionNodesRedisLossTests(TwoNodesOnPrivateRedis nodes) : IClassFixture<TwoNodesOnPrivateRedis>
+{
+    [Fact]
+    public async Task AnEndedSessionStaysEndedAfterRedisLosesItsCopy()
+    {
+        var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
+        var (_, _, other) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
+        Assert.Equal(HttpStatusCode.NoContent, (await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
+
+        // What a Redis restart does here (no persistence): every key gone, the completeness marker too.
+        await nodes.Second.Services.GetRequiredService<RedisConnection>().ExecuteAsync("FLUSHALL");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onSecond.GetMeAsync(session.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await onSecond.GetMeAsync(other.AccessToken)).StatusCode);
+        // The first check without the marker started a refill: the copy is whole again, and answers the same.
+        var redis = nodes.First.Services.GetRequiredService<RedisConnection>();
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            while (await redis.GetAsync("session-revocations:complete") is null && !deadline.IsCancellationRequested) await Task.Delay(20);
+        Assert.NotNull(await redis.GetAsync("session-revocations:complete"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.GetMeAsync(session.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await onFirst.GetMeAsync(other.AccessToken)).StatusCode);
+    }
+}
