@@ -31,6 +31,9 @@ namespace ZeroLagHub.Api.Containers;
 /// </remarks>
 public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTransaction writer, ArtifactCatalog catalog, TimeProvider time)
 {
+    /// <summary>How often a command is decided before a stream that keeps moving under it is a 409.</summary>
+    private const int MaxDecisions = 3;
+
     public async Task<CommandResult> HandleAsync(Guid containerId, ContainerCommand command, CurrentUser user, CancellationToken ct)
     {
         var name = CommandName(command.GetType());
@@ -70,11 +73,13 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
             }
             catch (Exception e) when (ControlPlaneTransaction.IsConflict(e))
             {
-                // Lost to a copy of this request: the look-up above finds its answer. Lost to another command:
-                // decide again on what it wrote, once; a second loss to others is a 409.
-                if (attempt == 1) continue;
+                // Lost to a copy of this request: the look-up above finds its answer. Lost to another writer:
+                // decide again on what it wrote. The agent's facts (read from its journal by the poller) land
+                // on the same stream at any time, so a valid command racing another one may lose to both;
+                // only a third loss is a 409.
+                if (attempt < MaxDecisions) continue;
                 if (await writer.FindAcceptedAsync(command.CommandId, ct) is { } copy) return await RepeatAsync(copy, containerId, command, name, user, ct);
-                var reason = "the container changed twice while this command was decided; send it again";
+                var reason = $"the container changed {MaxDecisions} times while this command was decided; send it again";
                 await writer.AuditAsync(Audit(command, name, user, containerId, time.GetUtcNow(), "conflict", reason), ct);
                 return new CommandResult(command.CommandId, containerId, null, Rejection.InvalidTransition(reason));
             }

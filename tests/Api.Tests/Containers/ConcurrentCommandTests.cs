@@ -6,7 +6,7 @@ using ZeroLagHub.Api.Tests.Hosts;
 namespace ZeroLagHub.Api.Tests.Containers;
 
 /// <summary>
-/// Commands that race on one container stream (the version conflict is retried once against the
+/// Commands that race on one container stream (a lost version race is decided again, up to three times in all, against the
 /// reloaded stream) and commands the container's state forbids: 409 with the reason, never a 500,
 /// and a rejected command writes no event.
 /// </summary>
