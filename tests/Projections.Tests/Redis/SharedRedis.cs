@@ -15,7 +15,7 @@ public sealed class SharedRedis : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = (await TestServices.GetAsync()).Redis;
+        ConnectionString = (await TestServices.GetAsync()).RedisAdmin;
         Options = RedisOptions.Parse(ConnectionString);
         Connection = new RedisConnection(Options);
     }
