@@ -21,7 +21,7 @@ public static class AdminUsersApi
         var api = routes.MapGroup("/api/admin/users").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
         // Audited with the roles asked for, so a refused attempt shows what was tried.
         api.MapPost("/{id:guid}/roles", SetRoles).Audited(AuditTrail.Actions.SetUserRoles, c =>
-            $"user {c.Route("id")}: roles {string.Join(", ", c.Arguments.OfType<RolesRequest>().FirstOrDefault()?.Roles ?? [])}");
+            $"user {c.Route("id")}: roles [{string.Join(", ", c.Arguments.OfType<RolesRequest>().FirstOrDefault()?.Roles ?? [])}]");
         return routes;
     }
 
