@@ -15,7 +15,7 @@ internal static class CommandLog
         return [.. page.GetProperty("items").EnumerateArray()];
     }
 
-    /// <summary>command, target and outcome of a row, oldest first when mapped over <see cref="ReadAsync"/>'s reversed rows.</summary>
+    /// <summary>A row's command, target and outcome, to compare whole sequences of rows.</summary>
     public static (string?, string?, string?) Summary(JsonElement row) =>
         (row.GetProperty("command").GetString(), row.GetProperty("target").GetString(), row.GetProperty("outcome").GetString());
 }

@@ -16,7 +16,7 @@ namespace ZeroLagHub.Api.Storage.Bootstrap;
 /// </remarks>
 internal static class EnsureApiRole
 {
-    // format() quotes the name (%I) and the password (%L) on the server: utility statements take no parameters.
+    // format() quotes the name (%I) and the password's verifier (%L) on the server: utility statements take no parameters.
     private const string Sql = """
         SELECT pg_advisory_xact_lock(hashtext('zlh.bootstrap.role'));
         SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = @role), false),
@@ -33,7 +33,7 @@ internal static class EnsureApiRole
         await using (var command = new NpgsqlCommand(Sql, admin, tx))
         {
             command.Parameters.AddWithValue("role", role);
-            command.Parameters.AddWithValue("password", password);
+            command.Parameters.AddWithValue("password", ScramVerifier.Compute(password));
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct);   // past the lock's row
             await reader.ReadAsync(ct);
