@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./zlh.sh up     run ZeroLagHub locally: PostgreSQL and Redis under $ZLH_SERVICES_DIR (default /var/tmp/zlh)
-#                 unless ZLH_POSTGRES / ZLH_REDIS point elsewhere, then the API on http://127.0.0.1:5080.
+#                 unless ZLH_POSTGRES / ZLH_REDIS point elsewhere (with ZLH_POSTGRES_ADMIN, a superuser, the API's
+#                 role and schemas are bootstrapped there too), then the API on http://127.0.0.1:5080.
 #                 Ctrl-C stops everything; the next run reuses the data. Both servers want the passwords that
 #                 scripts/services.sh generated at the first run (in $ZLH_SERVICES_DIR, mode 0600): local
 #                 containers share this host's network and must not get into them.
@@ -40,6 +41,13 @@ case "${1:-up}" in
     fi
     # As root, local containers run sandboxed in bubblewrap (without it the API says what is missing).
     if [ "$(id -u)" = 0 ]; then need bwrap bubblewrap; fi
+    # The API's own PostgreSQL role and schemas, made with the superuser (idempotent, so at every start);
+    # then the superuser's and Redis admin's passwords stay out of the API's environment.
+    if [ -n "${ZLH_POSTGRES_ADMIN:-}" ]; then
+      ZLH_POSTGRES="$ZLH_POSTGRES" ZLH_POSTGRES_ADMIN="$ZLH_POSTGRES_ADMIN" \
+        dotnet run -c Release --project "$root/src/Api" -- bootstrap
+    fi
+    unset ZLH_POSTGRES_ADMIN ZLH_REDIS_ADMIN
     export ZLH_POSTGRES ZLH_REDIS
     dotnet run -c Release --project "$root/src/Api"
     ;;
@@ -47,6 +55,6 @@ case "${1:-up}" in
     "$root/scripts/services.sh" stop
     ;;
   *)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

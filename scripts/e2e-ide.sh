@@ -208,6 +208,9 @@ start_system() {
 
   info "dotnet build -c Release src/Api (log: $run/build.log) …"
   dotnet build -c Release "$root/src/Api" >"$run/build.log" 2>&1 || { tail -n 20 "$run/build.log"; die "the API does not build"; }
+  # The API's own PostgreSQL role and schemas, made with the superuser, as ./zlh.sh up does.
+  (cd "$root/src/Api/bin/Release/net10.0" && ZLH_POSTGRES="$ZLH_POSTGRES" ZLH_POSTGRES_ADMIN="$ZLH_POSTGRES_ADMIN" \
+    dotnet ZeroLagHub.Api.dll bootstrap >"$run/bootstrap.log" 2>&1) || { cat "$run/bootstrap.log"; die "the database bootstrap failed"; }
 
   # The API's content root is its working directory (appsettings.json). Its own data directory and an
   # artifact directory of its own: the API writes the demo artifacts there at first start, and the

@@ -4,17 +4,23 @@
 #   scripts/services.sh start [--fast]   start both (reuses existing data), print connection strings
 #   scripts/services.sh stop             stop both
 #   scripts/services.sh destroy          stop both and delete the work directory
-#   scripts/services.sh status           say what runs, exit 1 if something is down
+#   scripts/services.sh status           say what runs (no secret), exit 1 if something is down
 #   scripts/services.sh env              print the connection strings of a running pair
 #
 # ZLH_SERVICES_DIR picks the work directory (default /var/tmp/zlh). It must be outside /root: when this
 # runs as root, PostgreSQL runs as the `postgres` user, which cannot enter /root.
 # --fast turns fsync off: for throwaway test clusters only, never for data you want to keep.
-# Output lines are `ZLH_POSTGRES='…'` and `ZLH_REDIS='…'`, ready for `eval`; they hold the passwords.
+# `start` and `env` print, ready for `eval` (they hold the passwords; nothing else prints a secret):
+#   ZLH_POSTGRES        the API's role zlh_api (no superuser), database postgres: usable once
+#                       `dotnet ZeroLagHub.Api.dll bootstrap` made the role and its schemas (./zlh.sh up does)
+#   ZLH_POSTGRES_ADMIN  the superuser postgres, for that bootstrap, tests and benchmarks
+#   ZLH_REDIS           the API's ACL user zlh_api: only the commands the API sends
+#   ZLH_REDIS_ADMIN     Redis' default user, every command: for admin use only
 #
 # Local containers share this host's network, so neither server trusts a connection for coming from
 # 127.0.0.1: the first start generates a PostgreSQL superuser password and a Redis password, kept in
-# postgres.password and redis.password (0600, owned by whoever ran this) for later runs. PostgreSQL wants
+# postgres.password and redis.password, and the API's own two, api-postgres.password and api-redis.password
+# (all 0600, owned by whoever ran this), for later runs. PostgreSQL wants
 # scram-sha-256 over TCP; its unix socket sits in a 0700 directory and admits only the OS user the cluster
 # runs as (peer). Redis gets `requirepass` on its stdin, never on a command line that `ps` shows.
 # A data directory from before (trust authentication) gets a password on its next start.
@@ -28,6 +34,8 @@ pgsock="$pgroot/socket"
 pglog="$pgroot/postgres.log"
 pg_secret="$dir/postgres.password"
 redis_secret="$dir/redis.password"
+api_pg_secret="$dir/api-postgres.password"
+api_redis_secret="$dir/api-redis.password"
 redis_pid="$dir/redis.pid"
 ports="$dir/ports"
 
@@ -73,11 +81,20 @@ secret() { [ -s "$1" ] || die "$1 is missing: run scripts/services.sh start"; ca
 redis_running() { [ -f "$redis_pid" ] && kill -0 "$(cat "$redis_pid")" 2>/dev/null; }
 pg_running() { [ -f "$pgdata/postmaster.pid" ] && as_pg "$(pg_bin)/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; }
 
+# The API's role and Redis user; the bootstrap (PostgreSQL) and redis.conf on stdin (Redis) create them.
+api_user=zlh_api
+# What the API sends (src/Projections/Redis: RedisConnection, RedisSubscriber, LiveStatusCache's script),
+# and nothing else: no CONFIG, FLUSHALL, KEYS, DEBUG, ACL, MODULE, SHUTDOWN.
+api_redis_commands="+get +set +mget +del +expire +pexpire +pttl +incr +publish +ping +eval +evalsha
+  +subscribe +psubscribe +unsubscribe +punsubscribe"
+
 print_env() {
   # shellcheck disable=SC1090
   source "$ports"
-  echo "ZLH_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$(secret "$pg_secret");Database=postgres'"
-  echo "ZLH_REDIS='127.0.0.1:$REDIS_PORT,password=$(secret "$redis_secret")'"
+  echo "ZLH_POSTGRES='Host=127.0.0.1;Port=$PG_PORT;Username=$api_user;Password=$(secret "$api_pg_secret");Database=postgres'"
+  echo "ZLH_POSTGRES_ADMIN='Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$(secret "$pg_secret");Database=postgres'"
+  echo "ZLH_REDIS='127.0.0.1:$REDIS_PORT,user=$api_user,password=$(secret "$api_redis_secret")'"
+  echo "ZLH_REDIS_ADMIN='127.0.0.1:$REDIS_PORT,password=$(secret "$redis_secret")'"
 }
 
 # Who may connect how; rewritten on every start, so a cluster made by an older version is tightened too.
@@ -144,6 +161,7 @@ upgrade_trust_cluster() {
 
 start_postgres() {
   local bin; bin="$(pg_bin)"
+  ensure_secret "$api_pg_secret"
   if [ ! -f "$pgdata/PG_VERSION" ]; then
     ensure_secret "$pg_secret"
     init_postgres "$bin"
@@ -166,15 +184,17 @@ stop_redis() {
 }
 
 start_redis() {
-  # One started by an older services.sh runs without a password: replace it.
-  if [ ! -s "$redis_secret" ]; then stop_redis; fi
+  # One started by an older services.sh runs without a password, or without the API's user: replace it.
+  if [ ! -s "$redis_secret" ] || [ ! -s "$api_redis_secret" ]; then stop_redis; fi
   ensure_secret "$redis_secret"
+  ensure_secret "$api_redis_secret"
   redis_running && return
   command -v redis-server >/dev/null 2>&1 || die "redis-server not found; install it (apt-get install -y redis-server)"
   # `-` reads the configuration from stdin: the password never shows in `ps` or on disk beside its file.
   # What it says before its log file is open (a bad option) goes to that log as well.
-  # shellcheck disable=SC2094
-  printf 'requirepass %s\n' "$(cat "$redis_secret")" \
+  # shellcheck disable=SC2094,SC2086
+  printf 'requirepass %s\nuser %s on >%s resetkeys ~* resetchannels &* -@all %s\n' "$(cat "$redis_secret")" \
+      "$api_user" "$(cat "$api_redis_secret")" "$(echo $api_redis_commands)" \
     | redis-server - --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
         --pidfile "$redis_pid" --logfile "$dir/redis.log" --dir "$dir" >>"$dir/redis.log" 2>&1
   for _ in $(seq 1 100); do listening "$REDIS_PORT" && return; sleep 0.05; done
@@ -207,7 +227,12 @@ case "$cmd" in
     ok=0
     if pg_running; then echo "postgres: running ($pgdata)"; else echo "postgres: stopped"; ok=1; fi
     if redis_running; then echo "redis: running (pid $(cat "$redis_pid"))"; else echo "redis: stopped"; ok=1; fi
-    if [ -f "$ports" ] && [ -s "$pg_secret" ] && [ -s "$redis_secret" ]; then print_env; fi
+    # No connection strings here: they hold the passwords (`env` prints them, for whoever may read the files).
+    if [ -f "$ports" ]; then
+      # shellcheck disable=SC1090
+      source "$ports"
+      echo "ports: postgres $PG_PORT, redis $REDIS_PORT; connection strings: scripts/services.sh env"
+    fi
     exit "$ok"
     ;;
   env)
@@ -215,6 +240,6 @@ case "$cmd" in
     print_env
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2
     ;;
 esac

@@ -11,11 +11,13 @@ trap '"$root/scripts/services.sh" destroy >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 services="$("$root/scripts/services.sh" start --fast)" || exit 1
 eval "$services"
-# Test assemblies read these; each test class then makes its own database on this server. They carry the
+# Test assemblies read these (ZLH_TEST_*); each test class then makes its own database on this server. They carry the
 # services' passwords (local containers share this network); the API's local host keeps ZLH_* variables
 # out of what its agents inherit.
-export ZLH_TEST_POSTGRES="$ZLH_POSTGRES" ZLH_TEST_REDIS="$ZLH_REDIS"
-unset ZLH_POSTGRES ZLH_REDIS
+# The API tests run the API as services.sh's API role and Redis ACL user, not as superusers.
+export ZLH_TEST_POSTGRES_ADMIN="$ZLH_POSTGRES_ADMIN" ZLH_TEST_POSTGRES="$ZLH_POSTGRES" \
+  ZLH_TEST_REDIS="$ZLH_REDIS" ZLH_TEST_REDIS_ADMIN="$ZLH_REDIS_ADMIN"
+unset ZLH_POSTGRES ZLH_POSTGRES_ADMIN ZLH_REDIS ZLH_REDIS_ADMIN
 
 # A hung test host is dumped and killed after 5 minutes instead of stalling the run.
 dotnet test "$root/ZeroLagHub.sln" --logger trx --results-directory "$work/results" --blame-hang-timeout 5m "$@"

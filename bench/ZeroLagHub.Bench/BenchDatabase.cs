@@ -116,9 +116,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
             {
                 // Without --fast: fsync stays on, so commits cost what they cost in production.
                 var output = await RunScriptAsync(script, directory, "start", ct);
-                const string prefix = "ZLH_POSTGRES='";
+                // The superuser: the benchmark creates and drops its database (ZLH_POSTGRES is the API's role).
+                const string prefix = "ZLH_POSTGRES_ADMIN='";
                 var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal) && l.EndsWith('\''))
-                    ?? throw new InvalidOperationException($"services.sh start printed no ZLH_POSTGRES line:\n{output}");
+                    ?? throw new InvalidOperationException($"services.sh start printed no ZLH_POSTGRES_ADMIN line:\n{output}");
                 return new ThrowawayServer(script, directory, line[prefix.Length..^1]);
             }
             catch

@@ -31,6 +31,11 @@ internal static class RedisBenchmarkTool
             start.ArgumentList.Add("-a");
             start.ArgumentList.Add(options.Password);
         }
+        if (options.User is not null)
+        {
+            start.ArgumentList.Add("--user");
+            start.ArgumentList.Add(options.User);
+        }
         Process process;
         try
         {

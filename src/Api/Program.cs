@@ -14,9 +14,17 @@ using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 using ZeroLagHub.Api.Operations;
 using ZeroLagHub.Api.Status;
 using ZeroLagHub.Api.Status.Stream;
+using ZeroLagHub.Api.Storage.Bootstrap;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
+// `bootstrap` (run once, with a superuser): the API's role and schemas; see Storage/Bootstrap.
+if (args is ["bootstrap"])
+{
+    Environment.ExitCode = await BootstrapCommand.RunAsync(System.Console.Out, System.Console.Error);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddEnvironmentVariables(prefix: "ZLH_");
 builder.AddZeroLagHub();

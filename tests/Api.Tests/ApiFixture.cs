@@ -21,7 +21,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly bool _ownsStorage;
 
-    public ApiFixture() : this(new PostgresDatabase(), Directory.CreateTempSubdirectory("zlh-api-test-").FullName, ownsStorage: true) { }
+    public ApiFixture() : this(new ApiDatabase(), Directory.CreateTempSubdirectory("zlh-api-test-").FullName, ownsStorage: true) { }
 
     /// <summary>Another API over <paramref name="first"/>'s database and data directory: a second node, or the first one restarted.</summary>
     protected ApiFixture(ApiFixture first) : this(first.Database, first.DataDirectory, ownsStorage: false)

@@ -21,9 +21,21 @@ public class PostgresDatabase : IAsyncLifetime
         // Non-pooled: CREATE/DROP DATABASE must not find idle pooled sessions lingering in a template.
         _admin = new NpgsqlConnectionStringBuilder(endpoints.PostgresAdmin) { Pooling = false }.ConnectionString;
         await ExecuteAdmin($"CREATE DATABASE {Name}");
-        ConnectionString = new NpgsqlConnectionStringBuilder(endpoints.PostgresAdmin) { Database = Name }.ConnectionString;
+        AdminConnectionString = new NpgsqlConnectionStringBuilder(endpoints.PostgresAdmin) { Database = Name }.ConnectionString;
+        ConnectionString = AdminConnectionString;
         DataSource = NpgsqlDataSource.Create(ConnectionString);
         await OnCreatedAsync();
+    }
+
+    /// <summary>The superuser on this database (<see cref="ConnectionString"/> may be a lesser role: <see cref="ConnectAsAsync"/>).</summary>
+    public string AdminConnectionString { get; private set; } = "";
+
+    /// <summary>From now on <see cref="ConnectionString"/> and <see cref="DataSource"/> connect as this role (to this database).</summary>
+    protected async Task ConnectAsAsync(string username, string password)
+    {
+        await DataSource.DisposeAsync();
+        ConnectionString = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Username = username, Password = password }.ConnectionString;
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
     /// <summary>Runs once after the database exists, e.g. to migrate a schema.</summary>

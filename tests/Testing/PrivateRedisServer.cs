@@ -7,7 +7,8 @@ namespace ZeroLagHub.Testing;
 
 /// <summary>
 /// A redis-server of this test's own, on a free loopback port, so it can be killed, paused and restarted
-/// without disturbing the shared one. Kill and restart keep the port and the password.
+/// without disturbing the shared one. Kill and restart keep the port and the passwords. It has the API's ACL user
+/// too, as the shared one does.
 /// </summary>
 /// <remarks>
 /// Password-protected like the shared one: local containers share the host's network, and the API tests run
@@ -32,8 +33,13 @@ public sealed class PrivateRedisServer : IAsyncDisposable
 
     public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
-    /// <summary>host:port,password=…, as the API's Redis setting takes it.</summary>
+    /// <summary>host:port,password=…: Redis' default user, allowed every command.</summary>
     public string ConnectionString => $"{EndPoint},password={Password}";
+
+    /// <summary>The API's ACL user, allowed only the commands scripts/services.sh grants it (<see cref="ApiRedisUser"/>).</summary>
+    public string ApiConnectionString => $"{EndPoint},user={ApiRedisUser.Name},password={ApiPassword}";
+
+    private string ApiPassword { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     public static async Task<PrivateRedisServer> StartAsync(params string[] extraArguments)
     {
@@ -51,6 +57,7 @@ public sealed class PrivateRedisServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
         await _process.StandardInput.WriteLineAsync($"requirepass {Password}");
+        await _process.StandardInput.WriteLineAsync(ApiRedisUser.ConfigurationLine(ApiPassword));
         _process.StandardInput.Close();
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

@@ -1,6 +1,7 @@
 namespace ZeroLagHub.Api.Audit;
 
-/// <summary>One command as the audit log keeps it, accepted or not.</summary>
+/// <summary>One command (or audited action: <see cref="AuditTrail"/>) as the audit log keeps it, accepted or not.</summary>
+/// <param name="Target">What an audited action acted on when that is not (only) a container, e.g. <c>projection container_status</c>.</param>
 /// <param name="Outcome"><c>accepted</c> (at most once per command id), <c>rejected</c> (with <paramref name="Reason"/>)
 /// or <c>conflict</c>; <c>repeated</c> marks a second acceptance written before that rule (Storage/Migrations/V006).</param>
 public sealed record AuditEntry(
@@ -11,4 +12,5 @@ public sealed record AuditEntry(
     string Command,
     Guid? ContainerId,
     string Outcome,
-    string? Reason);
+    string? Reason,
+    string? Target = null);

@@ -6,8 +6,8 @@ namespace ZeroLagHub.Api.Audit;
 public static class InsertAuditEntry
 {
     private const string Sql = """
-        INSERT INTO zlh.command_audit (command_id, at, user_id, client_ip, command, container_id, outcome, reason)
-        VALUES (@command_id, @at, @user_id, @client_ip, @command, @container_id, @outcome, @reason)
+        INSERT INTO zlh.command_audit (command_id, at, user_id, client_ip, command, container_id, outcome, reason, target)
+        VALUES (@command_id, @at, @user_id, @client_ip, @command, @container_id, @outcome, @reason, @target)
         """;
 
     public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, AuditEntry entry, CancellationToken ct)
@@ -21,6 +21,7 @@ public static class InsertAuditEntry
         command.Parameters.AddWithValue("container_id", (object?)entry.ContainerId ?? DBNull.Value);
         command.Parameters.AddWithValue("outcome", entry.Outcome);
         command.Parameters.AddWithValue("reason", (object?)entry.Reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("target", (object?)entry.Target ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -7,7 +7,7 @@ namespace ZeroLagHub.Api.Audit;
 public static class ListAuditLog
 {
     private const string Sql = """
-        SELECT a.id, a.at, a.user_id, u.username, a.client_ip, a.command, a.container_id, a.outcome, a.reason, a.command_id
+        SELECT a.id, a.at, a.user_id, u.username, a.client_ip, a.command, a.container_id, a.outcome, a.reason, a.command_id, a.target
           FROM zlh.command_audit a LEFT JOIN zlh.users u ON u.id = a.user_id
          WHERE (@user::uuid IS NULL OR a.user_id = @user)
            AND (@container::uuid IS NULL OR a.container_id = @container)
@@ -35,7 +35,7 @@ public static class ListAuditLog
             items.Add(new AuditLogEntry(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetGuid(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetGuid(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.GetGuid(9)));
+                reader.GetGuid(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
         return new AuditLogPage(items, items.Count == filter.Limit ? items[^1].Id : null);
     }

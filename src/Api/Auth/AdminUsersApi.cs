@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth.Accounts;
 
 namespace ZeroLagHub.Api.Auth;
@@ -18,7 +19,9 @@ public static class AdminUsersApi
     public static IEndpointRouteBuilder MapAdminUsersApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/admin/users").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
-        api.MapPost("/{id:guid}/roles", SetRoles);
+        // Audited with the roles asked for, so a refused attempt shows what was tried.
+        api.MapPost("/{id:guid}/roles", SetRoles).Audited(AuditTrail.Actions.SetUserRoles, c =>
+            $"user {c.Route("id")}: roles [{string.Join(", ", c.Arguments.OfType<RolesRequest>().FirstOrDefault()?.Roles ?? [])}]");
         return routes;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
@@ -43,7 +44,7 @@ public static class ConsoleApi
     }
 
     private static async Task AttachAsync(HttpContext context, Guid id, string? kind, int? rows, int? cols, string? token,
-        ContainerTokens tokens, NpgsqlDataSource db, IContainerHost host, ConsoleRelay relay)
+        ContainerTokens tokens, NpgsqlDataSource db, IContainerHost host, ConsoleRelay relay, AuditTrail audit)
     {
         var ct = context.RequestAborted;
         if (kind is not ("shell" or "server"))
@@ -106,6 +107,7 @@ public static class ConsoleApi
         }
         using (agentSocket)
         {
+            await audit.RecordAsync(user, AuditTrail.Actions.OpenConsole, id, $"console {kind}", "accepted", null);
             using var client = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(15) });
             await relay.RelayAsync(client, agentSocket, ct);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Anchoring;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.EventStore.Auditing;
 using ZeroLagHub.EventStore.Queue;
 
@@ -8,7 +9,7 @@ namespace ZeroLagHub.Api.Extensions;
 
 public static class AuditRegistration
 {
-    /// <summary>What auditors and operators read and do: the audit reader, external anchoring and its schedule, dead letters.</summary>
+    /// <summary>What auditors and operators read and do: the audit reader and trail, external anchoring and its schedule, dead letters.</summary>
     public static WebApplicationBuilder AddAuditAndOperations(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -23,6 +24,7 @@ public static class AuditRegistration
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Anchors>>()));
         services.AddHostedService<AnchorSchedule>();
         services.AddSingleton(sp => new DeadLetterQueue(sp.GetRequiredService<MessageQueue>()));
+        services.AddSingleton<AuditTrail>();
         return builder;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
@@ -23,7 +24,7 @@ namespace ZeroLagHub.Api.Ide;
 /// 404 a valid token whose container is gone or no longer the user's.
 /// </remarks>
 public sealed partial class IdeGate(ContainerTokens tokens, IdeSessions sessions, NpgsqlDataSource db, IOptions<IdeOptions> options,
-    ILogger<IdeGate> log)
+    AuditTrail audit, ILogger<IdeGate> log)
 {
     public const string CookieName = "zlh_ide";
     public const string TokenParameter = "token";
@@ -73,8 +74,10 @@ public sealed partial class IdeGate(ContainerTokens tokens, IdeSessions sessions
         if (await ContainerAccess.FindAsync(db, containerId, ct) is not { Kind: ContainerKind.Dev } container || !container.IsOpenTo(user))
             return IdeAdmission.Refused(StatusCodes.Status404NotFound, "Not found", "no such dev container (or not yours)");
 
-        // A WebSocket carries no cookie back; a session is for browsers navigating the IDE.
-        if (IsUpgrade(context)) return IdeAdmission.Admitted;
+        // A WebSocket carries no cookie back; a session is for browsers navigating the IDE. Either way a token opened the IDE.
+        var upgrade = IsUpgrade(context);
+        await audit.RecordAsync(user, AuditTrail.Actions.OpenIde, containerId, upgrade ? "ide websocket" : "ide session", "accepted", null);
+        if (upgrade) return IdeAdmission.Admitted;
         var session = await sessions.StartAsync(user.Id, user.IsAdmin, containerId, ct);
         var navigation = fromQuery && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
         return new IdeAdmission(null, session, RedirectWithoutToken: navigation);

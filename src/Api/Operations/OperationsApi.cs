@@ -1,7 +1,9 @@
 using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
+using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.EventStore.Daemon;
+using ZeroLagHub.EventStore.Daemon.Progress;
 using ZeroLagHub.EventStore.Projections;
 using ZeroLagHub.EventStore.Queue;
 
@@ -9,8 +11,9 @@ namespace ZeroLagHub.Api.Operations;
 
 /// <summary>
 /// <c>/api/admin</c> for operators: projection status (position, lag, what holds it back), rebuild
-/// with progress, the dead letters of the message queue (list, replay under the same id, discard), and
-/// the agents by poller node (every node's, from any node).
+/// with progress, retry or skip past a faulted one, the dead letters of the message queue (list, replay under
+/// the same id, discard), and the agents by poller node (every node's, from any node). Every action is
+/// recorded in the command log (<see cref="AuditTrail"/>).
 /// </summary>
 public static class OperationsApi
 {
@@ -19,10 +22,12 @@ public static class OperationsApi
         var group = app.MapGroup("/api/admin").WithTags("Operations").RequireAuthorization(AuthPolicies.Admin);
         group.MapGet("/projections", async (ProjectionAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.StatusAsync(ct)));
         group.MapGet("/projections/{name}", Projection);
-        group.MapPost("/projections/{name}/rebuild", Rebuild);
+        group.MapPost("/projections/{name}/rebuild", Rebuild).Audited(AuditTrail.Actions.RebuildProjection, ProjectionTarget);
+        group.MapPost("/projections/{name}/retry", Retry).Audited(AuditTrail.Actions.RetryProjection, ProjectionTarget);
+        group.MapPost("/projections/{name}/skip", Skip).Audited(AuditTrail.Actions.SkipProjectionEvent, ProjectionTarget);
         group.MapGet("/deadletters", DeadLetters);
-        group.MapPost("/deadletters/{id:guid}/replay", Replay);
-        group.MapDelete("/deadletters/{id:guid}", Discard);
+        group.MapPost("/deadletters/{id:guid}/replay", Replay).Audited(AuditTrail.Actions.ReplayDeadLetter, DeadLetterTarget);
+        group.MapDelete("/deadletters/{id:guid}", Discard).Audited(AuditTrail.Actions.DiscardDeadLetter, DeadLetterTarget);
         group.MapGet("/pollers", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await ListPollerNodes.ExecuteAsync(db, ct)));
         return app;
     }
@@ -36,6 +41,36 @@ public static class OperationsApi
         if (!Known(name, projections)) return NoProjection(name, projections);
         var generation = await admin.RebuildAsync(name, user.Username, ct);
         return TypedResults.Accepted($"/api/admin/projections/{name}", new { projection = name, generation });
+    }
+
+    private static async Task<IResult> Retry(string name, CurrentUser user, ProjectionAdmin admin, IEnumerable<IProjection> projections,
+        CancellationToken ct)
+    {
+        if (!Known(name, projections)) return NoProjection(name, projections);
+        return await admin.RetryAsync(name, user.Username, ct)
+            ? TypedResults.Accepted($"/api/admin/projections/{name}", new { projection = name, resumed = true })
+            : NotFaulted(name, "retry");
+    }
+
+    /// <summary>The body of a skip: why the read model may lack that event's effect (kept with the skip).</summary>
+    public sealed record SkipRequest(string? Reason);
+
+    private static async Task<IResult> Skip(string name, SkipRequest body, CurrentUser user, ProjectionAdmin admin, IEnumerable<IProjection> projections,
+        CancellationToken ct)
+    {
+        if (!Known(name, projections)) return NoProjection(name, projections);
+        if (string.IsNullOrWhiteSpace(body.Reason))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["say why the event may be skipped; it is recorded with the skip"] });
+        try
+        {
+            return await admin.SkipAsync(name, user.Username, body.Reason.Trim(), ct) is { } skipped
+                ? TypedResults.Ok(new { projection = name, skipped = new { skipped.StreamId, skipped.Version, skipped.Type } })
+                : NotFaulted(name, "skip");
+        }
+        catch (CheckpointMovedException)
+        {
+            return Problem(StatusCodes.Status409Conflict, $"projection '{name}' moved on meanwhile (retried or skipped by someone else); look at it again");
+        }
     }
 
     private static async Task<IResult> DeadLetters(string? type, string? after, int? limit, DeadLetterQueue deadLetters, CancellationToken ct)
@@ -56,6 +91,13 @@ public static class OperationsApi
 
     private static async Task<IResult> Discard(Guid id, DeadLetterQueue deadLetters, CancellationToken ct) =>
         await deadLetters.DiscardAsync(id, ct) ? TypedResults.NoContent() : NoDeadLetter(id);
+
+    private static string ProjectionTarget(EndpointFilterInvocationContext context) => $"projection {context.Route("name")}";
+
+    private static string DeadLetterTarget(EndpointFilterInvocationContext context) => $"dead letter {context.Route("id")}";
+
+    private static IResult NotFaulted(string name, string action) =>
+        Problem(StatusCodes.Status409Conflict, $"projection '{name}' is not faulted: nothing to {action}");
 
     private static bool Known(string name, IEnumerable<IProjection> projections) => projections.Any(p => p.Name == name);
 

@@ -22,8 +22,10 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource)
 
         await Execute(connection, tx, "SELECT pg_advisory_xact_lock(hashtext('zlh.schema.' || @schema))",
             new NpgsqlParameter("schema", schema), ct);
+        // Not CREATE SCHEMA IF NOT EXISTS: that needs CREATE on the database even when the schema exists, and the
+        // API's role has no such right; a bootstrap run as the superuser made the schema (Api/Storage/Bootstrap).
         await Execute(connection, tx, $"""
-            CREATE SCHEMA IF NOT EXISTS {Quote(schema)};
+            DO $$ BEGIN IF to_regnamespace('{Quote(schema)}') IS NULL THEN CREATE SCHEMA {Quote(schema)}; END IF; END $$;
             CREATE TABLE IF NOT EXISTS {Quote(schema)}.schema_version (
                 version    int         PRIMARY KEY,
                 name       text        NOT NULL,

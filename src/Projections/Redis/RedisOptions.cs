@@ -3,13 +3,23 @@ using System.Globalization;
 namespace ZeroLagHub.Projections.Redis;
 
 /// <summary>
-/// Where Redis is and how long to wait for it. Parsed from <c>host:port[,password=…][,timeout=ms][,connectTimeout=ms]</c>,
-/// the shape StackExchange.Redis accepts for the same settings.
+/// Where Redis is, who to be and how long to wait for it. Parsed from
+/// <c>host:port[,user=…][,password=…][,timeout=ms][,connectTimeout=ms]</c>, the shape StackExchange.Redis accepts
+/// for the same settings.
 /// </summary>
 public sealed record RedisOptions(string Host, int Port)
 {
     /// <summary>Sent with AUTH after every connect; never logged (<see cref="ToString"/> leaves it out).</summary>
     public string? Password { get; init; }
+
+    /// <summary>
+    /// The ACL user to authenticate as (<c>AUTH user password</c>); null means Redis' default user. The API runs as a
+    /// user of its own allowed only the commands it sends (scripts/services.sh).
+    /// </summary>
+    public string? User { get; init; }
+
+    /// <summary>AUTH's arguments after the command name: <c>[user] password</c>; null when there is no password.</summary>
+    internal RedisArgument[]? AuthArguments => Password is null ? null : User is null ? [Password] : [User, Password];
 
     /// <summary>How long a command may wait for its reply before <see cref="RedisTimeoutException"/>.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(2);
@@ -42,9 +52,10 @@ public sealed record RedisOptions(string Host, int Port)
             options = name.ToLowerInvariant() switch
             {
                 "password" => options with { Password = value },
+                "user" => options with { User = value.Length > 0 ? value : throw new FormatException("Redis option 'user' is empty; give the ACL user's name") },
                 "timeout" or "synctimeout" => options with { CommandTimeout = Milliseconds(name, value) },
                 "connecttimeout" => options with { ConnectTimeout = Milliseconds(name, value) },
-                _ => throw new FormatException($"Redis option '{name}' is unknown; use password, timeout or connectTimeout"),
+                _ => throw new FormatException($"Redis option '{name}' is unknown; use user, password, timeout or connectTimeout"),
             };
         }
         return options;
@@ -56,5 +67,6 @@ public sealed record RedisOptions(string Host, int Port)
             : throw new FormatException($"Redis option '{name}' must be a positive number of milliseconds, not '{value}'");
 
     // The password stays out of logs and exception messages.
-    public override string ToString() => Password is null ? EndPoint : $"{EndPoint},password=***";
+    public override string ToString() =>
+        EndPoint + (User is null ? "" : $",user={User}") + (Password is null ? "" : ",password=***");
 }

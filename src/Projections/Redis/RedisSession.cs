@@ -41,11 +41,11 @@ internal sealed class RedisSession : IAsyncDisposable
     {
         var session = new RedisSession(await RedisSocket.ConnectAsync(options, cancellationToken).ConfigureAwait(false), options.EndPoint);
         session._loops = Task.WhenAll(session.SendLoopAsync(), session.ReceiveLoopAsync());
-        if (options.Password is null) return session;
+        if (options.AuthArguments is not { } auth) return session;
         try
         {
-            var auth = await session.SendAsync(["AUTH", options.Password], options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-            await auth.WaitAsync(options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            var reply = await session.SendAsync(["AUTH", .. auth], options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            await reply.WaitAsync(options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
             return session;
         }
         catch (Exception e)

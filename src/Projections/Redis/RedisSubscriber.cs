@@ -170,8 +170,8 @@ public sealed class RedisSubscriber : IAsyncDisposable, IDisposable
 
     private async Task AuthenticateAsync(Link link)
     {
-        if (_options.Password is null) return;
-        await link.SendAsync(["AUTH", _options.Password]).ConfigureAwait(false);
+        if (_options.AuthArguments is not { } auth) return;
+        await link.SendAsync(["AUTH", .. auth]).ConfigureAwait(false);
         var reply = await link.ReadAsync().AsTask().WaitAsync(_options.ConnectTimeout, _time, _stopping.Token).ConfigureAwait(false);
         if (reply is null || reply.Kind == RedisReplyKind.Error)
             throw new RedisConnectionException($"{_options.EndPoint} refused AUTH: {reply?.AsString() ?? "connection closed"}");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Console;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Local;
+using ZeroLagHub.Api.Tests.Audit;
 using ZeroLagHub.Api.Tests.Ide;
 
 namespace ZeroLagHub.Api.Tests.Console;
@@ -27,6 +28,27 @@ public sealed class ConsoleTests(DevContainersFixture api) : IClassFixture<DevCo
 
         Assert.Contains("zlh-42", await ReadUntilAsync(socket, "zlh-42"));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", default);
+    }
+
+    [Fact]
+    public async Task AnOpenedConsoleIsInTheCommandLogWithWhoWhichContainerWhenAndFromWhere()
+    {
+        var (_, b) = await api.ContainersAsync();
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        using (var socket = await ConnectAsync(await ConsoleUrlAsync(b)))
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", default);
+
+        var opened = (await CommandLog.ReadAsync(api, $"container={b}")).Where(r => r.GetProperty("command").GetString() == "OpenConsole").ToList();
+
+        Assert.NotEmpty(opened);
+        Assert.All(opened, row =>
+        {
+            Assert.Equal(api.Owner, row.GetProperty("userId").GetGuid());
+            Assert.Equal("console shell", row.GetProperty("target").GetString());
+            Assert.Equal("accepted", row.GetProperty("outcome").GetString());
+            Assert.Equal("127.0.0.1", row.GetProperty("clientIp").GetString());
+            Assert.True(row.GetProperty("at").GetDateTimeOffset() > before);
+        });
     }
 
     [Fact]

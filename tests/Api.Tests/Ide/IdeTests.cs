@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Ide;
+using ZeroLagHub.Api.Tests.Audit;
 using ZeroLagHub.Api.Tests.Auth;
 using ZeroLagHub.Api.Tests.Containers;
 
@@ -37,6 +38,26 @@ public sealed class IdeTests(DevContainersFixture api) : IClassFixture<DevContai
         var page = await browser.GetWithCookieAsync(response.Headers.Location.OriginalString, setCookie.Split(';')[0]);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains(StandInPage, await page.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AnOpenedIdeIsInTheCommandLogWithWhoWhichContainerWhenAndFromWhere()
+    {
+        var (_, b) = await api.ContainersAsync();
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        using var browser = api.CreateBareClient();
+        var response = await browser.GetAsync(IdeSteps.IdePath(b) + "?token=" + Uri.EscapeDataString(await api.IdeTokenAsync(b)));
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+
+        var opened = (await CommandLog.ReadAsync(api, $"container={b}")).Where(r => r.GetProperty("command").GetString() == "OpenIde").ToList();
+
+        Assert.NotEmpty(opened);
+        var latest = opened[0];
+        Assert.Equal(api.Owner, latest.GetProperty("userId").GetGuid());
+        Assert.Equal("ide session", latest.GetProperty("target").GetString());
+        Assert.Equal("accepted", latest.GetProperty("outcome").GetString());
+        Assert.Equal("127.0.0.1", latest.GetProperty("clientIp").GetString());
+        Assert.True(latest.GetProperty("at").GetDateTimeOffset() > before);
     }
 
     [Fact]

@@ -18,6 +18,15 @@ public sealed class RedisOptionsTests
     public void ThePasswordNeverAppearsInToString() =>
         Assert.Equal("h:1,password=***", RedisOptions.Parse("h:1,password=topsecret").ToString());
 
+    [Fact]
+    public void AnAclUserIsParsedAndShownButItsPasswordIsNot()
+    {
+        var options = RedisOptions.Parse("h:1,user=zlh_api,password=topsecret");
+
+        Assert.Equal(("zlh_api", "topsecret"), (options.User, options.Password));
+        Assert.Equal("h:1,user=zlh_api,password=***", options.ToString());
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("localhost", "host:port")]
@@ -25,6 +34,7 @@ public sealed class RedisOptionsTests
     [InlineData("localhost:70000", "host:port")]
     [InlineData("localhost:6379,timeout=-1", "positive number of milliseconds")]
     [InlineData("localhost:6379,ssl=true", "unknown")]
+    [InlineData("localhost:6379,user=,password=x", "'user' is empty")]
     public void MalformedConnectionsSayWhatToFix(string connection, string hint) =>
         Assert.Contains(hint, Assert.Throws<FormatException>(() => RedisOptions.Parse(connection)).Message);
 }

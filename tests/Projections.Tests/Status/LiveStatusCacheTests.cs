@@ -7,13 +7,14 @@ namespace ZeroLagHub.Projections.Tests.Status;
 
 public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
-    private readonly LiveStatusCache _cache = new(redis.Connection);
+    // As the API uses it: with the API's ACL user, so these tests show its commands (the script's included) suffice.
+    private readonly LiveStatusCache _cache = new(redis.ApiConnection);
 
     [Fact]
     public async Task SetStatusCachesTheJsonAndPublishesTheChange()
     {
         var container = Guid.NewGuid();
-        await using var subscriber = new RedisSubscriber(redis.Options);
+        await using var subscriber = new RedisSubscriber(redis.ApiOptions);
         var changes = new BlockingCollection<StatusChange>();
         await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
 
@@ -31,7 +32,7 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     public async Task AnOlderChangeIsRefusedAndNotPublished()
     {
         var container = Guid.NewGuid();
-        await using var subscriber = new RedisSubscriber(redis.Options);
+        await using var subscriber = new RedisSubscriber(redis.ApiOptions);
         var changes = new BlockingCollection<StatusChange>();
         await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
 

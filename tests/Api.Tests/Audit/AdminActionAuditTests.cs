@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Tests.Auth;
+
+namespace ZeroLagHub.Api.Tests.Audit;
+
+/// <summary>
+/// Admin actions land in the command log (<c>/api/audit/commands</c>) with who, what they acted on and how it ended,
+/// refusals included. (IDE and console sessions: IdeTests and ConsoleTests, which have containers to open.)
+/// </summary>
+public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task ProjectionRebuildRetryAndSkipAreLogged()
+    {
+        var operatorId = Guid.NewGuid();
+        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/projections/crash_history/rebuild", null)).StatusCode);
+        await AuditSteps.AssertProblemAsync(await admin.PostAsync("/api/admin/projections/crash_history/retry", null),
+            HttpStatusCode.Conflict, "not faulted");
+        await AuditSteps.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/projections/crash_history/skip", new { reason = " " }),
+            HttpStatusCode.BadRequest, "reason");
+        await AuditSteps.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/projections/crash_history/skip", new { reason = "poison event" }),
+            HttpStatusCode.Conflict, "not faulted");
+
+        var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
+        log.Reverse();
+        Assert.Equal(
+        [
+            ("RebuildProjection", "projection crash_history", "accepted"),
+            ("RetryProjection", "projection crash_history", "conflict"),
+            ("SkipProjectionEvent", "projection crash_history", "rejected"),
+            ("SkipProjectionEvent", "projection crash_history", "conflict"),
+        ], log.Select(CommandLog.Summary));
+        Assert.Contains("not faulted", log[1].GetProperty("reason").GetString());
+        Assert.Contains("reason", log[2].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task RetryingAFaultedProjectionIsLoggedAsAccepted()
+    {
+        // deployment_history has no events in this class's database: the daemon leaves its row alone meanwhile.
+        Assert.Equal(1, await api.SqlAsync("""
+            UPDATE es.projection_progress SET state = 'faulted', fault = '{"error": "injected by the test"}'
+             WHERE projection = 'deployment_history'
+            """));
+        var operatorId = Guid.NewGuid();
+        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/projections/deployment_history/retry", null)).StatusCode);
+
+        var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
+        Assert.Equal([("RetryProjection", "projection deployment_history", "accepted")], log.Select(CommandLog.Summary));
+        Assert.Equal(JsonValueKind.Null, log[0].GetProperty("reason").ValueKind);
+    }
+
+    [Fact]
+    public async Task DeadLetterReplayAndDiscardAreLogged()
+    {
+        var (replayed, discarded, missing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        foreach (var id in (Guid[])[replayed, discarded])
+            await api.SqlAsync("""
+                INSERT INTO es.queue_dead_letters (id, type, schema_version, data, enqueued_at, attempts, error)
+                VALUES (@id, 'test.unreadable', 1, '{}', now(), 1, 'not registered')
+                """, ("id", id));
+        var operatorId = Guid.NewGuid();
+        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/admin/deadletters/{replayed}/replay", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/deadletters/{discarded}")).StatusCode);
+        await AuditSteps.AssertProblemAsync(await admin.PostAsync($"/api/admin/deadletters/{missing}/replay", null), HttpStatusCode.NotFound, "no dead letter");
+
+        var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
+        log.Reverse();
+        Assert.Equal(
+        [
+            ("ReplayDeadLetter", $"dead letter {replayed}", "accepted"),
+            ("DiscardDeadLetter", $"dead letter {discarded}", "accepted"),
+            ("ReplayDeadLetter", $"dead letter {missing}", "rejected"),
+        ], log.Select(CommandLog.Summary));
+        Assert.Contains("no dead letter", log[2].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task RoleChangesAreLoggedWithTheRolesAskedFor()
+    {
+        var member = await api.CreateClient().RegisterAsync(AuthSteps.NewUsername("member"));
+        var operatorId = Guid.NewGuid();
+        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/admin/users/{member.Id}/roles", new { roles = (string[])["auditor"] })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/admin/users/{member.Id}/roles", new { roles = (string[])["root"] })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/admin/users/{operatorId}/roles", new { roles = (string[])[] })).StatusCode);
+
+        var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
+        log.Reverse();
+        Assert.Equal(
+        [
+            ("SetUserRoles", $"user {member.Id}: roles [auditor]", "accepted"),
+            ("SetUserRoles", $"user {member.Id}: roles [root]", "rejected"),
+            ("SetUserRoles", $"user {operatorId}: roles []", "conflict"),
+        ], log.Select(CommandLog.Summary));
+        Assert.Contains("unknown: root", log[1].GetProperty("reason").GetString());
+    }
+}
