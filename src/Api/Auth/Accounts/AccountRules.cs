@@ -24,6 +24,6 @@ public static partial class AccountRules
         return errors;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}\z")]
     private static partial Regex Username();
 }
