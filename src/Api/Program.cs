@@ -10,6 +10,7 @@ using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 using ZeroLagHub.Api.Operations;
+using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Status;
 using ZeroLagHub.Api.Status.Stream;
 
@@ -30,6 +31,8 @@ app.UseIdeHostMode();
 // endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
 app.UseAuthentication();
 app.UseAuthorization();
+// Request bodies: capped, NUL-free, unreadable ones answered by field and audited (Problems/RequestBodyGuard.cs).
+app.UseMiddleware<RequestBodyGuard>();
 
 // The OpenAPI document (/openapi/v1.json) describes the API to anyone, like the README does.
 app.MapOpenApi().AllowAnonymous();

@@ -1,4 +1,5 @@
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.EventStore;
 
@@ -13,7 +14,7 @@ public static class ContainersApi
     public static IEndpointRouteBuilder MapContainersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/servers").WithTags("Containers");
-        group.MapPost("", Create);
+        group.MapPost("", Create).WithMetadata(new AuditedCommand("create_container"));
         group.MapGet("", List);
         group.MapGet("/{id:guid}", Get);
         group.MapDelete("/{id:guid}", (Guid id, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>

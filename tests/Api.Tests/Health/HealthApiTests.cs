@@ -63,5 +63,9 @@ public sealed class HealthWhenDatabaseIsGoneTests
         var response = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // Anonymous callers learn nothing of the database's host, port or name (issue 17, item 7).
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(api.Database.Name, body);
+        Assert.Contains("traceId", body);
     }
 }

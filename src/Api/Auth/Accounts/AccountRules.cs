@@ -7,6 +7,9 @@ public static partial class AccountRules
 {
     public const int MinPasswordLength = 12;
 
+    /// <summary>The longest name <see cref="Username"/> accepts; a longer one is refused at login before any look-up.</summary>
+    public const int MaxUsernameLength = 32;
+
     /// <summary>Bounds the work of hashing whatever a client sends.</summary>
     public const int MaxPasswordLength = 256;
 
