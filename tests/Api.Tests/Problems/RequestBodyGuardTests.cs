@@ -165,6 +165,16 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.Contains("unknown field", await AuditAsync(admin, "POST /api/admin/users/{id:guid}/roles"));
     }
 
+    [Theory]
+    [InlineData("/api/servers?deleted=maybe", "deleted: 'maybe' is not a valid value")]
+    [InlineData("/api/audit/commands?limit=lots", "limit='lots' must be a whole number")]
+    public async Task AnUnreadableQueryParameterIsNamedWithoutItsDotNetType(string path, string expected)
+    {
+        using var client = api.CreateClientAs(Guid.NewGuid(), "auditor", "auditor", "user");
+        var problem = await AssertProblemAsync(await client.GetAsync(path), HttpStatusCode.BadRequest);
+        Assert.StartsWith(expected, Detail(problem));
+    }
+
     [Fact]
     public async Task AnAuditRowKeepsANulAsTextAndABoundedReason()
     {
