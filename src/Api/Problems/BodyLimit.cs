@@ -7,7 +7,7 @@ namespace ZeroLagHub.Api.Problems;
 /// </summary>
 public sealed record BodyLimit(long Bytes)
 {
-    /// <summary>64 KiB: a create with every field at its bound is under 16 KiB.</summary>
+    /// <summary>64 KiB: a create with every field at its bound is about 20 KiB of JSON.</summary>
     public const long DefaultBytes = 64 * 1024;
 
     public static BodyLimit Default { get; } = new(DefaultBytes);

@@ -11,6 +11,9 @@ public static class ServerSpecRules
     public const int MaxCommandLength = 256;
     public const int MaxArgs = 64;
     public const int MaxArgLength = 1024;
+
+    /// <summary>All arguments together: a whole create stays well inside the API's 64 KiB body limit.</summary>
+    public const int MaxArgsTotalLength = 16 * 1024;
     public const int MaxPathLength = 256;
     public const int MaxLineLength = 256;
     public const int MinGracefulTimeoutSeconds = 1, MaxGracefulTimeoutSeconds = 3600;
@@ -28,11 +31,15 @@ public static class ServerSpecRules
         {
             if (args.Count > MaxArgs) errors.Add(("server.args", $"server.args has {args.Count} arguments; at most {MaxArgs}"));
             else
+            {
                 for (var i = 0; i < args.Count; i++)
                 {
                     if (args[i] is null) errors.Add(($"server.args[{i}]", "an argument must be a string, not null"));
                     else if (args[i].Length > 0 && Text(args[i], MaxArgLength) is { } why) errors.Add(($"server.args[{i}]", $"server.args[{i}] {why}"));
                 }
+                if (args.Sum(a => a?.Length ?? 0) is var total and > MaxArgsTotalLength)
+                    errors.Add(("server.args", $"server.args are {total} characters together; at most {MaxArgsTotalLength}"));
+            }
         }
 
         if (spec.WorkingDirectory is { } dir && WorkingDirectoryProblem(dir) is { } where)

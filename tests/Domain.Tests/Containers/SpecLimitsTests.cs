@@ -66,6 +66,13 @@ public sealed class SpecLimitsTests
     }
 
     [Fact]
+    public void ArgumentsLongerThan16KiBTogetherAreRejected()
+    {
+        var errors = FieldErrors(Game(new ServerSpec("java", Enumerable.Repeat(new string('x', 1000), 17).ToList())));
+        Assert.Contains("at most 16384", Assert.Single(errors["server.args"]));
+    }
+
+    [Fact]
     public void TooManyArgumentsAreRejectedOnce()
     {
         var errors = FieldErrors(Game(new ServerSpec("java", Enumerable.Repeat("x", 50_000).ToList())));
