@@ -27,8 +27,9 @@ namespace ZeroLagHub.Api.Problems;
 /// <remarks>
 /// Runs after authentication (the audit row names the user; an anonymous request is only logged, so that
 /// nobody can fill the audit table without an account) and after routing (the limit is the endpoint's).
-/// NOTE: Kestrel's MaxRequestBodySize alone was rejected: the in-memory test server ignores it, the
-/// framework answers its overrun with an empty 413 nobody audits, and the IDE's forwarded uploads need none.
+/// NOTE: Kestrel's global MaxRequestBodySize alone was rejected: the framework answers its overrun with an
+/// empty 413 that nobody audits, and the IDE's forwarded uploads need no such cap. It is still set per
+/// request below, where the server offers it, so a body is never read past the route's limit.
 /// </remarks>
 public sealed partial class RequestBodyGuard(RequestDelegate next, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
     IProblemDetailsService problems, ControlPlaneTransaction audit, TimeProvider time, ILogger<RequestBodyGuard> logger)
@@ -76,7 +77,7 @@ public sealed partial class RequestBodyGuard(RequestDelegate next, IOptions<Micr
     private static async Task<MemoryStream?> BufferAsync(HttpContext context, long limit)
     {
         if (context.Request.ContentLength > limit) return null;
-        // Kestrel then stops a lying or chunked body itself; the in-memory test server has no such feature.
+        // Where the server offers it (Kestrel), it then stops a lying or chunked body itself.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } max) max.MaxRequestBodySize = limit;
 
         var buffer = new MemoryStream();

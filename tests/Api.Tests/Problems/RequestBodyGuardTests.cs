@@ -154,6 +154,18 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.StartsWith($"$.{field}: unknown field", Detail(problem));
     }
 
+    [Theory]
+    [InlineData("/api/auth/login", "{\"username\": \"USERNAME\", \"password\": \"a long enough password\"}", "username")]
+    [InlineData("/api/auth/register", "{\"username\": \"mallory\\n\", \"password\": \"a long enough password\"}", "username")]
+    public async Task AuthBodiesAreBoundedPerField(string route, string body, string field)
+    {
+        // A 10,000-character name is refused before any look-up; a name ending in a newline is not a name.
+        body = body.Replace("USERNAME", new string('a', 10_000));
+        var response = await api.CreateClient().PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
     [Fact]
     public async Task AnUnknownFieldOnAnAdminRouteIsAuditedUnderItsRoute()
     {
