@@ -12,6 +12,7 @@ using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
 using ZeroLagHub.Api.Operations;
+using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Status;
 using ZeroLagHub.Api.Status.Stream;
 using ZeroLagHub.Api.Storage.Bootstrap;
@@ -44,7 +45,10 @@ app.UseIdeHostMode();
 // endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
 app.UseAuthentication();
 app.UseAuthorization();
-// After authorization: an Idempotency-Key is the user's, bound to the first request sent with it.
+// Request bodies: capped, NUL-free, unreadable ones answered by field and audited (Problems/RequestBodyGuard.cs).
+app.UseMiddleware<RequestBodyGuard>();
+// After authorization and the body guard: an Idempotency-Key is the user's, bound to the first request sent
+// with it (a body the guard refused claims its key there).
 app.UseMiddleware<IdempotencyKeyCheck>();
 
 // The OpenAPI document (/openapi/v1.json) describes the API to anyone, like the README does.

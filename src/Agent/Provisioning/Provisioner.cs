@@ -80,7 +80,7 @@ public sealed partial class Provisioner(
 
     private sealed record InstallPlan(IReadOnlyList<InstallStep> Steps, InstallFailure? Failure);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}\z")]
     private static partial Regex SafeName();
 
     private InstallFailure? Validate(ProvisionRequest request, InstallOutput output)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Problems;
 
 namespace ZeroLagHub.Api.Anchoring;
 
@@ -14,7 +15,8 @@ public static class AnchorsApi
         var group = app.MapGroup("/api/audit/anchors").WithTags("Audit").RequireAuthorization(AuthPolicies.Auditor);
         group.MapPost("", Write).RequireAuthorization(AuthPolicies.Admin);
         group.MapGet("", (Anchors anchors) => TypedResults.Ok(anchors.List()));
-        group.MapPost("/verify", Verify);
+        // An anchor holds every stream's head (about 150 bytes each): room for 100,000 streams.
+        group.MapPost("/verify", Verify).WithBodyLimit(new BodyLimit(16 * 1024 * 1024));
         return app;
     }
 
@@ -44,7 +46,7 @@ public static class AnchorsApi
             if (!Anchors.IsAnchorFileName(name))
                 return Problem(StatusCodes.Status400BadRequest, $"'{name}' is not an anchor file name (anchor-<time>-<id>.json, no directories)");
             anchor = await anchors.LoadAsync(name, ct);
-            if (anchor is null) return Problem(StatusCodes.Status404NotFound, $"no anchor file {name} in {anchors.Directory}");
+            if (anchor is null) return Problem(StatusCodes.Status404NotFound, $"no anchor file {name} (GET /api/audit/anchors lists them)");
         }
         else
         {
@@ -54,7 +56,8 @@ public static class AnchorsApi
             }
             catch (JsonException e)
             {
-                return Problem(StatusCodes.Status400BadRequest, $"the body is not an anchor ({e.Message}): {Expected}");
+                return Problem(StatusCodes.Status400BadRequest,
+                    $"the body is not an anchor ({UnreadableBody.FromJson(e, typeof(SignedCheckpoint), Checkpoint.Json).Detail}): {Expected}");
             }
             if (anchor?.Checkpoint?.Streams is null || anchor.Signature is null)
                 return Problem(StatusCodes.Status400BadRequest, $"the body lacks checkpoint or signature: {Expected}");

@@ -28,7 +28,8 @@ public static class AdminUsersApi
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> SetRoles(
         Guid id, RolesRequest body, CurrentUser admin, NpgsqlDataSource db, CancellationToken ct)
     {
-        var unknown = (body.Roles ?? []).Where(r => !Role.All.Contains(r)).ToArray();
+        var unknown = (body.Roles ?? []).Where(r => !Role.All.Contains(r)).Distinct(StringComparer.Ordinal).Take(5)
+            .Select(r => r is null ? "null" : r.Length > 32 ? r[..32] + "…" : r).ToArray();
         if (body.Roles is null || unknown.Length > 0)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {

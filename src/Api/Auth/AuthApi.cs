@@ -69,6 +69,7 @@ public static class AuthApi
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrEmpty(body.Username)) errors["username"] = ["required"];
+        else if (body.Username.Length > AccountRules.MaxUsernameLength) errors["username"] = [$"at most {AccountRules.MaxUsernameLength} characters"];
         if (string.IsNullOrEmpty(body.Password)) errors["password"] = ["required"];
         else if (body.Password.Length > AccountRules.MaxPasswordLength) errors["password"] = [$"at most {AccountRules.MaxPasswordLength} characters"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Hosts.Proxmox;
@@ -17,7 +18,12 @@ public static class ZeroLagHubRegistration
             throw new InvalidOperationException(
                 "No PostgreSQL configured: set ZLH_POSTGRES to an Npgsql connection string, or start everything with ./zlh.sh up");
 
-        builder.Services.AddProblemDetails();
+        // Every problem carries the request's trace id: its details (exception, .NET types, host paths) are in the
+        // log under that id, never in the answer.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? c.HttpContext.TraceIdentifier));
+        // A field the API does not know is a 400 naming it (RequestBodyGuard), not silently dropped.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
         // Binding failures are thrown in every environment and answered as a 400 that says what to fix.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

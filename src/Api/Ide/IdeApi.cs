@@ -5,6 +5,7 @@ using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Headers;
+using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 
@@ -28,7 +29,7 @@ public static class IdeApi
         dev.MapPost("/ide-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the IDE has credentials of its own (IdeGate).
         dev.Map("/ide/{**rest}", (Guid id, HttpContext context, IdeProxy proxy) => proxy.ServeAsync(context, id, $"/api/dev/{id}/ide"))
-            .AllowAnonymous();
+            .AllowAnonymous().WithBodyLimit(BodyLimit.Unlimited);
         return routes;
     }
 

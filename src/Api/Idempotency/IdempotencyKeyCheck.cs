@@ -20,9 +20,7 @@ public sealed class IdempotencyKeyCheck(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context, NpgsqlDataSource dataSource, ControlPlaneTransaction writer, TimeProvider time)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IdempotentCommand>() is not { } command
-            || string.IsNullOrEmpty(context.Request.Headers[KeyReused.Header])
-            || CurrentUser.From(context) is not { } user)
+        if (Keyed(context) is not var (command, user))
         {
             await next(context);
             return;
@@ -44,4 +42,24 @@ public sealed class IdempotencyKeyCheck(RequestDelegate next)
             container, "rejected", reason), ct);
         await KeyReused.Problem(reason).ExecuteAsync(context);
     }
+
+    /// <summary>
+    /// Binds the key of a request refused before this check ran (its body was read, and held a NUL), so that
+    /// the key cannot be used afterwards for another request either.
+    /// </summary>
+    public static async Task ClaimForRefusedAsync(HttpContext context, NpgsqlDataSource dataSource, TimeProvider time)
+    {
+        if (Keyed(context) is not var (_, user)) return;
+        var ct = context.RequestAborted;
+        await ClaimIdempotencyKey.ExecuteAsync(dataSource, CommandResults.CommandId(context, user.Id), user.Id,
+            await RequestFingerprint.OfAsync(context, ct), time.GetUtcNow(), ct);
+    }
+
+    /// <summary>An <see cref="IdempotentCommand"/> route, sent with a key by a signed-in user; else null.</summary>
+    private static (IdempotentCommand Command, CurrentUser User)? Keyed(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IdempotentCommand>() is { } command
+        && !string.IsNullOrEmpty(context.Request.Headers[KeyReused.Header])
+        && CurrentUser.From(context) is { } user
+            ? (command, user)
+            : null;
 }

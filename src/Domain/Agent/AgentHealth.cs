@@ -1,4 +1,7 @@
 namespace ZeroLagHub.Domain.Agent;
 
-/// <summary><c>GET /health</c>: the agent is up. A new <paramref name="InstanceId"/> means the agent restarted.</summary>
+/// <summary>
+/// <c>GET /health</c> with the agent's token: the agent is up, for this container. A new <paramref name="InstanceId"/>
+/// means the agent restarted. Without the token the answer is only <see cref="AgentUp"/>.
+/// </summary>
 public sealed record AgentHealth(string Status, Guid ContainerId, Guid InstanceId, double UptimeSeconds, string Version);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ZeroLagHub.Domain.Agent;
+using ZeroLagHub.Domain.Servers;
 
 namespace ZeroLagHub.Domain.Containers;
 
@@ -13,6 +14,9 @@ public static partial class ContainerSpecRules
     public const int MinMemoryMb = 256, MaxMemoryMb = 65536;
     public const int MinDiskGb = 1, MaxDiskGb = 512;
     public const int MaxAddons = 16;
+
+    /// <summary>A runtime, version or addon name (and an addon's <c>name@version</c> in full), before the catalog is asked.</summary>
+    public const int MaxCatalogNameLength = 64;
 
     /// <summary>Every dev container's browser IDE: added when a dev spec does not list it.</summary>
     public const string CodeServerAddon = "code-server";
@@ -41,8 +45,8 @@ public static partial class ContainerSpecRules
 
         if (spec.Kind == ContainerKind.Game && spec.Server is null)
             Add("server", "a game server needs server settings (at least server.command)");
-        else if (spec.Kind == ContainerKind.Game && string.IsNullOrWhiteSpace(spec.Server!.Command))
-            Add("server.command", "server.command is required: the executable that runs the game server");
+        else if (spec.Kind == ContainerKind.Game)
+            foreach (var (field, message) in ServerSpecRules.Errors(spec.Server!)) Add(field, message);
         if (spec.Kind == ContainerKind.Dev && spec.Server is not null)
             Add("server", "a dev container has no game server; leave server out");
 
@@ -70,6 +74,11 @@ public static partial class ContainerSpecRules
             return;
         }
         if (!hasRuntime) return;
+        // Bounded before the catalog's answer quotes them back.
+        var badRuntime = !CatalogName().IsMatch(spec.Runtime!);
+        if (badRuntime) add("runtime", CatalogNameRule("runtime"));
+        if (!CatalogName().IsMatch(spec.Version!)) add("version", CatalogNameRule("version"));
+        if (badRuntime || !CatalogName().IsMatch(spec.Version!)) return;
 
         if (catalog.Runtimes is null || !catalog.Runtimes.TryGetValue(spec.Runtime!, out var versions))
             add("runtime", $"runtime '{spec.Runtime}' is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Runtimes)}");
@@ -87,7 +96,11 @@ public static partial class ContainerSpecRules
     private static IReadOnlyList<string> CheckAddons(IReadOnlyList<string>? addons, RuntimeCatalog catalog, Action<string, string> add)
     {
         if (addons is null) return [];
-        if (addons.Count > MaxAddons) add("addons", $"at most {MaxAddons} addons");
+        if (addons.Count > MaxAddons)
+        {
+            add("addons", $"{addons.Count} addons; at most {MaxAddons}");
+            return [];
+        }
 
         var pinned = new List<string>(addons.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -103,6 +116,11 @@ public static partial class ContainerSpecRules
             var at = entry.IndexOf('@');
             var name = at < 0 ? entry : entry[..at];
             var version = at < 0 ? null : entry[(at + 1)..];
+            if (entry.Length > MaxCatalogNameLength || !CatalogName().IsMatch(name) || (version is not null && !CatalogName().IsMatch(version)))
+            {
+                add(field, $"an addon is name or name@version (at most {MaxCatalogNameLength} characters: letters, digits, '.', '_', '+', '-')");
+                continue;
+            }
             if (!seen.Add(name))
             {
                 add(field, $"addon '{name}' is listed twice");
@@ -114,6 +132,13 @@ public static partial class ContainerSpecRules
         return pinned;
     }
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static string CatalogNameRule(string field) =>
+        $"{field} is a catalog name such as 'node' or '24': 1 to {MaxCatalogNameLength} letters, digits, '.', '_', '+' or '-'";
+
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\z")]
     private static partial Regex DnsLabel();
+
+    // The agent's own rule for these names (Provisioning/Provisioner.cs), bounded.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}\z")]
+    private static partial Regex CatalogName();
 }

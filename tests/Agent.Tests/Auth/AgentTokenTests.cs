@@ -9,11 +9,26 @@ public sealed class AgentTokenTests : IDisposable
 {
     private readonly Sandbox _sandbox = new();
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Bearer wrong-token-of-some-length")]
+    public async Task HealthAnswersAnyoneThatItIsUpAndNothingMore(string? authorization)
+    {
+        // Issue 17: the anonymous answer told any caller the container's id.
+        using var agent = new AgentHost(_sandbox);
+        var client = agent.Anonymous();
+        if (authorization is not null) client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
+        var response = await client.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"up"}""", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
-    public async Task HealthAnswersWithoutATokenAndNamesTheAgentInstance()
+    public async Task HealthTellsTheTokenHolderWhichContainerAndInstanceAnswer()
     {
         using var agent = new AgentHost(_sandbox);
-        var health = await agent.Anonymous().GetFromJsonAsync<AgentHealth>("/health");
+        var health = await agent.Authorized().GetFromJsonAsync<AgentHealth>("/health");
         Assert.Equal("ok", health!.Status);
         Assert.Equal(_sandbox.ContainerId, health.ContainerId);
         Assert.NotEqual(Guid.Empty, health.InstanceId);

@@ -96,6 +96,8 @@ public sealed class IdempotencyKeyTests(LocalHostFixture api) : IClassFixture<Lo
     [InlineData("{\"kind\": \"dev\", \"name\": \"refused\", \"runtime\": \"cobol\", \"version\": \"1\"}")] // refused by the rules
     [InlineData("{\"kind\": \"dev\"}")]                                                                 // incomplete
     [InlineData("{\"kind\": \"dev\", \"name\": ")]                                                      // not JSON
+    [InlineData("{\"kind\": \"dev\", \"name\": \"nul\\u0000\"}")]                                          // a NUL: refused before the key check
+    [InlineData("{\"kind\": \"dev\", \"name\": \"x\", \"colour\": \"red\"}")]                                  // an unknown field
     public async Task AKeyFirstUsedOnARefusedRequestIsRefusedOnAnotherRequest(string refusedBody)
     {
         var owner = Guid.NewGuid();

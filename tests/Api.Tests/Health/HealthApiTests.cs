@@ -63,5 +63,17 @@ public sealed class HealthWhenDatabaseIsGoneTests
         var response = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // Anonymous callers learn nothing of the database's host, port or name (issue 17, item 7).
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(api.Database.Name, body);
+        Assert.Contains("traceId", body);
+
+        // Any route failing on it is a 500 problem that names no exception, type or database, with the trace id for the log.
+        var failed = await api.CreateClientAs(Guid.NewGuid()).GetAsync("/api/servers");
+        var problem = await failed.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        foreach (var leak in new[] { api.Database.Name, "Npgsql", "Exception", "ZeroLagHub" }) Assert.DoesNotContain(leak, problem);
+        Assert.Contains("traceId", problem);
     }
 }

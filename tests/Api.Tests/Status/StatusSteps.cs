@@ -62,6 +62,7 @@ public static class StatusSteps
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;
         using var client = new HttpClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", agent.Token);
         return (await client.GetFromJsonAsync<AgentHealth>(new Uri(agent.BaseAddress, "health"), JsonSerializerOptions.Web))!;
     }
 

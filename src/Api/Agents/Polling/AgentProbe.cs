@@ -17,7 +17,10 @@ public sealed class AgentProbe(IHttpClientFactory http)
     /// <summary><c>/health</c>; null when the agent does not answer in time, answers an error, or is another container's agent.</summary>
     public async Task<AgentHealth?> HealthAsync(Guid containerId, AgentEndpoint agent, TimeSpan timeout, CancellationToken stop)
     {
-        var health = await GetAsync<AgentHealth>(new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "health")), timeout, stop);
+        // With the token: without it the agent says only that it is up, not which container it serves.
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "health"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
+        var health = await GetAsync<AgentHealth>(request, timeout, stop);
         // An address can be reused by another container (Proxmox reuses vmids and IPs): that is not our agent.
         return health?.ContainerId == containerId ? health : null;
     }

@@ -7,6 +7,9 @@ public static partial class AccountRules
 {
     public const int MinPasswordLength = 12;
 
+    /// <summary>The longest name <see cref="Username"/> accepts; a longer one is refused at login before any look-up.</summary>
+    public const int MaxUsernameLength = 32;
+
     /// <summary>Bounds the work of hashing whatever a client sends.</summary>
     public const int MaxPasswordLength = 256;
 
@@ -24,6 +27,6 @@ public static partial class AccountRules
         return errors;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}\z")]
     private static partial Regex Username();
 }

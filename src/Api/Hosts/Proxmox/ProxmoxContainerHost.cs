@@ -329,7 +329,12 @@ public sealed partial class ProxmoxContainerHost(
     {
         try
         {
-            var health = await agentHttp.GetFromJsonAsync<AgentHealth>(new Uri(AgentUri(address), "health"), ct);
+            // With the agent's token: without it the agent says only that it is up, not which container it serves.
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(AgentUri(address), "health"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", enrollment.AgentTokenFor(containerId));
+            using var response = await agentHttp.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode) return false;
+            var health = await response.Content.ReadFromJsonAsync<AgentHealth>(ct);
             // Another container's agent on a reused address is not ours.
             return health?.ContainerId == containerId;
         }

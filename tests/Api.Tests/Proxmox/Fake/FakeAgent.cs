@@ -34,9 +34,10 @@ public sealed class FakeAgent : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var agent = new FakeAgent(app);
-        app.MapGet("/health", () => agent.EnrolledAs is { } id
-            ? Results.Json(new AgentHealth("ok", id, agent._instance, 1.5, "test"))
-            : Results.StatusCode(503));
+        // As the real agent: which container it serves is told only to the holder of its token.
+        app.MapGet("/health", (HttpContext context) => agent.EnrolledAs is not { } id ? Results.StatusCode(503)
+            : context.Request.Headers.Authorization == $"Bearer {agent.AgentToken}" ? Results.Json(new AgentHealth("ok", id, agent._instance, 1.5, "test"))
+            : Results.Json(AgentUp.Instance));
         await app.StartAsync();
         agent.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         return agent;

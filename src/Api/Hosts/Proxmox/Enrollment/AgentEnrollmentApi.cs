@@ -16,6 +16,9 @@ public static class AgentEnrollmentApi
         return routes;
     }
 
+    /// <summary>Far above an issued token's length; anything longer is not one of ours.</summary>
+    private const int MaxTokenLength = 256;
+
     public sealed record EnrollRequest(Guid ContainerId, string? EnrollmentToken);
 
     /// <param name="ArtifactServer">Where the agent fetches runtimes and addons (<c>ZLH_AGENT_ARTIFACTSERVER</c>).</param>
@@ -27,7 +30,8 @@ public static class AgentEnrollmentApi
     {
         var errors = new Dictionary<string, string[]>();
         if (request is null || request.ContainerId == Guid.Empty) errors["containerId"] = ["The container id (a UUID) from /etc/zlh/enrollment.json is required."];
-        if (string.IsNullOrWhiteSpace(request?.EnrollmentToken)) errors["enrollmentToken"] = ["The enrollment token from /etc/zlh/enrollment.json is required."];
+        if (string.IsNullOrWhiteSpace(request?.EnrollmentToken) || request.EnrollmentToken.Length > MaxTokenLength)
+            errors["enrollmentToken"] = ["The enrollment token from /etc/zlh/enrollment.json is required."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var id = request!.ContainerId;
