@@ -57,7 +57,11 @@ public sealed partial class DeploymentProcess(IEventStore store, ControlPlaneTra
         try { outcome = await stages.RunAsync(stage, deployment.State, envelope.Id, ct); }
         catch (Exception e) when (envelope.Attempt >= FailOnAttempt && e is not OperationCanceledException)
         {
-            outcome = StageOutcome.Failure(e.Message, [e.GetType().Name + ": " + e.Message]);
+            // An unexpected failure's text may name .NET types and host paths: the log keeps it under a
+            // reference the user sees in the stage's error instead.
+            LogUnexpected(logger, e, id, stage, envelope.Id);
+            var error = $"the stage failed unexpectedly {envelope.Attempt} times; the operator's log has the cause under reference {envelope.Id}";
+            outcome = StageOutcome.Failure(error, [error]);
         }
         LogStage(logger, id, stage, outcome.Succeeded, outcome.Error);
 
@@ -94,6 +98,9 @@ public sealed partial class DeploymentProcess(IEventStore store, ControlPlaneTra
             appends.Add(new StreamAppend(Container.StreamId(c), ExpectedVersion.Any, containerEvents));
         await writer.WriteAsync(appends, messages, new EventMetadata(User: "system", CausationId: id.ToString()), null, ct);
     }
+
+    [LoggerMessage(2, LogLevel.Error, "Deployment {DeploymentId} stage {Stage} failed unexpectedly (reference {Reference})")]
+    private static partial void LogUnexpected(ILogger logger, Exception error, Guid deploymentId, DeploymentStage stage, Guid reference);
 
     [LoggerMessage(1, LogLevel.Information, "Deployment {DeploymentId} stage {Stage}: succeeded={Succeeded} {Error}")]
     private static partial void LogStage(ILogger logger, Guid deploymentId, DeploymentStage stage, bool succeeded, string? error);
