@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
+using ZeroLagHub.Api.Tests.Containers;
 
 namespace ZeroLagHub.Api.Tests.Hosts;
 
@@ -25,7 +27,7 @@ public sealed class LocalContainerIsolationTests(LocalHostFixture api) : IClassF
         var (record, uid, gid) = await CreateAsync();
         var (code, output) = await LocalContainerProbe.RunAsTenantAsync(record, uid, gid, "setsid nohup sleep 1000 >/dev/null 2>&1 & echo started");
         Assert.True(code == 0, output);
-        Assert.Contains(LocalUsers.ProcessesOf(uid), p => p.Name == "sleep");
+        await EventuallyAsync(() => Task.FromResult(LocalUsers.ProcessesOf(uid).Any(p => p.Name == "sleep") ? (object)true : null));
 
         var log = new StageLog();
         await api.Host.DeleteAsync(record.ContainerId, log, default);
@@ -69,16 +71,35 @@ public sealed class LocalContainerIsolationTests(LocalHostFixture api) : IClassF
         if (!Isolated) return;
         var (record, uid, gid) = await CreateAsync();
         await LocalContainerProbe.RunAsTenantAsync(record, uid, gid, "setsid nohup sleep 1000 >/dev/null 2>&1 &");
-        var held = LocalUsers.ProcessesOf(uid).Single(p => p.Name == "sleep");
+        var held = await EventuallyAsync(() => Task.FromResult(LocalUsers.ProcessesOf(uid).SingleOrDefault(p => p.Name == "sleep")));
         var agent = LocalContainerProbe.Agent(record)!;
 
         agent.Signal(HostProcess.SigKill);
-        var again = await EventuallyAsync(() => LocalContainerProbe.Agent(Store.Find(record.ContainerId)) is { } a && a.Pid != agent.Pid ? a : null);
+        var again = await EventuallyAsync(() => Task.FromResult(LocalContainerProbe.Agent(Store.Find(record.ContainerId)) is { } a && a.Pid != agent.Pid ? a : null));
         await api.Host.StartAsync(record.ContainerId, new StageLog(), default);   // waits for its /health
 
         Assert.NotEqual(agent.Pid, again.Pid);
         Assert.Equal(record.Init, Store.Find(record.ContainerId)!.Init);
         Assert.True(held.IsStill());
+    }
+
+    [Fact]
+    public async Task AGameServerOutlivesItsAgentKilledAndRestartedByTheInit()
+    {
+        if (!Isolated) return;
+        using var client = api.CreateClientAs(Guid.NewGuid());
+        var (container, deployment) = await client.CreateAsync(ControlPlaneSteps.GameSpec());
+        var history = await client.WaitForDeploymentAsync(deployment);
+        Assert.True(history.GetProperty("status").GetString() == "succeeded", history.ToString());
+        var before = await EventuallyAsync(async () => await ServerAsync(container) is { State: "running", Pid: not null } s ? s : null);
+        var agent = LocalContainerProbe.Agent(Store.Find(container))!;
+
+        agent.Signal(HostProcess.SigKill);
+        await EventuallyAsync(() => Task.FromResult(LocalContainerProbe.Agent(Store.Find(container)) is { } a && a.Pid != agent.Pid ? a : null));
+        var after = await EventuallyAsync(async () => await ServerAsync(container) is { State: "running" } s ? s : null);
+
+        Assert.False(agent.IsStill());
+        Assert.Equal(before.Pid, after.Pid);
     }
 
     [Fact]
@@ -93,7 +114,7 @@ public sealed class LocalContainerIsolationTests(LocalHostFixture api) : IClassF
         using var stray = Process.Start("setpriv", [$"--reuid={next}", $"--regid={next}", "--clear-groups", "sleep", "1000"]);
         try
         {
-            await EventuallyAsync(() => LocalUsers.ProcessesOf(next).Count > 0 ? (object)true : null);
+            await EventuallyAsync(() => Task.FromResult(LocalUsers.ProcessesOf(next).Count > 0 ? (object)true : null));
             var (_, uid, _) = await CreateAsync();
             Assert.NotEqual(next, uid);
         }
@@ -130,6 +151,44 @@ public sealed class LocalContainerIsolationTests(LocalHostFixture api) : IClassF
         }
     }
 
+    [Fact]
+    public async Task AContainerOfThePreviousLayoutIsMovedIntoItsOwnNamespaceAtStartWithItsFilesKept()
+    {
+        if (!Isolated) return;
+        var (record, _, _) = await CreateAsync();
+        var marker = Path.Combine(Store.RootfsOf(record.ContainerId), "home", "dev", "workspace", "kept.txt");
+        await File.WriteAllTextAsync(marker, "mine");
+        await api.Host.StopAsync(record.ContainerId, new StageLog(), default);
+        await LocalUsers.DeleteAsync(record.UserName, default);
+        // What the previous version left: no init, a user named after the vmid owning the whole tree, and a process of
+        // that user working in it (here a stand-in; the old agent was found by its command line).
+        var old = Store.Find(record.ContainerId)! with { Vmid = 900_000 + Random.Shared.Next(90_000), Layout = 0, Running = true, Init = null };
+        Store.Save(old);
+        var (oldUid, oldGid) = await LocalUsers.EnsureAsync(old.UserName, "/nonexistent", 1_800_000_000, default);
+        await LocalContainerStore.GiveToAsync(Store.RootfsOf(old.ContainerId), oldUid, oldGid, default);
+        using var leftover = Process.Start(new ProcessStartInfo("setpriv", [$"--reuid={oldUid}", $"--regid={oldGid}", "--clear-groups", "sleep", "1000"])
+            { WorkingDirectory = Path.GetDirectoryName(marker)! })!;
+        await EventuallyAsync(() => Task.FromResult(LocalUsers.ProcessesOf(oldUid).Count > 0 ? (object)true : null));
+
+        // The API starting again.
+        await ActivatorUtilities.CreateInstance<LocalContainerHost>(api.Services).ReconcileAsync(default);
+
+        var upgraded = Store.Find(old.ContainerId)!;
+        Assert.Equal(LocalContainerRecord.CurrentLayout, upgraded.Layout);
+        Assert.True(upgraded.Init is { IsRunning: true, PidNamespace: not null });
+        Assert.Empty(LocalUsers.ProcessesOf(oldUid));
+        Assert.Null(await LocalUsers.IdAsync(old.UserName, default));
+        Assert.Equal("mine", await File.ReadAllTextAsync(marker));
+        // The dev home went to the container's new user.
+        Assert.Equal((await LocalUsers.IdAsync(upgraded.UserName, default))!.Value.Uid, OwnerOf(Path.GetDirectoryName(marker)!));
+    }
+
+    private static int OwnerOf(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%u", path]) { RedirectStandardOutput = true })!;
+        return int.Parse(stat.StandardOutput.ReadToEnd().Trim());
+    }
+
     private async Task<(LocalContainerRecord Record, int Uid, int Gid)> CreateAsync()
     {
         var plan = new ContainerPlan(Guid.NewGuid(), ContainerKind.Dev, new ContainerResources());
@@ -139,15 +198,31 @@ public sealed class LocalContainerIsolationTests(LocalHostFixture api) : IClassF
         return (record, uid, gid);
     }
 
-    /// <summary>Polls <paramref name="probe"/> until it has an answer (processes are not our children to wait for).</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<T?> probe) where T : class
+    /// <summary>The game server as the container's agent reports it, or null while the agent does not answer.</summary>
+    private async Task<ServerProcessStatus?> ServerAsync(Guid container)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var agent = (await api.Host.FindAgentAsync(container, default))!;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "status"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", agent.Token);
+        try
+        {
+            using var response = await http.SendAsync(request);
+            return response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<AgentStatus>())?.Server : null;
+        }
+        catch (HttpRequestException) { return null; }
+        catch (TaskCanceledException) { return null; }
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it has an answer (processes are not our children to wait for).</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            if (probe() is { } found) return found;
+            if (await probe() is { } found) return found;
             await Task.Delay(50);
         }
-        throw new TimeoutException("the condition did not hold within 30 s");
+        throw new TimeoutException("the condition did not hold within 60 s");
     }
 }

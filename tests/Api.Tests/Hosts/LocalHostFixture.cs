@@ -1,11 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Api.Hosts.Local;
 
 namespace ZeroLagHub.Api.Tests.Hosts;
 
 /// <summary>
-/// The API on real Kestrel (local agents fetch artifacts from it over loopback). Disposing it stops
-/// the agents, as a clean API shutdown does.
+/// The API on real Kestrel (local agents fetch artifacts from it over loopback). Disposing it ends the
+/// containers' processes, as a clean API shutdown does; the fixture that made the data directory then
+/// removes the containers' OS users too, since the directory goes with it.
 /// </summary>
 public class LocalHostFixture : ApiFixture
 {
@@ -17,5 +20,14 @@ public class LocalHostFixture : ApiFixture
     protected override bool RealKestrel => true;
 
     public IContainerHost Host => Services.GetRequiredService<IContainerHost>();
+
+    protected override async Task OnStoppedAsync()
+    {
+        await base.OnStoppedAsync();
+        var root = Path.Combine(DataDirectory, "containers");
+        if (!OwnsStorage || !Directory.Exists(root) || Environment.UserName != "root") return;
+        foreach (var record in new LocalContainerStore(Options.Create(new LocalHostOptions { Root = root })).All())
+            await LocalUsers.DeleteAsync(record.UserName, default);
+    }
 }
 
