@@ -7,11 +7,13 @@ namespace ZeroLagHub.Api.Tests.Hosts;
 public static class LocalContainerProbe
 {
     /// <summary>The agent: the init script's child (other than the "sleep" between two agents).</summary>
-    public static HostProcess? Agent(LocalContainerRecord? record)
-    {
-        if (record?.Init is not { } init || init.Shell() is not { } shell) return null;
-        return init.Members().FirstOrDefault(p => p.ParentPid == shell.Pid && p.Name != "sleep");
-    }
+    public static HostProcess? Agent(LocalContainerRecord? record) => record?.Init?.Agent();
+
+    /// <summary>The host's pid of the container's process <paramref name="pidInside"/> (as its agent reports pids).</summary>
+    public static int HostPid(LocalContainerRecord record, int pidInside) =>
+        record.Init is { PidNamespace: not null } init
+            ? init.Members().Single(p => HostProcess.InnermostPid(p.Pid) == pidInside).Pid
+            : pidInside;
 
     /// <summary>
     /// Runs <paramref name="script"/> inside the container (its PID namespace and mounts, entered through the agent)

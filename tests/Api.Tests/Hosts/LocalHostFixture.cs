@@ -6,9 +6,9 @@ using ZeroLagHub.Api.Hosts.Local;
 namespace ZeroLagHub.Api.Tests.Hosts;
 
 /// <summary>
-/// The API on real Kestrel (local agents fetch artifacts from it over loopback). Disposing it ends the
-/// containers' processes, as a clean API shutdown does; the fixture that made the data directory then
-/// removes the containers' OS users too, since the directory goes with it.
+/// The API on real Kestrel (local agents fetch artifacts from it over loopback). Disposing it pauses the
+/// agents, as a clean API shutdown does; the fixture that made the data directory then ends every process
+/// of its containers and removes their OS users, since the directory goes with it.
 /// </summary>
 public class LocalHostFixture : ApiFixture
 {
@@ -25,9 +25,12 @@ public class LocalHostFixture : ApiFixture
     {
         await base.OnStoppedAsync();
         var root = Path.Combine(DataDirectory, "containers");
-        if (!OwnsStorage || !Directory.Exists(root) || Environment.UserName != "root") return;
+        if (!OwnsStorage || !Directory.Exists(root)) return;
         foreach (var record in new LocalContainerStore(Options.Create(new LocalHostOptions { Root = root })).All())
-            await LocalUsers.DeleteAsync(record.UserName, default);
+        {
+            if (record.Init is { } init) await init.EndAsync(TimeSpan.FromSeconds(10), default);
+            if (Environment.UserName == "root") await LocalUsers.DeleteAsync(record.UserName, default);
+        }
     }
 }
 

@@ -15,24 +15,30 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
 {
     /// <summary>
     /// The init: a POSIX shell (about 1 MB per container, where another .NET process would take tens) that runs
-    /// the agent, starts it again a second after it dies, ends it on SIGHUP to start a fresh one (the API's
-    /// restart), and on SIGTERM ends it and exits, which ends the namespace. <c>wait</c> returns early when a
-    /// trapped signal arrives, hence the flag and the second wait.
+    /// the agent and starts it again a second after it dies. SIGHUP: end the agent and start a fresh one (the API's
+    /// restart; also ends a pause). SIGUSR1: end the agent and start none until SIGHUP (the API shutting down: the
+    /// rest of the container, a game server's holder, keeps running). SIGTERM: end the agent and exit, which ends
+    /// the namespace. <c>wait</c> returns early when a trapped signal arrives, hence the flag and the second wait;
+    /// a pause waits on a long sleep, as a shell can only wait for a child.
     /// </summary>
     public const string Script = """
         exec 3>&-
         log=$1; shift
-        agent=; stopping=; woken=
-        trap 'woken=1; [ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null' HUP
-        trap 'woken=1; stopping=1; [ -n "$agent" ] && kill -TERM "$agent" 2>/dev/null' TERM
+        child=; stopping=; paused=; woken=
+        trap 'woken=1; paused=; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' HUP
+        trap 'woken=1; paused=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' USR1
+        trap 'woken=1; stopping=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM
         while [ -z "$stopping" ]; do
-          "$@" >>"$log" 2>&1 </dev/null &
-          agent=$!
-          echo "zlh-init: started the agent (pid $agent)" >>"$log"
-          while :; do woken=; wait "$agent"; status=$?; [ -n "$woken" ] || break; done
-          agent=
-          echo "zlh-init: the agent exited ($status)" >>"$log"
-          [ -n "$stopping" ] || sleep 1
+          if [ -n "$paused" ]; then
+            sleep 100000 & child=$!
+            echo "zlh-init: the agent is paused until the API is back" >>"$log"
+          else
+            "$@" >>"$log" 2>&1 </dev/null & child=$!
+            echo "zlh-init: started the agent (pid $child)" >>"$log"
+          fi
+          while :; do woken=; wait "$child"; status=$?; [ -n "$woken" ] || break; done
+          child=
+          [ -n "$paused$stopping" ] || { echo "zlh-init: the agent exited ($status)" >>"$log"; sleep 1; }
         done
         """;
 
@@ -104,12 +110,20 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// Has the init end the agent and start a new one (which reads its configuration afresh); returns once the old
     /// agent is gone. The rest of the container (a game server's holder) is not the init's child and stays.
     /// </summary>
-    public async Task RestartAgentAsync(TimeSpan grace, CancellationToken ct)
+    public Task RestartAgentAsync(TimeSpan grace, CancellationToken ct) => EndAgentAsync(HostProcess.SigHup, grace, ct);
+
+    /// <summary>Has the init end the agent and start none until <see cref="RestartAgentAsync"/>; returns once the agent is gone.</summary>
+    public Task PauseAgentAsync(TimeSpan grace, CancellationToken ct) => EndAgentAsync(HostProcess.SigUsr1, grace, ct);
+
+    /// <summary>The agent, if one runs: the script's child other than the sleep of a pause or between two agents.</summary>
+    public HostProcess? Agent() =>
+        Shell() is { } shell ? Members().FirstOrDefault(p => p.ParentPid == shell.Pid && p.Name != "sleep") : null;
+
+    private async Task EndAgentAsync(int signal, TimeSpan grace, CancellationToken ct)
     {
         if (Shell() is not { } shell) throw new InvalidOperationException($"the container's init (pid {Pid}) does not run");
-        // The script's only children: the agent, or the "sleep 1" between two agents.
-        var agents = Members().Where(p => p.ParentPid == shell.Pid && p.Name != "sleep").ToList();
-        shell.Signal(HostProcess.SigHup);
+        var agents = Agent() is { } agent ? new List<HostProcess> { agent } : [];
+        shell.Signal(signal);
         if (await GoneAsync(agents, grace, everyMember: false, ct)) return;
         foreach (var p in agents) p.Signal(HostProcess.SigKill);
         if (!await GoneAsync(agents, TimeSpan.FromSeconds(10), everyMember: false, ct))

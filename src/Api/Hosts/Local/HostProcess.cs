@@ -67,7 +67,7 @@ public sealed record HostProcess(int Pid, long StartTime, int ParentPid, int Ses
 
     public override string ToString() => $"{Name} (pid {Pid})";
 
-    public const int SigHup = 1, SigKill = 9, SigTerm = 15;
+    public const int SigHup = 1, SigKill = 9, SigUsr1 = 10, SigTerm = 15;
 
     private static class Native
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -84,22 +83,6 @@ public sealed partial class LocalContainerHost(
         finally { _lock.Release(); }
     }
 
-    /// <summary>Restarts the container's agent through its init (the game server, held apart from the agent, keeps running).</summary>
-    public async Task RestartAgentAsync(Guid containerId, StageLog log, CancellationToken ct)
-    {
-        await _lock.WaitAsync(ct);
-        try
-        {
-            var record = Require(containerId);
-            if (record.Init is not { IsRunning: true } init) { await EnsureRunningAsync(record with { Running = true }, log, ct); return; }
-            await WriteAgentConfigAsync(record, ct);
-            await init.RestartAgentAsync(StopGrace, ct);
-            log.Write($"restarted the agent of {record.Vmid} through its init (pid {init.Pid})");
-            await WaitForHealthAsync(record, log, ct);
-        }
-        finally { _lock.Release(); }
-    }
-
     public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct) =>
         ValueTask.FromResult(store.Find(containerId) is { } r ? new AgentEndpoint(r.AgentAddress, r.AgentToken) : null);
 
@@ -131,14 +114,17 @@ public sealed partial class LocalContainerHost(
         }
     }
 
-    /// <summary>Ends every container's processes (a clean shutdown); their "running" wish is kept for the next start.</summary>
-    public async Task StopAllAsync(CancellationToken ct)
+    /// <summary>
+    /// A clean shutdown: every agent is paused by its init (it would fetch from an API that is gone); the rest of each
+    /// container, a game server above all, keeps running, and the next start resumes the agents.
+    /// </summary>
+    public async Task PauseAllAgentsAsync(CancellationToken ct)
     {
         await _lock.WaitAsync(ct);
         try
         {
-            foreach (var record in store.All())
-                await EndProcessesAsync(record, new StageLog(), ct);
+            // At once, not one after another: each may take the whole grace period to end.
+            await Task.WhenAll(store.All().Select(r => r.Init is { IsRunning: true } init ? init.PauseAgentAsync(StopGrace, ct) : Task.CompletedTask));
         }
         finally { _lock.Release(); }
     }
@@ -149,11 +135,13 @@ public sealed partial class LocalContainerHost(
         if (record.Init is { IsRunning: true } init)
         {
             log.Write($"local container {record.Vmid} runs (init pid {init.Pid})");
-            // The API's address (the artifact server's) may have changed since the agent read its configuration.
-            if (await WriteAgentConfigAsync(record, ct))
+            // The API's address (the artifact server's) may have changed since the agent read its configuration,
+            // and a clean shutdown of the API paused the agent.
+            var changed = await WriteAgentConfigAsync(record, ct);
+            if (changed || init.Agent() is null)
             {
                 await init.RestartAgentAsync(StopGrace, ct);
-                log.Write($"restarted the agent of {record.Vmid} through its init: its configuration changed");
+                log.Write($"restarted the agent of {record.Vmid} through its init{(changed ? ": its configuration changed" : "")}");
             }
         }
         else

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
