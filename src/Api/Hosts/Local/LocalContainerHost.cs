@@ -107,8 +107,9 @@ public sealed partial class LocalContainerHost(
                 }
                 if (record.Running) await StartAsync(record.ContainerId, log, ct);
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                // One container's trouble must not keep the others from coming back.
                 LogReconcileFailed(logger, found.Vmid, e.Message);
             }
         }
@@ -244,8 +245,16 @@ public sealed partial class LocalContainerHost(
         using var client = http.CreateClient("local-agents");
         var deadline = DateTime.UtcNow + options.Value.AgentStartTimeout;
         string? last = null;
+        DateTime? noAgentSince = null;
         while (DateTime.UtcNow < deadline)
         {
+            // An init whose agent stays paused (a pause from an API instance that shut down late) is asked again.
+            if (store.Find(record.ContainerId)?.Init is { IsRunning: true } init && init.Agent() is null)
+            {
+                noAgentSince ??= DateTime.UtcNow;
+                if (DateTime.UtcNow - noAgentSince > TimeSpan.FromSeconds(3)) { await init.RestartAgentAsync(StopGrace, ct); noAgentSince = null; }
+            }
+            else noAgentSince = null;
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(record.AgentAddress, "health"));
@@ -255,6 +264,7 @@ public sealed partial class LocalContainerHost(
                 last = $"HTTP {(int)response.StatusCode}";
             }
             catch (HttpRequestException e) { last = e.Message; }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { last = "no answer within the client's timeout"; }
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
         var tail = store.AgentLogTail(record.ContainerId, 20);
