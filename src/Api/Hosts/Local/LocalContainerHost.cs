@@ -83,8 +83,14 @@ public sealed partial class LocalContainerHost(
         finally { _lock.Release(); }
     }
 
-    public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct) =>
-        ValueTask.FromResult(store.Find(containerId) is { } r ? new AgentEndpoint(r.AgentAddress, r.AgentToken) : null);
+    public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct)
+    {
+        if (store.Find(containerId) is not { } r) return ValueTask.FromResult<AgentEndpoint?>(null);
+        // Whoever looks for an agent that should run gets it back if it is paused (a shut-down API instance pauses
+        // agents, and a late pause may land after the next instance resumed them). Harmless when it is between runs.
+        if (r.Running && r.Init is { IsRunning: true } init && init.Agent() is null) init.Shell()?.Signal(HostProcess.SigHup);
+        return ValueTask.FromResult<AgentEndpoint?>(new AgentEndpoint(r.AgentAddress, r.AgentToken));
+    }
 
     /// <summary>
     /// At the API's start: containers of the previous layout are moved into the current one, and those that
