@@ -19,9 +19,37 @@ export ZLH_TEST_POSTGRES_ADMIN="$ZLH_POSTGRES_ADMIN" ZLH_TEST_POSTGRES="$ZLH_POS
   ZLH_TEST_REDIS="$ZLH_REDIS" ZLH_TEST_REDIS_ADMIN="$ZLH_REDIS_ADMIN"
 unset ZLH_POSTGRES ZLH_POSTGRES_ADMIN ZLH_REDIS ZLH_REDIS_ADMIN
 
+# Every process the tests start lands in a cgroup of this run (membership survives setsid, double forks and
+# PID namespaces), so what is left in it afterwards is a leak: listed, ended, and counted as a failure.
+cgroup=""
+for fs in /sys/fs/cgroup/unified /sys/fs/cgroup /sys/fs/cgroup/pids; do
+  if [ -f "$fs/cgroup.procs" ] && mkdir "$fs/zlh-tests-$$" 2>/dev/null; then cgroup="$fs/zlh-tests-$$"; break; fi
+done
+[ -n "$cgroup" ] || echo "no writable cgroup: processes left by the tests are not checked"
+leftovers() { while read -r pid; do
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+  # Build servers (MSBuild nodes, the compiler server) outlive a build by design; they are not the tests'.
+  case "$cmd" in *MSBuild.dll*|*VBCSCompiler*|*rzc.dll*|"") ;; *) echo "$pid $cmd" ;; esac
+done <"$cgroup/cgroup.procs"; }
+
 # A hung test host is dumped and killed after 5 minutes instead of stalling the run.
-dotnet test "$root/ZeroLagHub.sln" --logger trx --results-directory "$work/results" --blame-hang-timeout 5m "$@"
+( [ -z "$cgroup" ] || echo "$BASHPID" >"$cgroup/cgroup.procs"
+  export MSBUILDDISABLENODEREUSE=1
+  exec dotnet test "$root/ZeroLagHub.sln" --logger trx --results-directory "$work/results" --blame-hang-timeout 5m "$@" )
 status=$?
+
+left=0
+if [ -n "$cgroup" ]; then
+  survivors="$(leftovers)"
+  if [ -n "$survivors" ]; then
+    left="$(wc -l <<<"$survivors")"
+    echo "$left process(es) started by the tests are still running (ended now):"
+    echo "$survivors"
+  fi
+  while read -r pid; do kill -9 "$pid" 2>/dev/null; done <"$cgroup/cgroup.procs"
+  for _ in $(seq 50); do [ -s "$cgroup/cgroup.procs" ] || break; sleep 0.1; done
+  rmdir "$cgroup" 2>/dev/null
+fi
 
 passed=0; failed=0
 for trx in "$work"/results/*.trx; do
@@ -35,5 +63,6 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status although no test failed: a test run aborted (see above); counted as a failure"
   failed=1
 fi
+if [ "$left" -gt 0 ]; then echo "processes left running by the tests: counted as a failure"; failed=$((failed + 1)); fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

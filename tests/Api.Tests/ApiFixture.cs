@@ -37,6 +37,9 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public PostgresDatabase Database { get; }
+
+    /// <summary>Whether this fixture made the database and data directory (and so removes them), not another's copy.</summary>
+    protected bool OwnsStorage => _ownsStorage;
     public ShiftedClock Clock { get; } = new();
     public string DataDirectory { get; }
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
@@ -16,7 +15,7 @@ public class CliApiFixture : LocalHostFixture
 {
     public const string Password = "correct horse battery";
 
-    public Uri Address => new ApiLoopbackAddress(Services.GetRequiredService<IServer>()).Get();
+    public Uri Address => Services.GetRequiredService<ApiLoopbackAddress>().Get();
 
     /// <summary>A new account, registered through the API.</summary>
     public async Task<string> RegisterAsync()

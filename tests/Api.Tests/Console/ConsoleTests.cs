@@ -8,6 +8,7 @@ using ZeroLagHub.Api.Console;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Tests.Audit;
+using ZeroLagHub.Api.Tests.Hosts;
 using ZeroLagHub.Api.Tests.Ide;
 
 namespace ZeroLagHub.Api.Tests.Console;
@@ -101,7 +102,7 @@ public sealed class ConsoleTests(DevContainersFixture api) : IClassFixture<DevCo
         await socket.SendAsync(Encoding.UTF8.GetBytes("echo before-kill\r"), WebSocketMessageType.Binary, true, default);
         await ReadUntilAsync(socket, "before-kill");
         var store = api.Services.GetRequiredService<LocalContainerStore>();
-        var pid = AgentProcesses.Find(store.AgentConfigPath(b))!.Value;
+        var pid = LocalContainerProbe.Agent(store.Find(b))!.Pid;
         try
         {
             System.Diagnostics.Process.GetProcessById(pid).Kill();

@@ -59,7 +59,7 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
         var log = new StageLog();
         await api.Host.StopAsync(plan.ContainerId, log, default);
         Assert.Null(AgentPid(plan.ContainerId));
-        Assert.Contains(log.Tail(), l => l.StartsWith("stopped agent", StringComparison.Ordinal));
+        Assert.Contains(log.Tail(), l => l.StartsWith("stopped local container", StringComparison.Ordinal) && l.Contains("dotnet", StringComparison.Ordinal));
 
         await api.Host.StartAsync(plan.ContainerId, new StageLog(), default);
         Assert.NotNull(AgentPid(plan.ContainerId));
@@ -126,27 +126,27 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
     }
 
     [Fact]
-    public async Task AsRootALocalContainerRunsAsItsOwnUserAndCannotSeeTheApisKeys()
+    public async Task AsRootTheAgentKeepsFewCapabilitiesAndCannotSeeTheApisKeys()
     {
         if (Environment.UserName != "root") return; // the isolation needs root; unprivileged runs are single-user by design
         var plan = Plan();
         await api.Host.CreateAsync(plan, new StageLog(), default);
         var pid = AgentPid(plan.ContainerId)!.Value;
 
-        var uid = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1];
-        Assert.NotEqual("0", uid);
+        var status = File.ReadLines($"/proc/{pid}/status").ToDictionary(l => l.Split(':')[0], l => l.Split(':', 2)[1].Trim());
         var key = Path.Combine(api.DataDirectory, "auth-signing.key");
         Assert.True(File.Exists(key));
-        if (api.Services.GetRequiredService<LocalSandbox>().Bubblewrap is not null)
-        {
-            // The agent's view of the filesystem: its own tree is there, the API's data directory is not.
-            Assert.True(Directory.Exists($"/proc/{pid}/root{api.Services.GetRequiredService<LocalContainerStore>().RootfsOf(plan.ContainerId)}"));
-            Assert.False(File.Exists($"/proc/{pid}/root{key}"));
-        }
+        if (api.Services.GetRequiredService<LocalSandbox>().Bubblewrap is null) return;
+        // Root without CAP_SYS_ADMIN (bit 21) and with no_new_privs: it cannot mount its way out, nor regain what it dropped.
+        Assert.Equal(0UL, Convert.ToUInt64(status["CapEff"], 16) & (1UL << 21));
+        Assert.Equal("1", status["NoNewPrivs"]);
+        // The agent's view of the filesystem: its own tree is there, the API's data directory is not.
+        Assert.True(Directory.Exists($"/proc/{pid}/root{api.Services.GetRequiredService<LocalContainerStore>().RootfsOf(plan.ContainerId)}"));
+        Assert.False(File.Exists($"/proc/{pid}/root{key}"));
     }
 
     private int? AgentPid(Guid containerId, LocalContainerStore? store = null) =>
-        AgentProcesses.Find((store ?? api.Services.GetRequiredService<LocalContainerStore>()).AgentConfigPath(containerId));
+        LocalContainerProbe.Agent((store ?? api.Services.GetRequiredService<LocalContainerStore>()).Find(containerId))?.Pid;
 
     private async Task<HttpResponseMessage> AgentGet(Guid containerId, string path)
     {

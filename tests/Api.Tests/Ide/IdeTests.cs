@@ -236,7 +236,7 @@ public sealed class IdeTests(DevContainersFixture api) : IClassFixture<DevContai
             (File.GetUnixFileMode(socket), File.GetUnixFileMode(Path.GetDirectoryName(socket)!)));
         if (api.Services.GetRequiredService<LocalSandbox>().PerContainerUsers)
         {
-            // The container's own user, never root: the agent runs as it, so code-server does too.
+            // The container's own user, never root (which the agent is, under bubblewrap).
             var owner = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t')[1];
             Assert.NotEqual("0", owner);
         }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ZeroLagHub.Api.Tests.Containers;
+using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Tests.Hosts;
 using ZeroLagHub.Domain.Agent;
 using static ZeroLagHub.Api.Tests.Status.StatusSteps;
@@ -37,8 +38,10 @@ public sealed class ApiOutageTests
             var server = await EventuallyAsync(async () => await ServerAsync(first, id) is { State: "running", Pid: { } pid } ? (int?)pid : null,
                 "the server running");
 
+            // The agent reports pids as its container's PID namespace numbers them.
+            var serverOnHost = LocalContainerProbe.HostPid(first.Services.GetRequiredService<LocalContainerStore>().Find(id)!, server!.Value);
             await first.DisposeAsync();   // the API stops (and its agents with it); the server's holder keeps running
-            Process.GetProcessById(server!.Value).Kill();
+            Process.GetProcessById(serverOnHost).Kill();
             await Task.Delay(TimeSpan.FromSeconds(20));
 
             second = new RestartedApi(first);

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Local;
+using ZeroLagHub.Api.Tests.Hosts;
 
 namespace ZeroLagHub.Cli.Tests.Console;
 
@@ -139,7 +140,7 @@ public sealed class ConsoleTests(CliApiFixture api) : IClassFixture<CliApiFixtur
         await console.TypeAsync($"echo before-$(({mark}+1))\n");
         await console.WaitForAsync($"before-{mark + 1}");
 
-        var agent = AgentProcesses.Find(api.Services.GetRequiredService<LocalContainerStore>().AgentConfigPath(id))!.Value;
+        var agent = LocalContainerProbe.Agent(api.Services.GetRequiredService<LocalContainerStore>().Find(id))!.Pid;
         System.Diagnostics.Process.GetProcessById(agent).Kill();
         await console.WaitForAsync("[zlh] connection lost, reconnecting…", stderr: true);
         await api.Host.StartAsync(id, new StageLog(), default);

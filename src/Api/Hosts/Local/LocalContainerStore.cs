@@ -46,6 +46,15 @@ public sealed class LocalContainerStore
         return run;
     }
 
+    /// <summary>Root's, 0711: the container's user reaches code-server's socket directory beneath it (which the agent gives it), and lists nothing.</summary>
+    public void OpenRunDirToTenant(Guid id)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var run = RunDirOf(id);
+        Chown(run, 0, 0);
+        File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+    }
+
     public LocalContainerRecord? Find(Guid id)
     {
         var file = Path.Combine(DirectoryOf(id), "host.json");
@@ -78,6 +87,63 @@ public sealed class LocalContainerStore
         File.SetUnixFileMode(RootfsOf(record.ContainerId), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// <summary>Where bubblewrap reports the container's PID namespace as it starts.</summary>
+    public string InitStatusPath(Guid id) => Path.Combine(DirectoryOf(id), "init.status");
+
+    /// <summary>Creates <see cref="AgentLogPath"/> if missing, readable by the API's user alone (the container's output lands there).</summary>
+    public string PrepareAgentLog(Guid id)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var path = AgentLogPath(id);
+        using (new FileStream(path, new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite })) { }
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
+
+    /// <summary>
+    /// The container's tree for an agent running as root (<see cref="LocalSandbox.AgentIsRoot"/>): the system's parts
+    /// (its configuration, <c>/opt/zlh</c>, the agent's state) are root's, which the container's code may read (0755,
+    /// the configuration excepted) but not change; the dev home and the server root are the container's user's.
+    /// </summary>
+    public async Task SplitOwnershipAsync(Guid id, int uid, int gid, CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var rootfs = RootfsOf(id);
+        File.SetUnixFileMode(rootfs, (UnixFileMode)0b111_101_101);
+        // A tree the container's user owned before (the previous layout) may hold links planted where our
+        // directories belong: those are replaced, never followed.
+        foreach (var system in new[] { "etc", "opt", "opt/zlh", "var", "var/lib", "var/lib/zlh-agent", "home", "srv" })
+        {
+            var dir = Path.Combine(rootfs, system);
+            if (new FileInfo(dir).LinkTarget is not null) File.Delete(dir);
+            Directory.CreateDirectory(dir);
+            Chown(dir, 0, 0);
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
+        }
+        foreach (var system in new[] { "etc", "opt/zlh", "var/lib/zlh-agent" })
+            await GiveToAsync(Path.Combine(rootfs, system), 0, 0, ct);
+        foreach (var tenant in new[] { "home/dev", "srv/server" })
+        {
+            var dir = Path.Combine(rootfs, tenant);
+            if (new FileInfo(dir).LinkTarget is not null) File.Delete(dir);
+            Directory.CreateDirectory(dir);
+            await GiveToAsync(dir, uid, gid, ct);
+            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static void Chown(string path, int uid, int gid)
+    {
+        if (Native.lchown(path, uid, gid) != 0)
+            throw new IOException($"chown {uid}:{gid} {path} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    private static class Native
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        internal static extern int lchown([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int owner, int group);
+    }
+
     public void Save(LocalContainerRecord record)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
@@ -88,11 +154,18 @@ public sealed class LocalContainerStore
         File.Move(temp, file, overwrite: true);
     }
 
+    /// <summary>The agent's configuration as last written, or null.</summary>
+    public string? ReadAgentConfig(Guid id) => File.Exists(AgentConfigPath(id)) ? File.ReadAllText(AgentConfigPath(id)) : null;
+
     public async Task WriteAgentConfigAsync(Guid id, string json, CancellationToken ct)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
         var path = AgentConfigPath(id);
-        await File.WriteAllTextAsync(path, json, ct);
+        File.Delete(path);   // never written through a link left there
+        await using (var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write,
+                         UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        await using (var writer = new StreamWriter(file))
+            await writer.WriteAsync(json.AsMemory(), ct);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 

@@ -4,9 +4,10 @@ using ZeroLagHub.Api.Artifacts;
 namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
-/// Start-up: demo artifacts on a fresh machine, a warning when containers are not isolated, and the
-/// agents that should run brought back once the server listens (they fetch artifacts from it). Clean
-/// shutdown stops them; a crash leaves them running, to be found again.
+/// Start-up: demo artifacts on a fresh machine, a warning when containers are not isolated, containers of
+/// the previous layout upgraded, and those that should run brought back once the server listens (agents
+/// fetch artifacts from it). Clean shutdown pauses the agents (game servers keep running); a crash leaves
+/// them running; either way the next start finds the containers again.
 /// </summary>
 public sealed partial class LocalHostLifetime(
     LocalContainerHost host,
@@ -28,7 +29,7 @@ public sealed partial class LocalHostLifetime(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken ct) => host.StopAllAgentsAsync(ct);
+    public Task StopAsync(CancellationToken ct) => host.PauseAllAgentsAsync(ct);
 
     [LoggerMessage(1, LogLevel.Information, "Wrote demo artifacts to {Directory}")]
     private static partial void LogDemoArtifacts(ILogger logger, string directory);

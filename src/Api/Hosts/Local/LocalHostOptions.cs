@@ -19,6 +19,12 @@ public sealed class LocalHostOptions
     /// </summary>
     public string Sandbox { get; set; } = "auto";
 
+    /// <summary>
+    /// Containers' OS users get UIDs from here up (the first free one that no process holds either): above the
+    /// ranges distributions and systemd hand out, and below 2^31, which some tools take for a signed number.
+    /// </summary>
+    public int FirstUid { get; set; } = 1_900_000_000;
+
     /// <summary>How long a started agent has to answer <c>/health</c>.</summary>
     public TimeSpan AgentStartTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,12 +1,14 @@
-using System.Diagnostics;
-
 namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
 /// How a local container is kept from the API's secrets, the database files and other containers:
-/// as root, each agent runs as a system user of its own (so 0600 files of the API are unreadable) and
-/// inside bubblewrap with only the system directories, the agent binary and its own directory mounted
-/// (so the API's data directory does not even exist for it). Neither is possible unprivileged.
+/// as root, each container has a system user of its own (so 0600 files of the API are unreadable) and
+/// runs inside bubblewrap with only the system directories, the agent binary and its own directory mounted
+/// (so the API's data directory does not even exist for it), in a PID namespace of its own (it sees its
+/// own processes only, and they all end with it). There its agent runs as root with a few capabilities
+/// (to run the container's code as the container's user, and to own and read its files) and
+/// no_new_privs: the container's code cannot become it, signal it or read its memory or configuration.
+/// Neither is possible unprivileged.
 /// </summary>
 public sealed class LocalSandbox
 {
@@ -36,7 +38,7 @@ public sealed class LocalSandbox
         "bubblewrap" or "auto" when !root => new LocalSandbox(false, null,
             "not running as root, so containers share the API's user and can read its files and each other's. Single-user only; use Proxmox for several users"),
         "bubblewrap" or "auto" when bubblewrap is null => new LocalSandbox(true, null,
-            "bubblewrap is not installed (apt-get install bubblewrap): each container runs as its own user, so the API's and other containers' 0600 files stay unreadable, but it sees the whole file system"),
+            "bubblewrap is not installed (apt-get install bubblewrap): each container runs as its own user, so the API's and other containers' 0600 files stay unreadable, but it sees the whole file system and every process, and its agent runs as that same user (its code can read the agent's token)"),
         "bubblewrap" or "auto" => new LocalSandbox(true, bubblewrap, null),
         _ => throw new InvalidOperationException($"Hosts:Local:Sandbox: '{mode}' is not auto, bubblewrap or none"),
     };
@@ -44,19 +46,6 @@ public sealed class LocalSandbox
     /// <summary>Detects for this process and machine.</summary>
     public static LocalSandbox Detect(string mode) =>
         Detect(mode, Environment.UserName == "root", new[] { "/usr/bin/bwrap", "/bin/bwrap" }.FirstOrDefault(File.Exists));
-
-    /// <summary>The container's own system user, created on first use.</summary>
-    public static async Task<(int Uid, int Gid)> EnsureUserAsync(string name, CancellationToken ct)
-    {
-        if (await IdAsync(name, ct) is { } existing) return existing;
-        await RunAsync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", name], ct);
-        return await IdAsync(name, ct) ?? throw new InvalidOperationException($"useradd {name} created no user");
-    }
-
-    public static async Task DeleteUserAsync(string name, CancellationToken ct)
-    {
-        if (await IdAsync(name, ct) is not null) await RunAsync("userdel", [name], ct);
-    }
 
     /// <summary>Where bubblewrap shows the container's run directory to the agent: short, whatever the data directory's path.</summary>
     public const string RunDirInside = "/run/zlh-agent";
@@ -68,10 +57,19 @@ public sealed class LocalSandbox
     /// </summary>
     public string AgentRunDir(string hostRunDir) => Bubblewrap is null ? hostRunDir : RunDirInside;
 
-    /// <summary>The program and arguments that start the agent, wrapped as this sandbox requires.</summary>
+    /// <summary>Capabilities the agent keeps as root under bubblewrap: run code as the container's user, own and read its files, signal its processes.</summary>
+    private static readonly string[] AgentCapabilities =
+        ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID"];
+
+    /// <summary>Whether the agent runs as root, the container's code as <see cref="PerContainerUsers"/>' user (else both run as that user, or as the API's).</summary>
+    public bool AgentIsRoot => Bubblewrap is not null;
+
+    /// <summary>The program and arguments that start the container's init, wrapped as this sandbox requires.</summary>
     /// <param name="runDir">The container's run directory on this machine (see <see cref="AgentRunDir"/>).</param>
     /// <param name="readOnly">Directories the agent needs besides the system's: its binaries and the .NET runtime.</param>
-    public IReadOnlyList<string> Wrap(string containerDir, string runDir, IEnumerable<string> readOnly, (int Uid, int Gid)? user, IReadOnlyList<string> agent)
+    /// <param name="user">The container's user: the agent's too without bubblewrap.</param>
+    /// <param name="init">The init and its arguments.</param>
+    public IReadOnlyList<string> Wrap(string containerDir, string runDir, IEnumerable<string> readOnly, (int Uid, int Gid)? user, IReadOnlyList<string> init)
     {
         var command = new List<string>();
         if (Bubblewrap is not null)
@@ -89,11 +87,13 @@ public sealed class LocalSandbox
             command.AddRange(["--bind", containerDir, containerDir]);
             command.AddRange(["--perms", "0755", "--dir", "/run", "--bind", runDir, RunDirInside]);
             foreach (var dir in mounts) command.AddRange(["--ro-bind", dir, dir]);
-            command.AddRange(["--unshare-ipc", "--unshare-uts", "--hostname", "zlh-local", "--"]);
+            command.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--hostname", "zlh-local", "--json-status-fd", "3", "--cap-drop", "ALL"]);
+            foreach (var cap in AgentCapabilities) command.AddRange(["--cap-add", cap]);
+            command.Add("--");
         }
-        if (user is { } u)
+        else if (user is { } u)
             command.AddRange(["setpriv", $"--reuid={u.Uid}", $"--regid={u.Gid}", "--clear-groups", "--"]);
-        command.AddRange(agent);
+        command.AddRange(init);
         return command;
     }
 
@@ -106,26 +106,5 @@ public sealed class LocalSandbox
             var ancestor = "/" + string.Join('/', parts[..i]);
             if (ancestor is not ("/tmp" or "/var" or "/var/tmp" or "/usr" or "/etc" or "/proc" or "/dev")) yield return ancestor;
         }
-    }
-
-    private static async Task<(int, int)?> IdAsync(string name, CancellationToken ct)
-    {
-        var (code, output) = await RunAsync("getent", ["passwd", name], ct, allowFailure: true);
-        if (code != 0) return null;
-        var fields = output.Trim().Split(':');
-        return (int.Parse(fields[2]), int.Parse(fields[3]));
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(string program, string[] args, CancellationToken ct, bool allowFailure = false)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(ct);
-        var error = await process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0 && !allowFailure)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {error.Trim()}");
-        return (process.ExitCode, output);
     }
 }
