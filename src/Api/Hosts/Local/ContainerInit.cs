@@ -19,28 +19,42 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// restart; also ends a pause). SIGUSR1: end the agent and start none until SIGHUP (the API shutting down: the
     /// rest of the container, a game server's holder, keeps running). SIGTERM: end the agent and exit, which ends
     /// the namespace. <c>wait</c> returns early when a trapped signal arrives, hence the flag and the second wait;
-    /// a pause waits on a long sleep, as a shell can only wait for a child.
+    /// a pause waits on a long sleep, as a shell can only wait for a child. A signal between a fork and
+    /// <c>child=$!</c> finds no child to end: the flag it leaves has the new child ended right after (else a
+    /// resume would be lost on the pause's sleep). The end of a pause is no agent's exit: the agent starts at once.
+    /// Start it through <see cref="Command"/>.
     /// </summary>
     public const string Script = """
         exec 3>&-
         log=$1; shift
-        child=; stopping=; paused=; woken=
+        child=; stopping=; paused=; pausing=; woken=
         trap 'woken=1; paused=; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' HUP
         trap 'woken=1; paused=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' USR1
         trap 'woken=1; stopping=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM
         while [ -z "$stopping" ]; do
-          if [ -n "$paused" ]; then
+          woken=; pausing=$paused
+          if [ -n "$pausing" ]; then
             sleep 100000 & child=$!
             echo "zlh-init: the agent is paused until the API is back" >>"$log"
           else
             "$@" >>"$log" 2>&1 </dev/null & child=$!
             echo "zlh-init: started the agent (pid $child)" >>"$log"
           fi
+          [ -z "$woken" ] || kill -TERM "$child" 2>/dev/null
           while :; do woken=; wait "$child"; status=$?; [ -n "$woken" ] || break; done
           child=
-          [ -n "$paused$stopping" ] || { echo "zlh-init: the agent exited ($status)" >>"$log"; sleep 1; }
+          [ -n "$pausing$paused$stopping" ] || { echo "zlh-init: the agent exited ($status)" >>"$log"; sleep 1; }
         done
         """;
+
+    /// <summary>
+    /// The init's command line: <see cref="Script"/> writing to <paramref name="log"/>, running <paramref name="agent"/>.
+    /// Every signal is set back to its default first: a shell cannot trap a signal that was ignored when it started
+    /// (POSIX), and an API started under <c>nohup</c> (or as a background job: SIGINT, SIGQUIT) passes its ignored
+    /// signals down; with SIGHUP ignored no restart or resume would ever reach the agent.
+    /// </summary>
+    public static IReadOnlyList<string> Command(string log, IReadOnlyList<string> agent) =>
+        ["/usr/bin/env", "--default-signal", "/bin/sh", "-c", Script, "zlh-init", log, .. agent];
 
     /// <summary>Whether the recorded process still runs (not a later one that got its pid).</summary>
     public bool IsRunning => AsProcess().IsStill();

@@ -25,6 +25,7 @@ public sealed partial class LocalContainerHost(
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _lock = new(1, 1);
+    private bool _agentsPaused;
 
     public async Task<HostedContainer> CreateAsync(ContainerPlan plan, StageLog log, CancellationToken ct)
     {
@@ -123,13 +124,17 @@ public sealed partial class LocalContainerHost(
 
     /// <summary>
     /// A clean shutdown: every agent is paused by its init (it would fetch from an API that is gone); the rest of each
-    /// container, a game server above all, keeps running, and the next start resumes the agents.
+    /// container, a game server above all, keeps running, and the next start resumes the agents. Once only: the host
+    /// may stop its services twice (an application's own <c>Run</c> stops it again after whoever stopped it first),
+    /// and a second, late pause would land after the next API instance resumed the agents.
     /// </summary>
     public async Task PauseAllAgentsAsync(CancellationToken ct)
     {
         await _lock.WaitAsync(ct);
         try
         {
+            if (_agentsPaused) return;
+            _agentsPaused = true;
             // At once, not one after another: each may take the whole grace period to end.
             await Task.WhenAll(store.All().Select(r => r.Init is { IsRunning: true } init ? init.PauseAgentAsync(StopGrace, ct) : Task.CompletedTask));
         }
@@ -187,8 +192,8 @@ public sealed partial class LocalContainerHost(
 
         var log = store.PrepareAgentLog(id);
         var command = sandbox.Wrap(store.DirectoryOf(id), runDir, [Path.GetDirectoryName(agentDll)!, dotnetRoot], user,
-            ["/bin/sh", "-c", ContainerInit.Script, "zlh-init", log,
-             Path.Combine(dotnetRoot, "dotnet"), agentDll, "--config", store.AgentConfigPath(id), "--urls", $"http://127.0.0.1:{record.AgentPort}"]);
+            ContainerInit.Command(log,
+                [Path.Combine(dotnetRoot, "dotnet"), agentDll, "--config", store.AgentConfigPath(id), "--urls", $"http://127.0.0.1:{record.AgentPort}"]));
         var home = sandbox.AgentIsRoot ? Path.Combine(store.RootfsOf(id), "var", "lib", "zlh-agent") : Path.Combine(store.RootfsOf(id), "home", "dev");
         return await ContainerInit.StartAsync(command, AgentEnvironment(dotnetRoot, home), log,
             sandbox.Bubblewrap is null ? null : store.InitStatusPath(id), ct);
