@@ -86,10 +86,9 @@ public sealed partial class LocalContainerHost(
 
     public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct)
     {
+        // A look-up on every IDE request, console and poll: it reads the record only. Resuming paused agents is
+        // the start's (the health wait); a late pause cannot follow it, as a host pauses its agents once.
         if (store.Find(containerId) is not { } r) return ValueTask.FromResult<AgentEndpoint?>(null);
-        // Whoever looks for an agent that should run gets it back if it is paused (a shut-down API instance pauses
-        // agents, and a late pause may land after the next instance resumed them). Harmless when it is between runs.
-        if (r.Running && r.Init is { IsRunning: true } init && init.Agent() is null) init.Shell()?.Signal(HostProcess.SigHup);
         return ValueTask.FromResult<AgentEndpoint?>(new AgentEndpoint(r.AgentAddress, r.AgentToken));
     }
 
