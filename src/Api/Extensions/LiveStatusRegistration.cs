@@ -1,7 +1,7 @@
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Status;
 using ZeroLagHub.Api.Status.Stream;
-using ZeroLagHub.Projections.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 
 namespace ZeroLagHub.Api.Extensions;
 

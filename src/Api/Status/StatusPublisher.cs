@@ -1,5 +1,5 @@
 using Npgsql;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status;
@@ -9,7 +9,7 @@ namespace ZeroLagHub.Api.Status;
 /// <see cref="LiveStatusCache.ChangesChannel"/>). The cursor lives in memory and starts at the beginning on every
 /// start: re-publishing is harmless, since the cache refuses an older change id and re-applies an equal one.
 /// When Redis or PostgreSQL is away the cursor stays put and the same rows are tried again a period later.
-/// When the subscriber reconnects, Redis may have restarted empty (it keeps no data): everything is published again.
+/// When a Redis connection is restored, Redis may have restarted empty (it keeps no data): everything is published again.
 /// </summary>
 public sealed partial class StatusPublisher : BackgroundService
 {
@@ -18,10 +18,11 @@ public sealed partial class StatusPublisher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<StatusPublisher> _log;
 
-    public StatusPublisher(NpgsqlDataSource db, LiveStatusCache cache, RedisSubscriber subscriber, TimeProvider time, ILogger<StatusPublisher> log)
+    public StatusPublisher(NpgsqlDataSource db, LiveStatusCache cache, IConnectionMultiplexer redis, TimeProvider time, ILogger<StatusPublisher> log)
     {
         (_db, _cache, _time, _log) = (db, cache, time, log);
-        subscriber.Reconnected += () => Volatile.Write(ref _republish, true);
+        // Either connection (commands, pub/sub) coming back may mean a restarted server; republishing twice is harmless.
+        redis.ConnectionRestored += (_, _) => Volatile.Write(ref _republish, true);
     }
 
     /// <summary>How often the view is read: the projection writes asynchronously, so a commit signal alone would come too early.</summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using ZeroLagHub.Api.Containers;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status;

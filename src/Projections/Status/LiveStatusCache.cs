@@ -1,4 +1,4 @@
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 
 namespace ZeroLagHub.Projections.Status;
 
@@ -8,7 +8,7 @@ namespace ZeroLagHub.Projections.Status;
 /// (<c>agent:&lt;id&gt;</c>, expiring after <see cref="AgentSeenTtl"/>). Redis is a cache here: every method throws
 /// <see cref="RedisException"/> when Redis is unavailable, and the caller falls back to Postgres.
 /// </summary>
-public sealed class LiveStatusCache(RedisConnection redis)
+public sealed class LiveStatusCache(IConnectionMultiplexer redis)
 {
     public const string ChangesChannel = "status-changes";
 
@@ -43,16 +43,20 @@ public sealed class LiveStatusCache(RedisConnection redis)
         ArgumentException.ThrowIfNullOrWhiteSpace(json);
         ArgumentOutOfRangeException.ThrowIfNegative(cursor.Position);
         // Per container the position alone orders changes: one stream's events take increasing positions.
-        var reply = await redis.ExecuteAsync(
-            ["EVAL", SetIfNewerScript, 2, StatusKey(containerId), ChangeIdKey(containerId), json, cursor.Position, ChangesChannel,
-             StatusChange.ToJson(containerId, cursor, json)],
-            cancellationToken).ConfigureAwait(false);
-        return reply.Integer == 1;
+        cancellationToken.ThrowIfCancellationRequested();
+        var reply = await Database.ScriptEvaluateAsync(SetIfNewerScript, [StatusKey(containerId), ChangeIdKey(containerId)],
+            [json, cursor.Position, ChangesChannel, StatusChange.ToJson(containerId, cursor, json)]).ConfigureAwait(false);
+        return (long)reply == 1;
     }
 
+    private IDatabase Database => redis.GetDatabase();
+
     /// <summary>The cached status JSON, or null when the container has none cached (read Postgres then).</summary>
-    public Task<string?> GetStatusAsync(Guid containerId, CancellationToken cancellationToken = default) =>
-        redis.GetAsync(StatusKey(containerId), cancellationToken);
+    public async Task<string?> GetStatusAsync(Guid containerId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Database.StringGetAsync(StatusKey(containerId)).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// A container's cached status and what the poller last saw of its agent (see <see cref="GetStatusAsync"/> and
@@ -60,32 +64,51 @@ public sealed class LiveStatusCache(RedisConnection redis)
     /// </summary>
     public async Task<(string? Status, string? AgentSeen)> GetStatusAndAgentSeenAsync(Guid containerId, CancellationToken cancellationToken = default)
     {
-        var values = await redis.GetManyAsync([StatusKey(containerId), AgentKey(containerId)], cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var values = await Database.StringGetAsync([StatusKey(containerId), AgentKey(containerId)]).ConfigureAwait(false);
         return (values[0], values[1]);
     }
 
     /// <summary>Drops a container's cached status (deleted container, or a repair after a projection rebuild).</summary>
-    public Task RemoveStatusAsync(Guid containerId, CancellationToken cancellationToken = default) =>
-        redis.DeleteAsync([StatusKey(containerId), ChangeIdKey(containerId)], cancellationToken);
+    public Task RemoveStatusAsync(Guid containerId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Database.KeyDeleteAsync([StatusKey(containerId), ChangeIdKey(containerId)]);
+    }
 
     /// <summary>Records what the poller last saw of an agent; the key expires <see cref="AgentSeenTtl"/> after the last call.</summary>
     public Task SetAgentSeenAsync(Guid agentId, string json, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(json);
-        return redis.SetAsync(AgentKey(agentId), json, AgentSeenTtl, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Database.StringSetAsync(AgentKey(agentId), json, AgentSeenTtl);
     }
 
     /// <summary>What the poller last saw, or null when it has not seen the agent within <see cref="AgentSeenTtl"/>.</summary>
-    public Task<string?> GetAgentSeenAsync(Guid agentId, CancellationToken cancellationToken = default) =>
-        redis.GetAsync(AgentKey(agentId), cancellationToken);
+    public async Task<string?> GetAgentSeenAsync(Guid agentId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Database.StringGetAsync(AgentKey(agentId)).ConfigureAwait(false);
+    }
 
     /// <summary>
-    /// Calls <paramref name="onChange"/> for every change published by any node. Messages published while the
-    /// subscriber was disconnected are lost: re-read the statuses in <see cref="RedisSubscriber.Reconnected"/>.
+    /// Calls <paramref name="onChange"/> for every change published by any node, one at a time in the order Redis
+    /// delivered them (a status stream's cursor must not go back). The subscription is registered at once and
+    /// renewed after every reconnect; the task completes once Redis has it, or throws <see cref="RedisException"/>
+    /// while Redis is away (the subscription then takes effect when it is back). Messages published while the
+    /// subscription was disconnected are lost: re-read the statuses when the multiplexer's ConnectionRestored fires.
+    /// Unsubscribe with the returned queue.
     /// </summary>
-    public static Task SubscribeAsync(RedisSubscriber subscriber, Action<StatusChange> onChange, CancellationToken cancellationToken = default) =>
-        subscriber.SubscribeAsync(ChangesChannel, message =>
+    public static (ChannelMessageQueue Queue, Task Confirmed) Subscribe(ISubscriber subscriber, Action<StatusChange> onChange)
+    {
+        // Fire and forget: the queue is registered even while Redis is down (an awaited SUBSCRIBE would throw and
+        // leave it registered but lost to us), and the multiplexer subscribes again on every reconnect.
+        var queue = subscriber.Subscribe(RedisChannel.Literal(ChangesChannel), CommandFlags.FireAndForget);
+        queue.OnMessage(message =>
         {
-            if (StatusChange.TryParse(message) is { } change) onChange(change);
-        }, cancellationToken);
+            if (StatusChange.TryParse(message.Message) is { } change) onChange(change);
+        });
+        // The subscription connection answers in order: its PING's reply comes after the SUBSCRIBE's.
+        return (queue, subscriber.PingAsync());
+    }
 }

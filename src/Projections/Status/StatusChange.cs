@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 
 namespace ZeroLagHub.Projections.Status;
 
@@ -37,11 +37,11 @@ public sealed record StatusChange(Guid ContainerId, long ChangeId, ulong Transac
     }
 
     /// <summary>The change a channel message carries, or null when it is not one (another publisher on the channel).</summary>
-    public static StatusChange? TryParse(RedisMessage message)
+    public static StatusChange? TryParse(RedisValue message)
     {
         try
         {
-            return JsonSerializer.Deserialize<StatusChange>(message.Payload.Span, Json) is { ContainerId: var id, Status.ValueKind: JsonValueKind.Object } change
+            return JsonSerializer.Deserialize<StatusChange>(((ReadOnlyMemory<byte>)message).Span, Json) is { ContainerId: var id, Status.ValueKind: JsonValueKind.Object } change
                    && id != Guid.Empty
                 ? change
                 : null;

@@ -1,4 +1,4 @@
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 
 namespace ZeroLagHub.Api.Auth.Sessions;
 
@@ -8,7 +8,7 @@ namespace ZeroLagHub.Api.Auth.Sessions;
 /// proves "not revoked" only while the marker is there: after a Redis restart or flush, or a failed write, the
 /// marker is gone and readers ask PostgreSQL until a refill puts it back.
 /// </summary>
-public sealed class RevokedSessionCache(RedisConnection redis)
+public sealed class RevokedSessionCache(IConnectionMultiplexer redis)
 {
     private const string CompleteKey = "session-revocations:complete";
 
@@ -23,15 +23,30 @@ public sealed class RevokedSessionCache(RedisConnection redis)
     /// <summary>True revoked, false not revoked, null unknown (the copy is not known to be complete). One MGET.</summary>
     public async Task<bool?> IsRevokedAsync(Guid session, CancellationToken ct)
     {
-        var values = await redis.GetManyAsync([Key(session), CompleteKey], ct);
-        return values[0] is not null ? true : values[1] is not null ? false : null;
+        ct.ThrowIfCancellationRequested();
+        var values = await Database.StringGetAsync([Key(session), CompleteKey]);
+        return !values[0].IsNull ? true : !values[1].IsNull ? false : null;
     }
 
     /// <summary>Adds sessions, each kept for its time to live (those with none left are skipped). Pipelined.</summary>
-    public Task AddAsync(IEnumerable<(Guid Session, TimeSpan TimeToLive)> sessions, CancellationToken ct) =>
-        Task.WhenAll(sessions.Where(s => s.TimeToLive > TimeSpan.Zero).Select(s => redis.SetAsync(Key(s.Session), "1", s.TimeToLive, ct)));
+    public Task AddAsync(IEnumerable<(Guid Session, TimeSpan TimeToLive)> sessions, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var db = Database;
+        return Task.WhenAll(sessions.Where(s => s.TimeToLive > TimeSpan.Zero).Select(s => db.StringSetAsync(Key(s.Session), "1", s.TimeToLive)));
+    }
 
-    public Task MarkCompleteAsync(CancellationToken ct) => redis.SetAsync(CompleteKey, "1", CompleteFor, ct);
+    public Task MarkCompleteAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return Database.StringSetAsync(CompleteKey, "1", CompleteFor);
+    }
 
-    public Task MarkIncompleteAsync(CancellationToken ct) => redis.DeleteAsync(CompleteKey, ct);
+    public Task MarkIncompleteAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return Database.KeyDeleteAsync(CompleteKey);
+    }
+
+    private IDatabase Database => redis.GetDatabase();
 }

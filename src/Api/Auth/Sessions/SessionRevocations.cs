@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Auth.Tokens;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 
 namespace ZeroLagHub.Api.Auth.Sessions;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status.Stream;
@@ -10,19 +10,26 @@ namespace ZeroLagHub.Api.Status.Stream;
 /// disconnected, <see cref="IsLive"/> is false and streams poll PostgreSQL instead; after a reconnect every
 /// stream catches up from PostgreSQL, since pub/sub drops what was published meanwhile.
 /// </summary>
-public sealed partial class StatusFeed(ILogger<StatusFeed> log, RedisSubscriber? subscriber = null) : IHostedService
+public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMultiplexer? redis = null) : IHostedService
 {
+    private static readonly RedisChannel Channel = RedisChannel.Literal(LiveStatusCache.ChangesChannel);
     private readonly ConcurrentDictionary<StatusListener, byte> _listeners = new();
+    private ChannelMessageQueue? _subscription;
 
-    public bool IsLive => subscriber?.IsConnected == true;
+    public bool IsLive => redis?.GetSubscriber().IsConnected(Channel) == true;
 
     public async Task StartAsync(CancellationToken ct)
     {
-        if (subscriber is null) return;
-        subscriber.Reconnected += CatchUpAll;
+        if (redis is null) return;
+        redis.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Subscription) CatchUpAll();
+        };
+        var (queue, confirmed) = LiveStatusCache.Subscribe(redis.GetSubscriber(), Dispatch);
+        _subscription = queue;
         try
         {
-            await LiveStatusCache.SubscribeAsync(subscriber, Dispatch, ct);
+            await confirmed.WaitAsync(ct);
         }
         catch (RedisException e)
         {
@@ -31,7 +38,7 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, RedisSubscriber?
         }
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => _subscription?.UnsubscribeAsync(CommandFlags.FireAndForget) ?? Task.CompletedTask;
 
     public StatusListener Listen(Guid? owner)
     {
