@@ -83,10 +83,11 @@ pg_running() { [ -f "$pgdata/postmaster.pid" ] && as_pg "$(pg_bin)/pg_ctl" -D "$
 
 # The API's role and Redis user; the bootstrap (PostgreSQL) and redis.conf on stdin (Redis) create them.
 api_user=zlh_api
-# What the API sends (src/Projections/Redis: RedisConnection, RedisSubscriber, LiveStatusCache's script),
-# and nothing else: no CONFIG, FLUSHALL, KEYS, DEBUG, ACL, MODULE, SHUTDOWN.
-api_redis_commands="+get +set +mget +del +expire +pexpire +pttl +incr +publish +ping +eval +evalsha
-  +subscribe +psubscribe +unsubscribe +punsubscribe"
+# What the API sends through StackExchange.Redis (src/Projections/Multiplexer, LiveStatusCache and its script,
+# Auth/Sessions): SET with a time to live goes as SETEX/PSETEX, a delete as UNLINK (DEL before Redis 4), PING is the
+# client's heartbeat. Nothing else: no CONFIG, INFO, CLIENT, FLUSHALL, KEYS, DEBUG, ACL, MODULE, SHUTDOWN (the client's
+# own handshake commands are turned off in RedisMultiplexer; HELLO and AUTH need no grant).
+api_redis_commands="+get +mget +set +setex +psetex +del +unlink +publish +ping +eval +evalsha +subscribe +unsubscribe"
 
 print_env() {
   # shellcheck disable=SC1090

@@ -1,5 +1,6 @@
 using Npgsql;
 using StackExchange.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status;
@@ -47,7 +48,7 @@ public sealed partial class StatusPublisher : BackgroundService
                     if (_failing) LogPublishRecovered(_log);
                     _failing = false;
                 }
-                catch (Exception e) when (e is RedisException or NpgsqlException)
+                catch (Exception e) when (RedisMultiplexer.IsUnavailable(e) || e is NpgsqlException)
                 {
                     // Once per outage, not four times a second.
                     if (!_failing) LogPublishFailed(_log, e.Message);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using ZeroLagHub.Api.Containers;
 using StackExchange.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status;
@@ -37,7 +38,7 @@ public sealed partial class StatusReader(NpgsqlDataSource db, ILogger<StatusRead
             var (status, seen) = await cache.GetStatusAndAgentSeenAsync(id, ct);
             return (Parse(status), Parse(seen));
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisMultiplexer.IsUnavailable(e))
         {
             LogCacheUnavailable(log, id, e.Message);
             return (null, null);

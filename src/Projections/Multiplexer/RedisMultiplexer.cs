@@ -30,9 +30,10 @@ public static class RedisMultiplexer
     {
         ArgumentNullException.ThrowIfNull(connection);
         ConfigurationOptions options;
+        var expanded = ExpandTimeout(connection);
         try
         {
-            options = ConfigurationOptions.Parse(ExpandTimeout(connection));
+            options = ConfigurationOptions.Parse(expanded);
         }
         catch (ArgumentException e)
         {
@@ -40,7 +41,7 @@ public static class RedisMultiplexer
         }
         if (options.EndPoints.Count == 0) throw new FormatException("Redis connection names no endpoint; expected host:port, e.g. 127.0.0.1:6379");
 
-        var given = connection.ToLowerInvariant();
+        var given = expanded.ToLowerInvariant();
         if (!given.Contains("synctimeout=")) options.SyncTimeout = (int)DefaultTimeout.TotalMilliseconds;
         if (!given.Contains("asynctimeout=")) options.AsyncTimeout = (int)DefaultTimeout.TotalMilliseconds;
         options.AbortOnConnectFail = false;
@@ -65,6 +66,12 @@ public static class RedisMultiplexer
         options.LoggerFactory = loggers;
         return ConnectionMultiplexer.Connect(options);
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> says Redis is unavailable: a <see cref="RedisException"/> (no connection, an error
+    /// reply) or a <see cref="RedisTimeoutException"/>, which is a <see cref="TimeoutException"/>, not a RedisException.
+    /// </summary>
+    public static bool IsUnavailable(Exception e) => e is RedisException or RedisTimeoutException;
 
     private static string ExpandTimeout(string connection) =>
         string.Join(',', connection.Split(',').Select(part =>

@@ -6,7 +6,8 @@ namespace ZeroLagHub.Projections.Status;
 /// The Redis side of live status: the status read model's JSON per container (<c>status:&lt;id&gt;</c>), a
 /// change notice on <see cref="ChangesChannel"/> for every write, and the poller's "agent last seen"
 /// (<c>agent:&lt;id&gt;</c>, expiring after <see cref="AgentSeenTtl"/>). Redis is a cache here: every method throws
-/// <see cref="RedisException"/> when Redis is unavailable, and the caller falls back to Postgres.
+/// <see cref="RedisException"/> or <see cref="RedisTimeoutException"/> when Redis is unavailable
+/// (<see cref="Multiplexer.RedisMultiplexer.IsUnavailable"/>), and the caller falls back to Postgres.
 /// </summary>
 public sealed class LiveStatusCache(IConnectionMultiplexer redis)
 {
@@ -94,21 +95,45 @@ public sealed class LiveStatusCache(IConnectionMultiplexer redis)
     /// <summary>
     /// Calls <paramref name="onChange"/> for every change published by any node, one at a time in the order Redis
     /// delivered them (a status stream's cursor must not go back). The subscription is registered at once and
-    /// renewed after every reconnect; the task completes once Redis has it, or throws <see cref="RedisException"/>
-    /// while Redis is away (the subscription then takes effect when it is back). Messages published while the
-    /// subscription was disconnected are lost: re-read the statuses when the multiplexer's ConnectionRestored fires.
-    /// Unsubscribe with the returned queue.
+    /// renewed after every reconnect; <c>Confirmed</c> completes once Redis has it, or throws
+    /// <see cref="RedisException"/> when that takes longer than the command timeout (Redis is away; the
+    /// subscription then takes effect when it is back). Messages published while the subscription was disconnected
+    /// are lost: re-read the statuses when the multiplexer raises ConnectionRestored. Unsubscribe with the queue.
     /// </summary>
-    public static (ChannelMessageQueue Queue, Task Confirmed) Subscribe(ISubscriber subscriber, Action<StatusChange> onChange)
+    public static (ChannelMessageQueue Queue, Task Confirmed) Subscribe(IConnectionMultiplexer redis, Action<StatusChange> onChange)
     {
+        var subscriber = redis.GetSubscriber();
+        var channel = RedisChannel.Literal(ChangesChannel);
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        EventHandler<ConnectionFailedEventArgs> onRestored = (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Subscription) connected.TrySetResult();
+        };
+        redis.ConnectionRestored += onRestored;
         // Fire and forget: the queue is registered even while Redis is down (an awaited SUBSCRIBE would throw and
-        // leave it registered but lost to us), and the multiplexer subscribes again on every reconnect.
-        var queue = subscriber.Subscribe(RedisChannel.Literal(ChangesChannel), CommandFlags.FireAndForget);
+        // leave it registered but lost to us); the multiplexer subscribes again whenever its connection is (re)made.
+        var queue = subscriber.Subscribe(channel, CommandFlags.FireAndForget);
         queue.OnMessage(message =>
         {
             if (StatusChange.TryParse(message.Message) is { } change) onChange(change);
         });
-        // The subscription connection answers in order: its PING's reply comes after the SUBSCRIBE's.
-        return (queue, subscriber.PingAsync());
+        return (queue, ConfirmAsync());
+
+        async Task ConfirmAsync()
+        {
+            try
+            {
+                var timeout = TimeSpan.FromMilliseconds(redis.TimeoutMilliseconds);
+                if (!subscriber.IsConnected(channel) && !await connected.Task.WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully).ConfigureAwait(false))
+                    throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+                        $"SUBSCRIBE {ChangesChannel} not confirmed within {timeout.TotalMilliseconds:0} ms; it applies once the connection is back");
+                // The subscription connection answers in order: its PING's reply comes after the SUBSCRIBE's.
+                await subscriber.PingAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                redis.ConnectionRestored -= onRestored;
+            }
+        }
     }
 }

@@ -1,28 +1,28 @@
 using System.Collections.Concurrent;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 using ZeroLagHub.Projections.Status;
-using ZeroLagHub.Projections.Tests.Redis;
+using ZeroLagHub.Projections.Tests.Multiplexer;
 
 namespace ZeroLagHub.Projections.Tests.Status;
 
 public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<SharedRedis>
 {
     // As the API uses it: with the API's ACL user, so these tests show its commands (the script's included) suffice.
-    private readonly LiveStatusCache _cache = new(redis.ApiConnection);
+    private readonly LiveStatusCache _cache = new(redis.Api);
 
     [Fact]
     public async Task SetStatusCachesTheJsonAndPublishesTheChange()
     {
         var container = Guid.NewGuid();
-        await using var subscriber = new RedisSubscriber(redis.ApiOptions);
         var changes = new BlockingCollection<StatusChange>();
-        await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
+        var (_, confirmed) = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); });
+        await confirmed;
 
         Assert.Null(await _cache.GetStatusAsync(container));
         Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", new StatusCursor(7, 41)));
 
         Assert.Equal("""{"state":"running"}""", await _cache.GetStatusAsync(container));
-        Assert.Equal("""{"state":"running"}""", await redis.Connection.GetAsync($"status:{container}"));
+        Assert.Equal("""{"state":"running"}""", (string?)await redis.Admin.GetDatabase().StringGetAsync($"status:{container}"));
         Assert.True(changes.TryTake(out var change, TimeSpan.FromSeconds(30)));
         Assert.Equal((container, new StatusCursor(7, 41)), (change.ContainerId, change.Cursor));
         Assert.Equal("running", change.Status.GetProperty("state").GetString());
@@ -32,9 +32,9 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     public async Task AnOlderChangeIsRefusedAndNotPublished()
     {
         var container = Guid.NewGuid();
-        await using var subscriber = new RedisSubscriber(redis.ApiOptions);
         var changes = new BlockingCollection<StatusChange>();
-        await LiveStatusCache.SubscribeAsync(subscriber, change => { if (change.ContainerId == container) changes.Add(change); });
+        var (_, confirmed) = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); });
+        await confirmed;
 
         Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", At(100)));
         Assert.False(await _cache.SetStatusAsync(container, """{"state":"starting"}""", At(99)));
@@ -84,7 +84,7 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
         await _cache.SetAgentSeenAsync(agent, """{"instance":"x"}""");
 
         Assert.Equal("""{"instance":"x"}""", await _cache.GetAgentSeenAsync(agent));
-        var ttl = await redis.Connection.TimeToLiveAsync($"agent:{agent}");
+        var ttl = await redis.Admin.GetDatabase().KeyTimeToLiveAsync($"agent:{agent}");
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
     }
 
@@ -100,11 +100,11 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     [Fact]
     public void AMessageThatIsNotAStatusChangeParsesToNull()
     {
-        Assert.Null(StatusChange.TryParse(new RedisMessage(LiveStatusCache.ChangesChannel, "not json"u8.ToArray())));
-        Assert.Null(StatusChange.TryParse(new RedisMessage(LiveStatusCache.ChangesChannel, "{}"u8.ToArray())));
+        Assert.Null(StatusChange.TryParse((RedisValue)"not json"u8.ToArray()));
+        Assert.Null(StatusChange.TryParse((RedisValue)"{}"u8.ToArray()));
         var id = Guid.NewGuid();
-        Assert.Null(StatusChange.TryParse(new RedisMessage("c", StatusChange.ToJson(id, new StatusCursor(9, 5), "[1]"))));
-        var parsed = StatusChange.TryParse(new RedisMessage("c", StatusChange.ToJson(id, new StatusCursor(9, 5), """{"state":"idle"}""")));
+        Assert.Null(StatusChange.TryParse((RedisValue)StatusChange.ToJson(id, new StatusCursor(9, 5), "[1]")));
+        var parsed = StatusChange.TryParse((RedisValue)StatusChange.ToJson(id, new StatusCursor(9, 5), """{"state":"idle"}"""));
         Assert.NotNull(parsed);
         Assert.Equal((id, new StatusCursor(9, 5), "idle"), (parsed.ContainerId, parsed.Cursor, parsed.Status.GetProperty("state").GetString()));
     }

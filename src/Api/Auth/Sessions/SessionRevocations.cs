@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Auth.Tokens;
 using StackExchange.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 
 namespace ZeroLagHub.Api.Auth.Sessions;
 
@@ -40,11 +41,11 @@ public sealed partial class SessionRevocations(NpgsqlDataSource db, TimeProvider
         {
             await cache.AddAsync(sessions.Select(s => (s, lifetime)), CancellationToken.None);
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisMultiplexer.IsUnavailable(e))
         {
             LogCacheWriteFailed(log, e.Message);
             try { await cache.MarkIncompleteAsync(CancellationToken.None); }
-            catch (RedisException) { /* Down: the marker expires on its own (see remarks). */ }
+            catch (Exception down) when (RedisMultiplexer.IsUnavailable(down)) { /* Down: the marker expires on its own (see remarks). */ }
         }
     }
 
@@ -61,7 +62,7 @@ public sealed partial class SessionRevocations(NpgsqlDataSource db, TimeProvider
                 if (await cache.IsRevokedAsync(sessionId, ct) is { } known) return known;
                 StartRefill(cache);
             }
-            catch (RedisException e)
+            catch (Exception e) when (RedisMultiplexer.IsUnavailable(e))
             {
                 LogCacheUnavailable(log, e.Message);
             }
@@ -83,7 +84,7 @@ public sealed partial class SessionRevocations(NpgsqlDataSource db, TimeProvider
                 await copy.MarkCompleteAsync(CancellationToken.None);
                 LogRefilled(log, sessions.Count);
             }
-            catch (Exception e) when (e is RedisException or NpgsqlException)
+            catch (Exception e) when (RedisMultiplexer.IsUnavailable(e) || e is NpgsqlException)
             {
                 LogRefillFailed(log, e.Message);
             }

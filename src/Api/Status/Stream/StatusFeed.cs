@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using StackExchange.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status.Stream;
@@ -25,13 +26,13 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
         {
             if (e.ConnectionType == ConnectionType.Subscription) CatchUpAll();
         };
-        var (queue, confirmed) = LiveStatusCache.Subscribe(redis.GetSubscriber(), Dispatch);
+        var (queue, confirmed) = LiveStatusCache.Subscribe(redis, Dispatch);
         _subscription = queue;
         try
         {
             await confirmed.WaitAsync(ct);
         }
-        catch (RedisException e)
+        catch (Exception e) when (RedisMultiplexer.IsUnavailable(e))
         {
             // The subscription stays registered and takes effect when Redis is back; streams poll until then.
             LogSubscribeDeferred(log, e.Message);
