@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using ZeroLagHub.Projections.Redis;
+using System.Net;
+using StackExchange.Redis;
 
 namespace ZeroLagHub.Bench;
 
@@ -19,10 +20,17 @@ internal static class RedisBenchmarkTool
     /// <summary>redis-benchmark 7's CSV row: throughput and latency summary, latencies in milliseconds.</summary>
     public sealed record Result(double RequestsPerSecond, double AvgMs, double MinMs, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
 
-    public static async Task<Result> GetAsync(RedisOptions options, int requests, int clients, CancellationToken ct)
+    /// <param name="options">Where and who: the first endpoint (host:port), user and password.</param>
+    public static async Task<Result> GetAsync(ConfigurationOptions options, int requests, int clients, CancellationToken ct)
     {
+        var (host, port) = options.EndPoints[0] switch
+        {
+            DnsEndPoint dns => (dns.Host, dns.Port),
+            IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+            var other => throw new UsageException($"redis-benchmark needs a host:port, not {other}"),
+        };
         var start = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["-h", options.Host, "-p", options.Port.ToString(CultureInfo.InvariantCulture), "-t", "get",
+        foreach (var argument in (string[])["-h", host, "-p", port.ToString(CultureInfo.InvariantCulture), "-t", "get",
                      "-n", requests.ToString(CultureInfo.InvariantCulture), "-c", clients.ToString(CultureInfo.InvariantCulture), "--csv"])
             start.ArgumentList.Add(argument);
         // redis-benchmark has no REDISCLI_AUTH (only redis-cli reads it): -a is its one way to authenticate.

@@ -21,7 +21,7 @@ internal sealed class RedisServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary><c>127.0.0.1:port,password=…</c>, as the API's <c>Redis</c> setting and <c>RedisOptions.Parse</c> take it.</summary>
+    /// <summary><c>127.0.0.1:port,password=…</c>, as the API's <c>Redis</c> setting and StackExchange.Redis take it.</summary>
     public string EndPoint => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)},password={_password}";
 
     public int ProcessId => _process.Id;

@@ -68,6 +68,6 @@ public static partial class TestServices
 /// <param name="PostgresAdmin">Npgsql connection string of a superuser, database <c>postgres</c>, with its password.</param>
 /// <param name="PostgresApi">The API's role (no superuser), as services.sh names it; the API tests' databases are
 /// bootstrapped for it (one role for the whole run, a database per test class).</param>
-/// <param name="Redis"><c>host:port,user=…,password=…</c> of a Redis without persistence (RedisOptions' syntax): the API's ACL user.</param>
+/// <param name="Redis"><c>host:port,user=…,password=…</c> of a Redis without persistence (StackExchange.Redis' syntax): the API's ACL user.</param>
 /// <param name="RedisAdmin"><c>host:port,password=…</c>: Redis' default user, every command (for tests of the client itself).</param>
 public sealed record ServiceEndpoints(string PostgresAdmin, string PostgresApi, string Redis, string RedisAdmin);

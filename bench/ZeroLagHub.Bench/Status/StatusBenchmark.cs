@@ -9,7 +9,8 @@ using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Daemon;
 using ZeroLagHub.EventStore.Serialization;
 using ZeroLagHub.Projections.Containers;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Bench.Status;
@@ -97,7 +98,8 @@ internal static class StatusBenchmark
         var seeding = Stopwatch.StartNew();
         await BenchContainers.SeedAsync(store, ids, ct, owner: userId.ToString(), correlationId: "status-bench-seed");
         var seeded = seeding.Elapsed;
-        await using var redis = new RedisConnection(RedisOptions.Parse(redisServer.EndPoint) with { CommandTimeout = TimeSpan.FromSeconds(30) });
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(RedisMultiplexer.Options($"{redisServer.EndPoint},timeout=30000"));
+        var redis = multiplexer.GetDatabase();
         await WaitForRedisAsync(redis, ids, TimeSpan.FromMinutes(2), ct);
         var published = seeding.Elapsed;
 
@@ -135,8 +137,8 @@ internal static class StatusBenchmark
         var loadAfter = CpuMeter.LoadAverage();
 
         // :: Step 6 — the key redis-benchmark reads holds a status document's worth of bytes, like the endpoint's reads.
-        await redis.SetAsync(RedisBenchmarkTool.Key, new string('x', sample.Length), cancellationToken: ct);
-        var baseline = await RedisBenchmarkTool.GetAsync(RedisOptions.Parse(redisServer.EndPoint), run.Planned, connections, ct);
+        await redis.StringSetAsync(RedisBenchmarkTool.Key, new string('x', sample.Length));
+        var baseline = await RedisBenchmarkTool.GetAsync(RedisMultiplexer.Options(redisServer.EndPoint), run.Planned, connections, ct);
 
         Print(run, usage, baseline, rate, duration, connections, opened, loadBefore, loadAfter);
         return 0;
@@ -175,15 +177,15 @@ internal static class StatusBenchmark
 
     private static bool IsLive(ReadOnlyMemory<byte> body) => body.Span.IndexOf(LiveMarker) >= 0;
 
-    private static async Task WaitForRedisAsync(RedisConnection redis, IReadOnlyList<Guid> ids, TimeSpan timeout, CancellationToken ct)
+    private static async Task WaitForRedisAsync(IDatabase redis, IReadOnlyList<Guid> ids, TimeSpan timeout, CancellationToken ct)
     {
-        var keys = ids.Select(LiveStatusCache.StatusKey).ToList();
+        var keys = ids.Select(id => (RedisKey)LiveStatusCache.StatusKey(id)).ToList();
         var clock = Stopwatch.StartNew();
         var missing = keys.Count;
         while (clock.Elapsed < timeout)
         {
             missing = 0;
-            foreach (var chunk in keys.Chunk(500)) missing += (await redis.GetManyAsync(chunk, ct)).Count(v => v is null);
+            foreach (var chunk in keys.Chunk(500)) missing += (await redis.StringGetAsync(chunk)).Count(v => v.IsNull);
             if (missing == 0) return;
             await Task.Delay(250, ct);
         }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth;
-using ZeroLagHub.Projections.Redis;
+using StackExchange.Redis;
 
 namespace ZeroLagHub.Api.Tests.Auth;
 
@@ -87,15 +87,16 @@ public sealed class SessionNodesRedisLossTests(TwoNodesOnPrivateRedis nodes) : I
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
 
         // What a Redis restart does here (no persistence): every key gone, the completeness marker too.
-        await nodes.Second.Services.GetRequiredService<RedisConnection>().ExecuteAsync("FLUSHALL");
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync($"{nodes.Redis.ConnectionString},allowAdmin=true"))
+            await admin.GetServers()[0].FlushAllDatabasesAsync();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await onSecond.GetMeAsync(session.AccessToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await onSecond.GetMeAsync(other.AccessToken)).StatusCode);
         // The first check without the marker started a refill: the copy is whole again, and answers the same.
-        var redis = nodes.First.Services.GetRequiredService<RedisConnection>();
+        var redis = nodes.First.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-            while (await redis.GetAsync("session-revocations:complete") is null && !deadline.IsCancellationRequested) await Task.Delay(20);
-        Assert.NotNull(await redis.GetAsync("session-revocations:complete"));
+            while ((await redis.StringGetAsync("session-revocations:complete")).IsNull && !deadline.IsCancellationRequested) await Task.Delay(20);
+        Assert.False((await redis.StringGetAsync("session-revocations:complete")).IsNull);
         Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.GetMeAsync(session.AccessToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await onFirst.GetMeAsync(other.AccessToken)).StatusCode);
     }
