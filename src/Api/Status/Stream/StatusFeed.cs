@@ -24,7 +24,11 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
         if (redis is null) return;
         redis.ConnectionRestored += (_, e) =>
         {
-            if (e.ConnectionType == ConnectionType.Subscription) CatchUpAll();
+            if (e.ConnectionType != ConnectionType.Subscription) return;
+            // Raised once the renewed SUBSCRIBE is sent, not answered: after a PING on the same connection is
+            // answered Redis has it, so every change committed after the catch-up's read is delivered live.
+            // A failed PING (Redis gone again) still catches up; the next restore does so once more.
+            _ = redis.GetSubscriber().PingAsync().ContinueWith(_ => CatchUpAll(), TaskScheduler.Default);
         };
         var (queue, confirmed) = LiveStatusCache.Subscribe(redis, Dispatch);
         _subscription = queue;
