@@ -15,7 +15,6 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal(LiveStatusCache.ChangesChannel);
     private readonly ConcurrentDictionary<StatusListener, byte> _listeners = new();
-    private ChannelMessageQueue? _subscription;
 
     public bool IsLive => redis?.GetSubscriber().IsConnected(Channel) == true;
 
@@ -30,8 +29,8 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
             // A failed PING (Redis gone again) still catches up; the next restore does so once more.
             _ = redis.GetSubscriber().PingAsync().ContinueWith(_ => CatchUpAll(), TaskScheduler.Default);
         };
-        var (queue, confirmed) = LiveStatusCache.Subscribe(redis, Dispatch);
-        _subscription = queue;
+        // Ends with the multiplexer, which the container disposes on shutdown.
+        var (_, confirmed) = LiveStatusCache.Subscribe(redis, Dispatch);
         try
         {
             await confirmed.WaitAsync(ct);
@@ -43,7 +42,7 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
         }
     }
 
-    public Task StopAsync(CancellationToken ct) => _subscription?.UnsubscribeAsync(CommandFlags.FireAndForget) ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 
     public StatusListener Listen(Guid? owner)
     {
