@@ -23,8 +23,7 @@ public sealed class AgentHop(IHttpForwarder forwarder, AgentHopClient client)
 
     /// <param name="path">The path the agent sees (the incoming query is kept, without our token).</param>
     /// <param name="strippedPrefix">The public prefix removed before <paramref name="path"/>: <c>X-Forwarded-Prefix</c>.</param>
-    /// <returns>How the exchange ended (already answered either way).</returns>
-    public async Task<ForwarderError> ForwardAsync(HttpContext context, AgentEndpoint agent, PathString path, PathString strippedPrefix)
+    public async Task ForwardAsync(HttpContext context, AgentEndpoint agent, PathString path, PathString strippedPrefix)
     {
         // NOTE: HTTP/1.1 to the agent even for an HTTP/2 client: YARP turns an extended CONNECT into an HTTP/1.1
         // upgrade (code-server does not speak RFC 8441), and agents listen without TLS, where HTTP/2 would need h2c.
@@ -37,7 +36,6 @@ public sealed class AgentHop(IHttpForwarder forwarder, AgentHopClient client)
         var error = await forwarder.SendAsync(context, agent.BaseAddress.GetLeftPart(UriPartial.Authority), client.Invoker, config,
             new AgentHopTransformer(path, strippedPrefix, agent.Token));
         if (error != ForwarderError.None) await ForwardingProblem.WriteAsync(context, error, DestinationName, Timeout);
-        return error;
     }
 
     private static bool IsWebSocket(HttpContext context) =>
