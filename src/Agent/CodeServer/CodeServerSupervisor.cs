@@ -122,6 +122,13 @@ public sealed class CodeServerSupervisor(
             }
             await Task.Delay(100, ct);
         }
+        // Only now does the IDE hop get a name for the socket, one the container's code cannot replace.
+        if (await CodeServerHandOff.LinkAsync(socket, locator.HopSocketPath, process.Id, ct) is { } notOurs)
+        {
+            var tail = session.Output.Tail();
+            await StopLockedAsync(ct);
+            return Refuse(CodeServerRejection.SocketUnavailable, notOurs, tail);
+        }
         log.Started(process.Id, socket, user);
         journal.Append("codeserver.started", new { pid = process.Id, socket, user });
         return (Current("started"), null);
@@ -151,7 +158,11 @@ public sealed class CodeServerSupervisor(
             log.Stopped(pid);
             journal.Append("codeserver.stopped", new { pid });
         }
-        if (locator.FindRunning() is null) CodeServerSocket.RemoveStale(locator.SocketPath);   // a killed one leaves its socket
+        if (locator.FindRunning() is null)
+        {
+            CodeServerSocket.RemoveStale(locator.SocketPath);   // a killed one leaves its socket
+            CodeServerSocket.RemoveStale(locator.HopSocketPath);
+        }
         return Current(stopped.Count > 0 ? "stopped" : "not running");
     }
 

@@ -54,7 +54,7 @@ public sealed class CodeServerHop : IDisposable
         if (error == ForwarderError.None || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested) return;
 
         // YARP set a bare status; say what failed.
-        var name = $"code-server (unix:{_locator.SocketPath})";
+        var name = $"code-server (unix:{_locator.HopSocketPath})";
         var (status, title, detail) = error == ForwarderError.RequestTimedOut
             ? (StatusCodes.Status504GatewayTimeout, "Gateway Timeout", $"{name} did not answer within {Timeout.TotalSeconds:0} s; try again")
             : (StatusCodes.Status502BadGateway, "Bad Gateway", $"{name} is unreachable or refused the connection ({error}); check that it is running");
@@ -64,8 +64,9 @@ public sealed class CodeServerHop : IDisposable
     }
 
     /// <summary>
-    /// Every connection goes to the socket the supervisor has code-server listen on, read at connect time (not
-    /// <see cref="CodeServerSupervisor.Current"/>, which scans /proc: too slow for each of a page's hundreds of
+    /// Every connection goes to the agent's own link to code-server's socket (<see cref="CodeServerHandOff"/>: never
+    /// code-server's path, which the container's code could take over), without checking that code-server runs
+    /// (<see cref="CodeServerSupervisor.Current"/> scans /proc: too slow for each of a page's hundreds of
     /// requests). Nothing listening there is a 502 naming code-server.
     /// </summary>
     private async ValueTask<Stream> DialAsync(SocketsHttpConnectionContext context, CancellationToken ct)
@@ -73,7 +74,7 @@ public sealed class CodeServerHop : IDisposable
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(_locator.SocketPath), ct);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(_locator.HopSocketPath), ct);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

@@ -102,6 +102,28 @@ public sealed class CodeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheIdeHopKeepsReachingCodeServerAfterAnotherProcessTakesItsSocketsPath()
+    {
+        await Provision();
+        Assert.Equal(HttpStatusCode.OK, (await Command("start")).StatusCode);
+        await File.WriteAllTextAsync(_sandbox.Path("home/dev/workspace/hello.txt"), "from code-server");
+        // The hop's own name for the socket: in a directory only the agent may enter and write.
+        var hopDirectory = Path.GetDirectoryName(HopSocketPath)!;
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(hopDirectory));
+        Assert.Equal(Environment.UserName, OwnerOf(hopDirectory));
+
+        // The container's code (code-server's user) replaces code-server's socket with its own, which never answers.
+        File.Delete(SocketPath);
+        using var impostor = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        impostor.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        impostor.Listen();
+
+        Assert.Equal("from code-server", await _client.GetStringAsync("/ide/hello.txt").WaitAsync(TimeSpan.FromSeconds(20)));
+        await Command("stop");
+        Assert.False(Path.Exists(HopSocketPath));
+    }
+
+    [Fact]
     public async Task ACodeServerThatDiesIsJournalledAndReportedNotRestarted()
     {
         await Provision();
@@ -292,6 +314,17 @@ public sealed class CodeServerTests : IAsyncLifetime
     }
 
     private string SocketPath => _sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock");
+
+    private string HopSocketPath => _sandbox.Path("var/lib/zlh-agent/run/ide/code-server.sock");
+
+    private static string OwnerOf(string path)
+    {
+        var psi = new ProcessStartInfo("stat", ["-c", "%U", path]) { RedirectStandardOutput = true };
+        using var stat = Process.Start(psi)!;
+        var owner = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return owner;
+    }
 
     private Dictionary<string, string> AgentSettings()
     {

@@ -8,8 +8,9 @@ using System.Text.Json;
 namespace ZeroLagHub.Agent.Tests.Ide;
 
 /// <summary>
-/// The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on its Unix socket,
-/// <c>&lt;DataDir&gt;/run/code-server/code-server.sock</c> by default. The stand-in has no TCP port, so every
+/// The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on its Unix socket, through
+/// the agent's own name for it, <c>&lt;DataDir&gt;/run/ide/code-server.sock</c> by default (where the supervisor
+/// links code-server's socket once it has checked its listener: here the stand-in binds it directly). The stand-in has no TCP port, so every
 /// answer from it has come over the socket.
 /// </summary>
 public sealed class IdeForwardingTests : IAsyncLifetime
@@ -20,7 +21,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _codeServer = await CodeServerStandIn.StartAsync(_sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock"));
+        _codeServer = await CodeServerStandIn.StartAsync(_sandbox.Path("var/lib/zlh-agent/run/ide/code-server.sock"));
         _agent = new AgentHost(_sandbox);
     }
 
@@ -123,7 +124,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
         Assert.Contains("code-server", problem.GetProperty("detail").GetString());
 
         // A socket bound but not listening (what a killed code-server leaves) is the same 502.
-        var path = sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock");
+        var path = sandbox.Path("var/lib/zlh-agent/run/ide/code-server.sock");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var stale = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         stale.Bind(new UnixDomainSocketEndPoint(path));
@@ -135,7 +136,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
     {
         using var sandbox = new Sandbox();
         var runDir = sandbox.Path("r");
-        await using var standIn = await CodeServerStandIn.StartAsync(Path.Combine(runDir, "code-server", "code-server.sock"));
+        await using var standIn = await CodeServerStandIn.StartAsync(Path.Combine(runDir, "ide", "code-server.sock"));
         await using var agent = new AgentHost(sandbox, new Dictionary<string, string> { ["RunDir"] = runDir });
         using var client = agent.Authorized();
         var seen = (await (await client.GetAsync("/ide/x")).Content.ReadFromJsonAsync<SeenRequest>())!;
