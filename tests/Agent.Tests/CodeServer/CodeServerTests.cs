@@ -22,6 +22,8 @@ public sealed class CodeServerTests : IAsyncLifetime
         args = sys.argv[1:]
         with open(os.path.join(args[-1], ".code-server-args.json"), "w") as f:
             json.dump(args, f)
+        with open(os.path.join(args[-1], ".code-server-shell"), "w") as f:
+            f.write(os.environ.get("SHELL", ""))
         path = args[args.index("--socket") + 1]
         if os.path.lexists(path):
             os.unlink(path)
@@ -79,6 +81,8 @@ public sealed class CodeServerTests : IAsyncLifetime
 
         var args = JsonSerializer.Deserialize<string[]>(await File.ReadAllTextAsync(_sandbox.Path("home/dev/workspace/.code-server-args.json")))!;
         Assert.Equal(["--auth", "none", "--disable-telemetry", "--socket", SocketPath, "--socket-mode", "600", _sandbox.Path("home/dev/workspace")], args);
+        // Its terminals get a shell, whatever the user's passwd entry says (the local host's users have nologin).
+        Assert.Equal(File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh", await File.ReadAllTextAsync(_sandbox.Path("home/dev/workspace/.code-server-shell")));
         // Private the moment "started" is answered: the socket 0600, in a directory 0700 of code-server's user (here the agent's).
         Assert.Equal(((UnixFileMode)0b110_000_000, (UnixFileMode)0b111_000_000),
             (File.GetUnixFileMode(SocketPath), File.GetUnixFileMode(Path.GetDirectoryName(SocketPath)!)));
@@ -263,6 +267,22 @@ public sealed class CodeServerTests : IAsyncLifetime
         Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(SocketPath));
         using var overSocket = UnixSocketClient(SocketPath);
         Assert.Equal(HttpStatusCode.OK, (await overSocket.GetAsync("http://code-server/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AtAgentStartUpACodeServerWithoutTheHopsLinkIsRestartedSoTheIdeReachesIt()
+    {
+        await Provision();
+        var first = (await (await Command("start")).Content.ReadFromJsonAsync<CodeServerState>())!;
+        _agent.Dispose();
+        File.Delete(HopSocketPath);   // what an agent from before the link leaves
+        _agent = new AgentHost(_sandbox, AgentSettings());
+        _client = _agent.Authorized();
+
+        await Eventually(async () => (await _client.GetFromJsonAsync<JournalPage>("/journal"))!.Entries
+            .FirstOrDefault(e => e.Kind == "codeserver.started" && e.Data.GetProperty("pid").GetInt32() != first.Pid), seconds: 30);
+        Assert.True(Path.Exists(HopSocketPath));
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/ide/")).StatusCode);
     }
 
     [Fact]
