@@ -7,11 +7,16 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using ZeroLagHub.Forwarding;
+using Yarp.ReverseProxy.Forwarder;
+using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Api.Ide.Hop;
 
 namespace ZeroLagHub.Bench.Forwarding;
 
-/// <summary>The upstream (1 KB answers, WebSocket echo) and a one-hop forwarder in front of it, both on loopback Kestrel.</summary>
+/// <summary>
+/// The upstream (1 KB answers, WebSocket echo) and the API's hop to an agent (<see cref="AgentHop"/>: YARP with our
+/// transformer and client) in front of it, both on loopback Kestrel.
+/// </summary>
 internal sealed class BenchHosts : IAsyncDisposable
 {
     public const int PayloadBytes = 1024;
@@ -42,11 +47,13 @@ internal sealed class BenchHosts : IAsyncDisposable
         await upstream.StartAsync();
         var direct = Address(upstream);
 
-        var forwarder = Host(app => app.Map("/{**rest}", async (HttpContext c, HttpForwarder f) =>
+        var agent = new AgentEndpoint(direct, "bench-agent-token");
+        var forwarder = Host(app =>
         {
-            await f.SendAsync(c, new ForwardRequest(direct, c.Request.Path) { DestinationName = "upstream" });
-        }),
-            services => services.AddHttpForwarder());
+            var hop = new AgentHop(app.Services.GetRequiredService<IHttpForwarder>(), app.Services.GetRequiredService<AgentHopClient>());
+            app.Map("/{**rest}", (HttpContext c) => hop.ForwardAsync(c, agent, c.Request.Path, default));
+        },
+            services => services.AddHttpForwarder().AddSingleton<AgentHopClient>());
         await forwarder.StartAsync();
         return new BenchHosts(upstream, forwarder, direct, Address(forwarder));
     }

@@ -10,6 +10,11 @@ namespace ZeroLagHub.Bench.Forwarding;
 /// queueing). WebSocket: 1 KB message round trips over M sockets.
 /// </summary>
 /// <remarks>
+/// Each comparison runs in rounds, direct and forwarded back to back (in turn first), and the ratio reported is the
+/// median of the rounds' ratios: on a machine whose other load comes and goes, one long run of each compares two
+/// different machines.
+/// </remarks>
+/// <remarks>
 /// Client, forwarder and upstream share this process and the machine's cores, so the forwarded run also
 /// pays for the forwarder's CPU out of the client's and upstream's share: the ratio is a lower bound on
 /// what a separate forwarder host would give.
@@ -17,29 +22,28 @@ namespace ZeroLagHub.Bench.Forwarding;
 internal static class ForwardingBenchmark
 {
     public const string Usage =
-        "  forward [--seconds N] [--connections N] [--websockets N]   HTTP 1 KB req/s, added latency and WebSocket round trips: one hop vs direct";
+        "  forward [--seconds N] [--connections N] [--websockets N] [--rounds N]   HTTP 1 KB req/s, added latency and WebSocket round trips: one hop vs direct";
 
     private const double TargetHttpRatio = 0.5, TargetAddedP99Ms = 2, TargetWebSocketRatio = 0.7;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var options = Options.Parse(args, "--seconds", "--connections", "--websockets");
+        var options = Options.Parse(args, "--seconds", "--connections", "--websockets", "--rounds");
         var duration = options.Seconds("--seconds", fallback: 5, min: 0.5);
         var connections = (int)options.Count("--connections", 32, min: 1);
         var websockets = (int)options.Count("--websockets", 8, min: 1);
+        var rounds = (int)options.Count("--rounds", 3, min: 1);
         var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 2));
 
         await using var hosts = await BenchHosts.StartAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"forward benchmark: {BenchHosts.PayloadBytes} B payloads, {duration.TotalSeconds:0.##} s per run (+{warmup.TotalSeconds:0.##} s warm-up), {Environment.ProcessorCount} cores shared by client, forwarder and upstream"));
+            $"forward benchmark: {BenchHosts.PayloadBytes} B payloads, {rounds} rounds of {duration.TotalSeconds:0.##} s per run (+{warmup.TotalSeconds:0.##} s warm-up), {Environment.ProcessorCount} cores shared by client, forwarder and upstream"));
 
-        var direct = await HttpAsync(hosts.Direct, connections, warmup, duration, ct);
-        var forwarded = await HttpAsync(hosts.Forwarded, connections, warmup, duration, ct);
-        Report($"HTTP GET at {connections} connections", "req/s", direct, forwarded, TargetHttpRatio);
+        var (direct, forwarded, ratios) = await RoundsAsync(rounds, hosts, target => HttpAsync(target, connections, warmup, duration, ct));
+        Report($"HTTP GET at {connections} connections", "req/s", direct, forwarded, ratios, TargetHttpRatio);
 
-        var directOne = await HttpAsync(hosts.Direct, 1, warmup, duration, ct);
-        var forwardedOne = await HttpAsync(hosts.Forwarded, 1, warmup, duration, ct);
-        Report("HTTP GET at 1 connection", "req/s", directOne, forwardedOne, null);
+        var (directOne, forwardedOne, ratiosOne) = await RoundsAsync(rounds, hosts, target => HttpAsync(target, 1, warmup, duration, ct));
+        Report("HTTP GET at 1 connection", "req/s", directOne, forwardedOne, ratiosOne, null);
         var added = forwardedOne.Latency.PercentileMs(99) - directOne.Latency.PercentileMs(99);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  added p99 latency (1 connection, no queueing): {added:0.000} ms (target < {TargetAddedP99Ms} ms) {(added < TargetAddedP99Ms ? "OK" : "MISSED")}"));
@@ -47,25 +51,58 @@ internal static class ForwardingBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  added p99 latency at {connections} connections (includes queueing on shared cores): {addedLoaded:0.000} ms"));
 
-        var wsDirect = await WebSocketAsync(hosts.Direct, websockets, warmup, duration, ct);
-        var wsForwarded = await WebSocketAsync(hosts.Forwarded, websockets, warmup, duration, ct);
-        Report($"WebSocket round trips over {websockets} sockets", "round trips/s", wsDirect, wsForwarded, TargetWebSocketRatio);
+        var (wsDirect, wsForwarded, wsRatios) = await RoundsAsync(rounds, hosts, target => WebSocketAsync(target, websockets, warmup, duration, ct));
+        Report($"WebSocket round trips over {websockets} sockets", "round trips/s", wsDirect, wsForwarded, wsRatios, TargetWebSocketRatio);
         return 0;
     }
 
-    private static void Report(string what, string unit, Run direct, Run forwarded, double? target)
+    /// <summary>Direct and forwarded, <paramref name="rounds"/> times back to back (in turn first); all runs of each merged, and each round's ratio.</summary>
+    private static async Task<(Run Direct, Run Forwarded, List<double> Ratios)> RoundsAsync(int rounds, BenchHosts hosts, Func<Uri, Task<Run>> measure)
     {
-        var ratio = forwarded.PerSecond / direct.PerSecond;
+        var directs = new List<Run>();
+        var forwardeds = new List<Run>();
+        for (var round = 0; round < rounds; round++)
+        {
+            Run d, f;
+            if (round % 2 == 0) { d = await measure(hosts.Direct); f = await measure(hosts.Forwarded); }
+            else { f = await measure(hosts.Forwarded); d = await measure(hosts.Direct); }
+            directs.Add(d);
+            forwardeds.Add(f);
+        }
+        return (Merge(directs), Merge(forwardeds), [.. directs.Zip(forwardeds, (d, f) => f.PerSecond / d.PerSecond)]);
+    }
+
+    private static Run Merge(List<Run> runs)
+    {
+        var latency = new LatencyRecorder();
+        foreach (var run in runs) latency.Add(run.Latency);
+        return new Run(runs.Average(r => r.PerSecond), latency, runs.Average(r => r.CpuPerOperation));
+    }
+
+    private static void Report(string what, string unit, Run direct, Run forwarded, List<double> ratios, double? target)
+    {
+        var ratio = ratios.Order().ElementAt(ratios.Count / 2);   // the median (the upper one of an even count)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}:"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  direct (baseline): {direct.PerSecond,10:0} {unit}   p50 {direct.Latency.PercentileMs(50):0.000} ms   p99 {direct.Latency.PercentileMs(99):0.000} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  forwarded (1 hop): {forwarded.PerSecond,10:0} {unit}   p50 {forwarded.Latency.PercentileMs(50):0.000} ms   p99 {forwarded.Latency.PercentileMs(99):0.000} ms"));
+        // Load-independent: the CPU the hop adds to every operation, and the ratio a CPU-bound machine would show.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU per operation (client + forwarder + upstream): direct {direct.CpuPerOperation:0.0} µs, forwarded {forwarded.CpuPerOperation:0.0} µs: the hop adds {forwarded.CpuPerOperation - direct.CpuPerOperation:0.0} µs ({direct.CpuPerOperation / forwarded.CpuPerOperation:0.00}x when CPU-bound)"));
         var verdict = target is { } t ? string.Create(CultureInfo.InvariantCulture, $" (target >= {t}x) {(ratio >= t ? "OK" : "MISSED")}") : "";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio forwarded/direct: {ratio:0.00}x{verdict}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  ratio forwarded/direct: {ratio:0.00}x, median of rounds [{string.Join(", ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}]{verdict}"));
     }
 
-    private sealed record Run(double PerSecond, LatencyRecorder Latency);
+    private static TimeSpan CpuTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <param name="CpuPerOperation">This process's CPU (client, forwarder and upstream together) per operation, in µs.</param>
+    private sealed record Run(double PerSecond, LatencyRecorder Latency, double CpuPerOperation);
 
     private static async Task<Run> HttpAsync(Uri target, int connections, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
     {
@@ -141,9 +178,13 @@ internal static class ForwardingBenchmark
                 }
             }, ct);
         }
+        // CPU from the end of the warm-up: the process's, so the other helpers' load is not counted.
+        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), measureFrom), ct);
+        var cpuFrom = CpuTime();
         await Task.WhenAll(tasks);
+        var cpu = CpuTime() - cpuFrom;
         var all = new LatencyRecorder();
         foreach (var r in recorders) all.Add(r);
-        return new Run(all.Count / duration.TotalSeconds, all);
+        return new Run(all.Count / duration.TotalSeconds, all, cpu.TotalMicroseconds / Math.Max(1, all.Count));
     }
 }

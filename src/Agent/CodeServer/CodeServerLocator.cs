@@ -16,8 +16,14 @@ public sealed class CodeServerLocator(IOptions<AgentOptions> options)
     /// <summary>The directory of code-server's socket: code-server's user's alone (0700), see <see cref="CodeServerSocket"/>.</summary>
     public string SocketDirectory => Path.Combine(options.Value.RunDirPath, "code-server");
 
-    /// <summary>The Unix socket code-server listens on, and the agent's <c>/ide</c> hop connects to.</summary>
+    /// <summary>The Unix socket code-server listens on (<c>--socket</c>).</summary>
     public string SocketPath => Path.Combine(SocketDirectory, "code-server.sock");
+
+    /// <summary>
+    /// The name the agent's <c>/ide</c> hop connects to: a link to <see cref="SocketPath"/> in a directory of the
+    /// agent's alone, made once its listener is known to be code-server (<see cref="CodeServerHandOff"/>).
+    /// </summary>
+    public string HopSocketPath => Path.Combine(options.Value.RunDirPath, "ide", "code-server.sock");
 
     /// <summary>The pid of a process whose command line runs something from <see cref="InstallDir"/>, if any.</summary>
     public int? FindRunning() => Processes().Select(p => (int?)p.Pid).FirstOrDefault();

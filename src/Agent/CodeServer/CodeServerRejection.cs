@@ -11,7 +11,8 @@ public enum CodeServerRejection
 
     /// <summary>
     /// code-server's socket cannot be made private: its directory cannot be given to code-server's user with
-    /// mode 0700, something that is not a socket is in its place, or the path is too long for a Unix socket. 500.
+    /// mode 0700, something that is not a socket is in its place, the path is too long for a Unix socket, or
+    /// another process took code-server's place on it before the agent's hop got its link (<see cref="CodeServerHandOff"/>). 500.
     /// </summary>
     SocketUnavailable,
 

@@ -69,8 +69,9 @@ public sealed class CodeServerSupervisor(
         var o = options.Value;
         if (locator.FindRunning() is { } running)
         {
-            if (locator.RunsOnSocket()) return (Current("already running"), null);
-            // Not on our socket (an earlier agent's, on a loopback port any local user can open): replaced.
+            if (OnSocketWithHopLink()) return (Current("already running"), null);
+            // Not on our socket (an earlier agent's, on a loopback port any local user can open), or without the
+            // hop's link to it (an agent from before the link; the IDE would be a 502): replaced.
             log.Replacing(running, locator.SocketPath);
             await StopLockedAsync(ct);
         }
@@ -122,6 +123,13 @@ public sealed class CodeServerSupervisor(
             }
             await Task.Delay(100, ct);
         }
+        // Only now does the IDE hop get a name for the socket, one the container's code cannot replace.
+        if (await CodeServerHandOff.LinkAsync(socket, locator.HopSocketPath, process.Id, ct) is { } notOurs)
+        {
+            var tail = session.Output.Tail();
+            await StopLockedAsync(ct);
+            return Refuse(CodeServerRejection.SocketUnavailable, notOurs, tail);
+        }
         log.Started(process.Id, socket, user);
         journal.Append("codeserver.started", new { pid = process.Id, socket, user });
         return (Current("started"), null);
@@ -151,7 +159,11 @@ public sealed class CodeServerSupervisor(
             log.Stopped(pid);
             journal.Append("codeserver.stopped", new { pid });
         }
-        if (locator.FindRunning() is null) CodeServerSocket.RemoveStale(locator.SocketPath);   // a killed one leaves its socket
+        if (locator.FindRunning() is null)
+        {
+            CodeServerSocket.RemoveStale(locator.SocketPath);   // a killed one leaves its socket
+            CodeServerSocket.RemoveStale(locator.HopSocketPath);
+        }
         return Current(stopped.Count > 0 ? "stopped" : "not running");
     }
 
@@ -184,14 +196,18 @@ public sealed class CodeServerSupervisor(
         foreach (var arg in (string[])["--auth", "none", "--disable-telemetry", "--socket", socket, "--socket-mode", CodeServerSocket.Mode, o.WorkspaceRoot])
             start.ArgumentList.Add(arg);
         start.Environment["HOME"] = dev?.Home ?? o.DevHome;
+        // The IDE's terminals start $SHELL, else the user's shell from passwd: on the local host that is
+        // /usr/sbin/nologin (the container's user is a system user there), and every terminal would exit at once.
+        start.Environment["SHELL"] = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
         if (dev is not null) start.Environment["USER"] = dev.Name;
         return (start, dev?.Name ?? Environment.UserName, dev);
     }
 
     /// <summary>
     /// At agent start-up: a code-server that runs but not on <see cref="CodeServerLocator.SocketPath"/> (started by an
-    /// agent from before code-server moved to a Unix socket, and so on a loopback port every local user can open) is
-    /// restarted on the socket straight away, not left open until someone restarts it. Anything else is left as is:
+    /// agent from before code-server moved to a Unix socket, and so on a loopback port every local user can open), or
+    /// without the hop's link to its socket (<see cref="CodeServerHandOff"/>), is restarted straight away, not left
+    /// open (or out of the IDE's reach) until someone restarts it. Anything else is left as is:
     /// starting code-server is otherwise the control plane's decision.
     /// </summary>
     public async Task ReplaceIfNotOnSocketAsync(CancellationToken ct)
@@ -199,11 +215,13 @@ public sealed class CodeServerSupervisor(
         await _gate.WaitAsync(ct);
         try
         {
-            if (locator.FindRunning() is null || locator.RunsOnSocket()) return;
+            if (locator.FindRunning() is null || OnSocketWithHopLink()) return;
             await StartLockedAsync(ct);   // replaces it (see there)
         }
         finally { _gate.Release(); }
     }
+
+    private bool OnSocketWithHopLink() => locator.RunsOnSocket() && Path.Exists(locator.HopSocketPath);
 
     private (CodeServerState?, CodeServerFailure?) Refuse(CodeServerRejection reason, string message, IReadOnlyList<string> output)
     {

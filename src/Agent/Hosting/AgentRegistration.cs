@@ -2,11 +2,11 @@ using ZeroLagHub.Agent.CodeServer;
 using ZeroLagHub.Agent.Commands;
 using ZeroLagHub.Agent.Console;
 using ZeroLagHub.Agent.Files;
+using ZeroLagHub.Agent.Ide;
 using ZeroLagHub.Agent.Install;
 using ZeroLagHub.Agent.Journal;
 using ZeroLagHub.Agent.Provisioning;
 using ZeroLagHub.Agent.Server;
-using ZeroLagHub.Forwarding;
 
 namespace ZeroLagHub.Agent.Hosting;
 
@@ -49,9 +49,13 @@ public static class AgentRegistration
         builder.Services.AddSingleton<ServerSupervisor>();
         // Reattaches to a held game server at start-up; on shut-down lets go of it without stopping it.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ServerSupervisor>());
-        builder.Services.AddHttpForwarder(connectTimeout: TimeSpan.FromSeconds(5));   // /ide → code-server on its Unix socket
+        // /ide → code-server on its Unix socket: YARP's IHttpForwarder, direct forwarding (no route table).
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddSingleton<CodeServerHop>();
 
         builder.Logging.ClearProviders();
+        // YARP logs every forwarded URL (with code-server's query: its reconnection tokens) at Information.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddConsole(o => o.FormatterName = ContainerJsonFormatter.Name)
             .AddConsoleFormatter<ContainerJsonFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         return builder;

@@ -1,13 +1,12 @@
 using ZeroLagHub.Agent.CodeServer;
-using ZeroLagHub.Forwarding;
 
 namespace ZeroLagHub.Agent.Ide;
 
 /// <summary>
 /// <c>/ide</c> → redirect to <c>ide/</c>; <c>/ide/{**rest}</c> (HTTP and WebSockets) → code-server's <c>/{rest}</c>
-/// over the Unix socket the <see cref="CodeServerSupervisor"/> has it listen on. The agent-token middleware has
-/// already admitted the caller (the API): code-server runs with <c>--auth none</c>, and its socket is open to
-/// its own user and root alone, so this route is the only way in; the token is removed before forwarding.
+/// over the Unix socket the <see cref="CodeServerSupervisor"/> has it listen on (<see cref="CodeServerHop"/>). The
+/// agent-token middleware has already admitted the caller (the API): code-server runs with <c>--auth none</c>, and
+/// its socket is open to its own user and root alone, so this route is the only way in; the token is removed before forwarding.
 /// </summary>
 public static class IdeApi
 {
@@ -15,28 +14,20 @@ public static class IdeApi
 
     public static IEndpointRouteBuilder MapIdeApi(this IEndpointRouteBuilder routes)
     {
-        // One route: it matches "/ide" and "/ide/" alike (routing ignores a trailing slash), which TryStrip tells apart.
+        // One route: it matches "/ide" and "/ide/" alike (routing ignores a trailing slash), told apart below.
         routes.Map("/ide/{**rest}", Forward);
         return routes;
     }
 
-    private static async Task Forward(HttpContext context, HttpForwarder forwarder, CodeServerLocator locator)
+    private static async Task Forward(HttpContext context, CodeServerHop hop)
     {
-        if (!ForwardedPath.TryStrip(context.Request.Path, Prefix, out var rest))
+        // code-server's relative URLs only resolve beneath "…/ide/": the bare prefix is sent there (307: method
+        // and body kept; a relative Location, right however many hops stripped a prefix before us).
+        if (!context.Request.Path.StartsWithSegments(Prefix, StringComparison.Ordinal, out var rest) || !rest.HasValue)
         {
-            await ForwardedPath.RedirectToSlash(context).ExecuteAsync(context);
+            await Results.Redirect("ide/" + context.Request.QueryString.Value, permanent: false, preserveMethod: true).ExecuteAsync(context);
             return;
         }
-        // NOTE: the configured socket, not CodeServerSupervisor.Current(): that scans /proc, too slow for every
-        // request of a page that loads hundreds of files. A stopped code-server shows as a 502 naming it.
-        var socket = locator.SocketPath;
-        await forwarder.SendAsync(context, ForwardRequest.ToUnixSocket(socket, rest) with
-        {
-            DestinationName = $"code-server (unix:{socket})",
-            StrippedPrefix = Prefix,
-            // Only the API reaches this route (it holds the token), and it set X-Forwarded-* for the browser.
-            TrustForwardedHeaders = true,
-            Transform = static (_, request) => RequestTransforms.RemoveAuthorization(request),
-        });
+        await hop.ForwardAsync(context, rest, Prefix);
     }
 }

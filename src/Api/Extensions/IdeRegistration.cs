@@ -2,7 +2,7 @@ using ZeroLagHub.Api.Auth.SingleUse;
 using ZeroLagHub.Api.Console;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Ide.Sessions;
-using ZeroLagHub.Forwarding;
+using ZeroLagHub.Api.Ide.Hop;
 
 namespace ZeroLagHub.Api.Extensions;
 
@@ -20,7 +20,13 @@ public static class IdeRegistration
         services.AddSingleton<IdeGate>();
         services.AddSingleton<IdeProxy>();
         services.AddSingleton<ConsoleRelay>();
+        // YARP's IHttpForwarder (direct forwarding, no route table) over one pooled client to the agents.
         services.AddHttpForwarder();
+        services.AddSingleton<AgentHopClient>();
+        services.AddSingleton<AgentHop>();
+        // YARP logs every forwarded URL (its query too: code-server's reconnection tokens) at Information, and
+        // each request twice: its warnings and errors are all we want.
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         services.AddSingleton<IdeHousekeeping>();
         services.AddHostedService(sp => sp.GetRequiredService<IdeHousekeeping>());
         return builder;

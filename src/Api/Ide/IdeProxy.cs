@@ -1,6 +1,6 @@
 using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Api.Hosts;
-using ZeroLagHub.Forwarding;
+using ZeroLagHub.Api.Ide.Hop;
 
 namespace ZeroLagHub.Api.Ide;
 
@@ -9,7 +9,7 @@ namespace ZeroLagHub.Api.Ide;
 /// <c>?token=</c> into the session cookie plus a redirect without the token (so it never sits in history or
 /// logs), then forwards to the agent's <c>/ide/…</c> with the agent's token, our cookie and credentials removed.
 /// </summary>
-public sealed class IdeProxy(IdeGate gate, IContainerHost host, HttpForwarder forwarder)
+public sealed class IdeProxy(IdeGate gate, IContainerHost host, AgentHop hop)
 {
     private static readonly PathString AgentIde = "/ide";
 
@@ -51,22 +51,12 @@ public sealed class IdeProxy(IdeGate gate, IContainerHost host, HttpForwarder fo
                 statusCode: StatusCodes.Status502BadGateway, title: "Bad Gateway").ExecuteAsync(context);
             return;
         }
-        var agentToken = agent.Token;
-        await forwarder.SendAsync(context, new ForwardRequest(agent.BaseAddress, AgentIde.Add(rest))
-        {
-            DestinationName = "the container's agent",
-            // The agent appends its own "/ide" when it strips it, so what we remove before that is the prefix
-            // up to "/ide": code-server then sees X-Forwarded-Prefix = the public "/api/dev/{id}/ide".
-            // NOTE: in host mode that makes "/ide" where "" would be right; code-server builds relative URLs
-            // and does not read the header, so it is informational only.
-            StrippedPrefix = publicPrefix.HasValue ? publicPrefix.Value![..^AgentIde.Value!.Length] : default(PathString),
-            Transform = (_, outgoing) =>
-            {
-                RequestTransforms.SetBearer(outgoing, agentToken);
-                RequestTransforms.RemoveCookies(outgoing, IdeGate.CookieName);
-                RequestTransforms.RemoveQueryParameter(outgoing, IdeGate.TokenParameter);
-            },
-        });
+        // The agent appends its own "/ide" when it strips it, so what we remove before that is the prefix
+        // up to "/ide": code-server then sees X-Forwarded-Prefix = the public "/api/dev/{id}/ide".
+        // NOTE: in host mode that makes "/ide" where "" would be right; code-server builds relative URLs
+        // and does not read the header, so it is informational only.
+        await hop.ForwardAsync(context, agent, AgentIde.Add(rest),
+            publicPrefix.HasValue ? publicPrefix.Value![..^AgentIde.Value!.Length] : default(PathString));
     }
 
     private static CookieOptions CookieOptions(HttpContext context, PathString publicPrefix) => new()

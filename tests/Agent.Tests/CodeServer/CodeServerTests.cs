@@ -22,6 +22,8 @@ public sealed class CodeServerTests : IAsyncLifetime
         args = sys.argv[1:]
         with open(os.path.join(args[-1], ".code-server-args.json"), "w") as f:
             json.dump(args, f)
+        with open(os.path.join(args[-1], ".code-server-shell"), "w") as f:
+            f.write(os.environ.get("SHELL", ""))
         path = args[args.index("--socket") + 1]
         if os.path.lexists(path):
             os.unlink(path)
@@ -79,6 +81,8 @@ public sealed class CodeServerTests : IAsyncLifetime
 
         var args = JsonSerializer.Deserialize<string[]>(await File.ReadAllTextAsync(_sandbox.Path("home/dev/workspace/.code-server-args.json")))!;
         Assert.Equal(["--auth", "none", "--disable-telemetry", "--socket", SocketPath, "--socket-mode", "600", _sandbox.Path("home/dev/workspace")], args);
+        // Its terminals get a shell, whatever the user's passwd entry says (the local host's users have nologin).
+        Assert.Equal(File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh", await File.ReadAllTextAsync(_sandbox.Path("home/dev/workspace/.code-server-shell")));
         // Private the moment "started" is answered: the socket 0600, in a directory 0700 of code-server's user (here the agent's).
         Assert.Equal(((UnixFileMode)0b110_000_000, (UnixFileMode)0b111_000_000),
             (File.GetUnixFileMode(SocketPath), File.GetUnixFileMode(Path.GetDirectoryName(SocketPath)!)));
@@ -99,6 +103,28 @@ public sealed class CodeServerTests : IAsyncLifetime
         Assert.Contains("codeserver.started", kinds);
         Assert.Contains("codeserver.stopped", kinds);
         Assert.DoesNotContain("codeserver.died", kinds);
+    }
+
+    [Fact]
+    public async Task TheIdeHopKeepsReachingCodeServerAfterAnotherProcessTakesItsSocketsPath()
+    {
+        await Provision();
+        Assert.Equal(HttpStatusCode.OK, (await Command("start")).StatusCode);
+        await File.WriteAllTextAsync(_sandbox.Path("home/dev/workspace/hello.txt"), "from code-server");
+        // The hop's own name for the socket: in a directory only the agent may enter and write.
+        var hopDirectory = Path.GetDirectoryName(HopSocketPath)!;
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(hopDirectory));
+        Assert.Equal(Environment.UserName, OwnerOf(hopDirectory));
+
+        // The container's code (code-server's user) replaces code-server's socket with its own, which never answers.
+        File.Delete(SocketPath);
+        using var impostor = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        impostor.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        impostor.Listen();
+
+        Assert.Equal("from code-server", await _client.GetStringAsync("/ide/hello.txt").WaitAsync(TimeSpan.FromSeconds(20)));
+        await Command("stop");
+        Assert.False(Path.Exists(HopSocketPath));
     }
 
     [Fact]
@@ -244,6 +270,27 @@ public sealed class CodeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AtAgentStartUpACodeServerOnTheSocketWithoutTheHopsLinkIsRestartedSoTheIdeReachesIt()
+    {
+        await Provision();
+        _agent.Dispose();
+        // What an agent from before the hop's link leaves running: code-server on its socket, no link.
+        Directory.CreateDirectory(Path.GetDirectoryName(SocketPath)!);
+        var start = new ProcessStartInfo(_sandbox.Path("opt/zlh/services/code-server/bin/code-server")) { UseShellExecute = false };
+        foreach (var arg in (string[])["--auth", "none", "--disable-telemetry", "--socket", SocketPath, "--socket-mode", "600", _sandbox.Path("home/dev/workspace")])
+            start.ArgumentList.Add(arg);
+        using var earlier = Process.Start(start)!;
+        await Eventually(() => Task.FromResult(Path.Exists(SocketPath) ? "listening" : null));
+        _agent = new AgentHost(_sandbox, AgentSettings());
+        _client = _agent.Authorized();
+
+        await Eventually(async () => (await _client.GetFromJsonAsync<JournalPage>("/journal"))!.Entries.FirstOrDefault(e => e.Kind == "codeserver.started"), seconds: 30);
+        Assert.True(earlier.WaitForExit(5000));
+        Assert.True(Path.Exists(HopSocketPath));
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/ide/")).StatusCode);
+    }
+
+    [Fact]
     public async Task StartBeforeTheAddonIsInstalledIsAConflict()
     {
         var response = await Command("start");
@@ -292,6 +339,17 @@ public sealed class CodeServerTests : IAsyncLifetime
     }
 
     private string SocketPath => _sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock");
+
+    private string HopSocketPath => _sandbox.Path("var/lib/zlh-agent/run/ide/code-server.sock");
+
+    private static string OwnerOf(string path)
+    {
+        var psi = new ProcessStartInfo("stat", ["-c", "%U", path]) { RedirectStandardOutput = true };
+        using var stat = Process.Start(psi)!;
+        var owner = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return owner;
+    }
 
     private Dictionary<string, string> AgentSettings()
     {

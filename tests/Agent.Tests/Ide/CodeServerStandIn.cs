@@ -32,6 +32,8 @@ public sealed class CodeServerStandIn : IAsyncDisposable
         app.UseWebSockets();
         app.Use(async (c, next) => { standIn.Paths.Enqueue(c.Request.Path.Value ?? ""); await next(c); });
         app.Map("/stable/ws", Echo);
+        app.MapPost("/upload", (Delegate)Upload);
+        app.MapGet("/bytes/{count:long}", Bytes);
         app.Map("/{**rest}", (HttpContext c) => Results.Ok(new SeenRequest(c.Request.Path.Value ?? "", c.Request.QueryString.Value ?? "",
             c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase))));
         await app.StartAsync();
@@ -60,7 +62,27 @@ public sealed class CodeServerStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>The body's length and SHA-256, as read.</summary>
+    private static async Task<IResult> Upload(HttpContext c)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[64 * 1024];
+        long length = 0;
+        for (int n; (n = await c.Request.Body.ReadAsync(buffer)) > 0; length += n) sha.AppendData(buffer, 0, n);
+        return Results.Ok(new UploadReceipt(length, Convert.ToHexString(sha.GetHashAndReset())));
+    }
+
+    private static async Task Bytes(HttpContext c, long count)
+    {
+        c.Response.ContentType = "application/octet-stream";
+        var chunk = new byte[64 * 1024];
+        for (long sent = 0; sent < count; sent += chunk.Length)
+            await c.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, count - sent)), c.RequestAborted);
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
+
+public sealed record UploadReceipt(long Length, string Sha256);
 
 public sealed record SeenRequest(string Path, string Query, Dictionary<string, string> Headers);

@@ -8,8 +8,9 @@ using System.Text.Json;
 namespace ZeroLagHub.Agent.Tests.Ide;
 
 /// <summary>
-/// The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on its Unix socket,
-/// <c>&lt;DataDir&gt;/run/code-server/code-server.sock</c> by default. The stand-in has no TCP port, so every
+/// The agent's hop: <c>/ide/**</c> with the agent token → code-server (a stand-in) on its Unix socket, through
+/// the agent's own name for it, <c>&lt;DataDir&gt;/run/ide/code-server.sock</c> by default (where the supervisor
+/// links code-server's socket once it has checked its listener: here the stand-in binds it directly). The stand-in has no TCP port, so every
 /// answer from it has come over the socket.
 /// </summary>
 public sealed class IdeForwardingTests : IAsyncLifetime
@@ -20,7 +21,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _codeServer = await CodeServerStandIn.StartAsync(_sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock"));
+        _codeServer = await CodeServerStandIn.StartAsync(_sandbox.Path("var/lib/zlh-agent/run/ide/code-server.sock"));
         _agent = new AgentHost(_sandbox);
     }
 
@@ -49,13 +50,35 @@ public sealed class IdeForwardingTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "portal.example.com");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "https");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Prefix", $"/api/dev/{_sandbox.ContainerId}");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "198.51.100.7");
+        // A field the client declares hop-by-hop (RFC 9110 §7.6.1) stays on this hop.
+        request.Headers.TryAddWithoutValidation("Connection", "X-Client-Hop");
+        request.Headers.TryAddWithoutValidation("X-Client-Hop", "named by Connection");
         var seen = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<SeenRequest>())!;
 
         Assert.Equal(("/stable-abc/static/out/main.js", "?v=1&folder=%2Fhome%2Fdev"), (seen.Path, seen.Query));
         Assert.False(seen.Headers.ContainsKey("Authorization"));
+        Assert.False(seen.Headers.ContainsKey("X-Client-Hop"));
+        Assert.Equal("198.51.100.7, 127.0.0.1", seen.Headers["X-Forwarded-For"]);   // the API's address appended
         Assert.Equal(AgentAuthority, seen.Headers["Host"]);   // the public host, not the socket's
         Assert.Equal(("portal.example.com", "https", $"/api/dev/{_sandbox.ContainerId}/ide"),
             (seen.Headers["X-Forwarded-Host"], seen.Headers["X-Forwarded-Proto"], seen.Headers["X-Forwarded-Prefix"]));
+    }
+
+    [Fact]
+    public async Task LargeBodiesStreamBothWaysOverTheSocketIntact()
+    {
+        using var client = _agent.Authorized();
+        var upload = System.Security.Cryptography.RandomNumberGenerator.GetBytes(5 * 1024 * 1024 + 17);
+        var receipt = (await (await client.PostAsync("/ide/upload", new ByteArrayContent(upload))).Content.ReadFromJsonAsync<UploadReceipt>())!;
+        Assert.Equal((upload.LongLength, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(upload))), (receipt.Length, receipt.Sha256));
+
+        using var response = await client.GetAsync("/ide/bytes/20971520", HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = await body.ReadAsync(buffer)) > 0;) total += n;
+        Assert.Equal(20971520, total);
     }
 
     [Fact]
@@ -101,7 +124,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
         Assert.Contains("code-server", problem.GetProperty("detail").GetString());
 
         // A socket bound but not listening (what a killed code-server leaves) is the same 502.
-        var path = sandbox.Path("var/lib/zlh-agent/run/code-server/code-server.sock");
+        var path = sandbox.Path("var/lib/zlh-agent/run/ide/code-server.sock");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var stale = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         stale.Bind(new UnixDomainSocketEndPoint(path));
@@ -113,7 +136,7 @@ public sealed class IdeForwardingTests : IAsyncLifetime
     {
         using var sandbox = new Sandbox();
         var runDir = sandbox.Path("r");
-        await using var standIn = await CodeServerStandIn.StartAsync(Path.Combine(runDir, "code-server", "code-server.sock"));
+        await using var standIn = await CodeServerStandIn.StartAsync(Path.Combine(runDir, "ide", "code-server.sock"));
         await using var agent = new AgentHost(sandbox, new Dictionary<string, string> { ["RunDir"] = runDir });
         using var client = agent.Authorized();
         var seen = (await (await client.GetAsync("/ide/x")).Content.ReadFromJsonAsync<SeenRequest>())!;

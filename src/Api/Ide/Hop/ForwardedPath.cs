@@ -1,6 +1,4 @@
-using Microsoft.AspNetCore.Http;
-
-namespace ZeroLagHub.Forwarding;
+namespace ZeroLagHub.Api.Ide.Hop;
 
 /// <summary>
 /// Path-mode helpers: an app mounted under a prefix (code-server has no base-path option and uses relative

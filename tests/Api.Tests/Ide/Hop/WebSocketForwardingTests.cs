@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 
-namespace ZeroLagHub.Forwarding.Tests;
+namespace ZeroLagHub.Api.Tests.Ide.Hop;
 
 /// <summary>
 /// WebSockets through the forwarder, from an HTTP/1.1 client (Upgrade) and an HTTP/2 client (extended
 /// CONNECT, as browsers use over HTTPS); the upstream always sees an HTTP/1.1 upgrade.
 /// </summary>
-public sealed class WebSocketForwardingTests(ForwardingFixture fixture) : IClassFixture<ForwardingFixture>, IDisposable
+public sealed class WebSocketForwardingTests(HopFixture fixture) : IClassFixture<HopFixture>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -97,7 +97,7 @@ public sealed class WebSocketForwardingTests(ForwardingFixture fixture) : IClass
     {
         using var ws = new ClientWebSocket();
         ws.Options.CollectHttpResponseDetails = true;
-        await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(new Uri($"ws://{fixture.Forwarder.Http1.Authority}/dead/ws"), CancellationToken.None));
+        await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(new Uri($"ws://{fixture.Hop.Http1.Authority}/dead/ws"), CancellationToken.None));
         Assert.Equal(HttpStatusCode.BadGateway, ws.HttpStatusCode);
     }
 
@@ -106,7 +106,7 @@ public sealed class WebSocketForwardingTests(ForwardingFixture fixture) : IClass
         var ws = new ClientWebSocket();
         ws.Options.CollectHttpResponseDetails = true;
         // Browsers send the page's origin; the forwarder's public host is that page's host.
-        var forwarder = http2 ? fixture.Forwarder.Http2 : fixture.Forwarder.Http1;
+        var forwarder = http2 ? fixture.Hop.Http2 : fixture.Hop.Http1;
         ws.Options.SetRequestHeader("Origin", $"http://{forwarder.Authority}");
         if (http2)
         {
@@ -118,7 +118,7 @@ public sealed class WebSocketForwardingTests(ForwardingFixture fixture) : IClass
     }
 
     private Uri WebSocketUri(bool http2, string id) =>
-        new($"ws://{(http2 ? fixture.Forwarder.Http2 : fixture.Forwarder.Http1).Authority}/ide/ws?id={id}");
+        new($"ws://{(http2 ? fixture.Hop.Http2 : fixture.Hop.Http1).Authority}/ide/ws?id={id}");
 
     private static async Task<(string, WebSocketMessageType)> RoundTrip(ClientWebSocket ws, byte[] message, WebSocketMessageType type)
     {

@@ -10,28 +10,22 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace ZeroLagHub.Forwarding.Tests;
+namespace ZeroLagHub.Api.Tests.Ide.Hop;
 
 /// <summary>
-/// Stands in for code-server on real Kestrel: echoes what it received, streams large bodies, holds a
+/// Stands in for an agent (and code-server behind it) on real Kestrel: echoes what it received, streams large bodies, holds a
 /// response or an upload at a gate the test opens, and echoes WebSocket messages after the same Origin
 /// check code-server makes (Origin's host must equal X-Forwarded-Host, else Host). Listens on a loopback
-/// port, or only on a Unix domain socket (as the agent runs code-server).
+/// port, as an agent does today.
 /// </summary>
 public sealed class Upstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private Upstream(WebApplication app, string name) => (_app, Name) = (app, name);
+    private Upstream(WebApplication app) => _app = app;
 
-    /// <summary>Echoed back as <see cref="EchoedRequest.Upstream"/>, so a test sees which upstream answered.</summary>
-    public string Name { get; }
-
-    /// <summary>The loopback address; null for an upstream on a Unix socket.</summary>
+    /// <summary>The loopback address.</summary>
     public Uri BaseAddress { get; private set; } = null!;
-
-    /// <summary>The Unix domain socket it listens on (and nothing else), if it does.</summary>
-    public string? UnixSocket { get; private set; }
 
     /// <summary>Gates keyed by the <c>id</c> query parameter: <c>/gated</c> waits on one after its first chunk.</summary>
     public ConcurrentDictionary<string, TaskCompletionSource> Gates { get; } = new();
@@ -42,18 +36,13 @@ public sealed class Upstream : IAsyncDisposable
     /// <summary>How each WebSocket (keyed by <c>id</c>) ended on this side: the close status the peer sent, or "aborted".</summary>
     public ConcurrentDictionary<string, TaskCompletionSource<string>> WebSocketEnds { get; } = new();
 
-    /// <param name="unixSocket">Listen on this Unix domain socket only (no TCP port at all); null: a loopback port.</param>
-    public static async Task<Upstream> StartAsync(string? unixSocket = null, string name = "tcp")
+    public static async Task<Upstream> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            if (unixSocket is null) k.Listen(IPAddress.Loopback, 0);
-            else k.ListenUnixSocket(unixSocket);
-        });
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var upstream = new Upstream(app, name) { UnixSocket = unixSocket };
+        var upstream = new Upstream(app);
         app.UseWebSockets();
         app.Map("/", upstream.Echo);
         app.Map("/echo/{**rest}", upstream.Echo);
@@ -74,11 +63,8 @@ public sealed class Upstream : IAsyncDisposable
         });
         app.Map("/ws", upstream.WebSocketEcho);
         await app.StartAsync();
-        if (unixSocket is null)
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            upstream.BaseAddress = new Uri(address);
-        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        upstream.BaseAddress = new Uri(address);
         return upstream;
     }
 
@@ -88,8 +74,7 @@ public sealed class Upstream : IAsyncDisposable
         var buffer = new byte[16 * 1024];
         for (int n; (n = await c.Request.Body.ReadAsync(buffer)) > 0;) length += n;
         await c.Response.WriteAsJsonAsync(new EchoedRequest(c.Request.Method, c.Request.Path.Value ?? "", c.Request.QueryString.Value ?? "",
-            c.Request.Protocol, c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), length,
-            Name, c.Connection.LocalIpAddress is null ? "unix" : "tcp"));
+            c.Request.Protocol, c.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), length));
     }
 
     private static async Task Bytes(HttpContext c, long count)
@@ -181,9 +166,6 @@ public sealed class Upstream : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
 
-/// <param name="Upstream">The answering upstream's <see cref="Upstream.Name"/>.</param>
-/// <param name="Transport"><c>unix</c> when the request came over a Unix domain socket (no local IP address), else <c>tcp</c>.</param>
-public sealed record EchoedRequest(string Method, string Path, string Query, string Protocol, Dictionary<string, string> Headers, long BodyLength,
-    string Upstream, string Transport);
+public sealed record EchoedRequest(string Method, string Path, string Query, string Protocol, Dictionary<string, string> Headers, long BodyLength);
 
 public sealed record UploadReceipt(long Length, string Sha256);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using ZeroLagHub.Api.Ide.Hop;
 
-namespace ZeroLagHub.Forwarding.Tests;
+namespace ZeroLagHub.Api.Tests.Ide.Hop;
 
 public sealed class ForwardedPathTests
 {

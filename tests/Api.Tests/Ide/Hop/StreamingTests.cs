@@ -1,12 +1,12 @@
 using System.Net.Http.Json;
 
-namespace ZeroLagHub.Forwarding.Tests;
+namespace ZeroLagHub.Api.Tests.Ide.Hop;
 
 /// <summary>
 /// Bodies pass through as they arrive. Proved by gates (the far side waits for the near side to have
 /// seen the first bytes: a buffering forwarder deadlocks) and by allocation over a 50 MB response.
 /// </summary>
-public sealed class StreamingTests(ForwardingFixture fixture) : IClassFixture<ForwardingFixture>
+public sealed class StreamingTests(HopFixture fixture) : IClassFixture<HopFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly HttpClient _client = fixture.Client();
@@ -61,7 +61,7 @@ public sealed class AllocationSensitive;
 
 /// <summary>Alone in its collection: it measures the whole process's allocations.</summary>
 [Collection(nameof(AllocationSensitive))]
-public sealed class LargeResponseTests(ForwardingFixture fixture) : IClassFixture<ForwardingFixture>
+public sealed class LargeResponseTests(HopFixture fixture) : IClassFixture<HopFixture>
 {
     private const long FiftyMegabytes = 50L * 1024 * 1024;
 
