@@ -37,7 +37,9 @@ public sealed partial class ConsoleRelay(ILogger<ConsoleRelay> log)
         }.Uri;
         try
         {
-            await socket.ConnectAsync(uri, ct);
+            // Its own handler, dialled through AgentConnection (a local agent's Unix socket); it holds no connection
+            // but the socket's, which ends with the socket.
+            await socket.ConnectAsync(uri, new HttpMessageInvoker(AgentConnection.CreateHandlerFor(agent)), ct);
             return (socket, 0);
         }
         catch (WebSocketException e)

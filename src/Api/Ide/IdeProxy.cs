@@ -55,6 +55,7 @@ public sealed class IdeProxy(IdeGate gate, IContainerHost host, HttpForwarder fo
         await forwarder.SendAsync(context, new ForwardRequest(agent.BaseAddress, AgentIde.Add(rest))
         {
             DestinationName = "the container's agent",
+            UnixSocket = agent.UnixSocket,
             // The agent appends its own "/ide" when it strips it, so what we remove before that is the prefix
             // up to "/ide": code-server then sees X-Forwarded-Prefix = the public "/api/dev/{id}/ide".
             // NOTE: in host mode that makes "/ide" where "" would be right; code-server builds relative URLs
