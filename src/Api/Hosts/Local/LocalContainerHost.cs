@@ -238,22 +238,26 @@ public sealed partial class LocalContainerHost(
     }
 
     /// <summary>
-    /// The agent's listening socket, in the container's directory (root's, 0711), itself root's and 0600: the container's
-    /// code cannot remove, replace or add an entry there, while only the control plane connects.
+    /// The agent's listening socket (<see cref="LocalContainerStore.AgentSocketPath"/>), root's and 0600. Bound under a
+    /// temporary name and renamed into place: the address never goes missing (a stale socket of a stopped container is
+    /// replaced at once), and .NET, which unlinks the path a listening socket was bound to when it is disposed, removes
+    /// the temporary name, not the socket the container goes on listening on.
     /// </summary>
     private Socket BindAgentSocket(Guid id)
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
         var path = store.AgentSocketPath(id);
-        if (System.Text.Encoding.UTF8.GetByteCount(path) > 107)
-            throw new InvalidOperationException($"the agent's socket path {path} is longer than a Unix socket's 107 bytes: choose a shorter Hosts:Local:Root");
-        File.Delete(path);
+        var temporary = path + ".new";
+        if (System.Text.Encoding.UTF8.GetByteCount(temporary) > 107)
+            throw new InvalidOperationException($"the agent's socket path {path} is too long for a Unix socket (107 bytes): choose a shorter Hosts:Local:Root");
+        File.Delete(temporary);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            socket.Bind(new UnixDomainSocketEndPoint(temporary));
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             socket.Listen(128);
+            File.Move(temporary, path, overwrite: true);
             return socket;
         }
         catch
