@@ -37,16 +37,23 @@ public static class ContainerEtc
         File.SetUnixFileMode(target, source.UnixFileMode);
         foreach (var entry in source.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true }))
         {
-            var to = Path.Combine(target, entry.Name);
-            if (entry.LinkTarget is { } link) File.CreateSymbolicLink(to, link);
-            else if (entry is DirectoryInfo dir) { if ((dir.UnixFileMode & OtherEnter) != 0) CopyDirectory(dir, to); }
-            else if (entry is FileInfo file && (file.UnixFileMode & OtherRead) != 0)
-            {
-                // Empty: created, not read, as a pipe or socket (which FileInfo lists as a file too, length 0) would block or fail.
-                if (file.Length == 0) File.WriteAllBytes(to, []);
-                else file.CopyTo(to);
-                File.SetUnixFileMode(to, file.UnixFileMode);
-            }
+            try { CopyEntry(entry, Path.Combine(target, entry.Name)); }
+            // Gone since it was listed: a lock file of useradd (which another container's start may run right now).
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { }
+        }
+    }
+
+    private static void CopyEntry(FileSystemInfo entry, string to)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        if (entry.LinkTarget is { } link) File.CreateSymbolicLink(to, link);
+        else if (entry is DirectoryInfo dir) { if ((dir.UnixFileMode & OtherEnter) != 0) CopyDirectory(dir, to); }
+        else if (entry is FileInfo file && (file.UnixFileMode & OtherRead) != 0)
+        {
+            // Empty: created, not read, as a pipe or socket (which FileInfo lists as a file too, length 0) would block or fail.
+            if (file.Length == 0) File.WriteAllBytes(to, []);
+            else file.CopyTo(to);
+            File.SetUnixFileMode(to, file.UnixFileMode);
         }
     }
 }

@@ -23,14 +23,15 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// <c>child=$!</c> finds no child to end: the flag it leaves has the new child ended right after (else a
     /// resume would be lost on the pause's sleep). The end of a pause is no agent's exit: the agent starts at once.
     /// fd 4, when open, is the agent's listening socket, which the control plane bound (<see cref="AgentSocketDescriptor"/>):
-    /// each agent gets it as fd 3 with <c>LISTEN_FDS=1</c> (systemd's socket activation), nothing else does. fd 5 is the
+    /// each agent gets it as fd 3 with <c>LISTEN_FDS=1</c> (systemd's socket activation), nothing else does (tested with
+    /// <c>true</c>, not <c>:</c>: a failed redirection of a special built-in ends a POSIX shell). fd 5 is the
     /// write end of slirp4netns's exit pipe: the script alone keeps it (bubblewrap's pid 1 closes its copy), so the
     /// container's network ends with the script, that is with the namespace.
     /// Start it through <see cref="Command"/>.
     /// </summary>
     public const string Script = """
         exec 3>&-
-        listen=; if { : <&4; } 2>/dev/null; then listen=1; fi
+        listen=; if { true <&4; } 2>/dev/null; then listen=1; fi
         log=$1; shift
         child=; stopping=; paused=; pausing=; woken=
         trap 'woken=1; paused=; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' HUP
