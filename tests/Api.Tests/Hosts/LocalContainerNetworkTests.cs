@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -168,6 +169,65 @@ public sealed class LocalContainerNetworkTests(LocalHostFixture api) : IClassFix
         Assert.Equal("mine", await File.ReadAllTextAsync(marker));
     }
 
+    [Fact]
+    public async Task APublishedPortIsReachableFromTheHostButNotFromAnotherContainersLoopback()
+    {
+        if (!Isolated) return;
+        var port = FreeTcpPort();
+        var (record, uid, gid) = await CreateAsync([new PublishedPort(port)]);
+        Assert.Equal([new HostPort(port, PublishedPort.Tcp, port)], record.Ports);
+        // The container's code listens, as any server would, on its namespace's addresses.
+        await LocalContainerProbe.RunAsTenantAsync(record, uid, gid, "setsid nohup perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new("
+            + $"LocalPort => {port}, Listen => 5, ReuseAddr => 1) or die; while ($c = $s->accept) {{ print $c \"hello from inside\\n\"; close $c }}' >/dev/null 2>&1 &");
+
+        var line = await EventuallyAsync(async () =>
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                using var reader = new StreamReader(client.GetStream());
+                return await reader.ReadLineAsync();
+            }
+            catch (Exception e) when (e is SocketException or IOException) { return null; }
+        });
+        Assert.Equal("hello from inside", line);
+
+        var (other, otherUid, otherGid) = await CreateAsync();
+        foreach (var host in new[] { "127.0.0.1", "10.0.2.2" })
+        {
+            var (code, output) = await LocalContainerProbe.RunAsTenantAsync(other, otherUid, otherGid, Connect(host, port));
+            Assert.True(code != 0, $"another container reached the published port at {host}:{port}: {output}");
+        }
+    }
+
+    [Fact]
+    public async Task APortTakenOnTheHostIsRefusedWithA409NamingItAndTheHostRefusesItToo()
+    {
+        if (!Isolated) return;
+        using var holder = new TcpListener(IPAddress.Any, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        using var client = api.CreateClientAs(Guid.NewGuid());
+        var response = await client.PostAsJsonAsync("/api/servers",
+            new { kind = "dev", name = "ported", runtime = "node", version = "24", ports = new[] { new { port, protocol = "tcp" } } });
+        var refused = await Assert.ThrowsAsync<ContainerHostRefusedException>(() => api.Host.CreateAsync(
+            new ContainerPlan(Guid.NewGuid(), ContainerKind.Dev, new ContainerResources(), [new PublishedPort(port)]), new StageLog(), default));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"host port {port}/tcp is taken", await response.Content.ReadAsStringAsync());
+        Assert.Contains($"host port {port}/tcp is taken", refused.Message);
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static string NetworkNamespaceOf(int pid) => new FileInfo($"/proc/{pid}/ns/net").LinkTarget!;
 
     /// <summary>bash's /dev/tcp: exits non-zero when the connection fails (or takes longer than 5 s).</summary>
@@ -204,9 +264,9 @@ public sealed class LocalContainerNetworkTests(LocalHostFixture api) : IClassFix
         return (process.ExitCode, await output + await error);
     }
 
-    private async Task<(LocalContainerRecord Record, int Uid, int Gid)> CreateAsync()
+    private async Task<(LocalContainerRecord Record, int Uid, int Gid)> CreateAsync(IReadOnlyList<PublishedPort>? ports = null)
     {
-        var plan = new ContainerPlan(Guid.NewGuid(), ContainerKind.Dev, new ContainerResources());
+        var plan = new ContainerPlan(Guid.NewGuid(), ContainerKind.Dev, new ContainerResources(), ports);
         await api.Host.CreateAsync(plan, new StageLog(), default);
         var record = Store.Find(plan.ContainerId)!;
         var (uid, gid) = (await LocalUsers.IdAsync(record.UserName, default))!.Value;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Domain.Containers;
 
 namespace ZeroLagHub.Api.Hosts.Local;
 
@@ -36,8 +37,15 @@ public sealed partial class LocalContainerHost(
             if (record is null)
             {
                 if (sandbox.Refusal is { } refusal) throw Refused(refusal);
+                var ports = plan.Ports ?? [];
+                if (ports.Count > 0 && sandbox.Slirp4netns is null)
+                    throw new ContainerHostRefusedException("this local host publishes no ports: its containers share the host's network (Hosts:Local:Sandbox is 'none' or the API does not run as root)",
+                        new InvalidOperationException("no network namespaces"));
+                if (TakenPort(ports, plan.ContainerId) is { } taken)
+                    throw new ContainerHostRefusedException(taken, new InvalidOperationException(taken));
                 record = new LocalContainerRecord(plan.ContainerId, store.NextVmid(), plan.Kind, AgentPort: 0,
-                    RandomToken(), Running: true, Layout: LocalContainerRecord.CurrentLayout);
+                    RandomToken(), Running: true, Layout: LocalContainerRecord.CurrentLayout,
+                    Ports: [.. ports.Select(p => new HostPort(p.Port, p.Protocol, p.Port))]);
                 store.Prepare(record);
                 store.Save(record);
                 log.Write($"created local container {record.Vmid} in {store.DirectoryOf(record.ContainerId)}");
@@ -45,7 +53,7 @@ public sealed partial class LocalContainerHost(
             else log.Write($"local container {record.Vmid} exists already");
 
             await EnsureRunningAsync(record with { Running = true }, log, ct);
-            return new HostedContainer(record.ContainerId, record.Vmid, "127.0.0.1");
+            return new HostedContainer(record.ContainerId, record.Vmid, "127.0.0.1", record.Ports);
         }
         finally { _lock.Release(); }
     }
@@ -83,6 +91,26 @@ public sealed partial class LocalContainerHost(
             log.Write($"deleted local container {record.Vmid}");
         }
         finally { _lock.Release(); }
+    }
+
+    /// <summary>
+    /// Why <paramref name="ports"/> cannot be published for <paramref name="containerId"/> on this machine (each on the host
+    /// port of its own number): another local container publishes it, or some other program holds it now. Null when all are free.
+    /// </summary>
+    public string? TakenPort(IReadOnlyList<PublishedPort> ports, Guid containerId)
+    {
+        var others = store.All().Where(r => r.ContainerId != containerId).ToList();
+        var own = store.Find(containerId)?.Ports ?? [];
+        // Invalid ones are the spec rules' to name; this container's own (a repeated request) are not taken.
+        foreach (var port in ports.Where(p => p is { Port: >= 1 and <= 65535, Protocol: PublishedPort.Tcp or PublishedPort.Udp }
+                     && !own.Any(o => o.Port == p.Port && o.Protocol == p.Protocol)))
+        {
+            if (others.FirstOrDefault(r => (r.Ports ?? []).Any(p => p.Published == port.Port && p.Protocol == port.Protocol)) is { } other)
+                return $"host port {port} is already published by local container {other.Vmid}";
+            if (!LocalNetwork.IsFree(port.Port, port.Protocol))
+                return $"host port {port} is taken on this machine by another program";
+        }
+        return null;
     }
 
     public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct)
@@ -226,6 +254,11 @@ public sealed partial class LocalContainerHost(
             try
             {
                 await LocalNetwork.StartAsync(slirp, init.Pid, exitRead, store.NetworkSocketPath(id), log, ct);
+                foreach (var port in record.Ports ?? [])
+                {
+                    try { await LocalNetwork.PublishAsync(store.NetworkSocketPath(id), port, ct); }
+                    catch (InvalidOperationException e) { throw new ContainerHostRefusedException(e.Message, e); }
+                }
                 return init;
             }
             catch

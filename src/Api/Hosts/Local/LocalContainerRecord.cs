@@ -1,4 +1,5 @@
 using ZeroLagHub.Domain.Agent;
+using ZeroLagHub.Domain.Containers;
 
 namespace ZeroLagHub.Api.Hosts.Local;
 
@@ -8,6 +9,7 @@ namespace ZeroLagHub.Api.Hosts.Local;
 /// </summary>
 /// <param name="Running">What the user wants: an API restart brings back the containers that should run.</param>
 /// <param name="Init">The container's init while it runs (see <see cref="ContainerInit"/>); null when stopped.</param>
+/// <param name="Ports">Its published ports and the host ports they were given, published again at each start.</param>
 /// <param name="AgentPort">The loopback port the agent of a layout before 2 listened on; unused since.</param>
 /// <param name="Layout">0: made by a version whose agents ran without an init, in the host's PID namespace, as
 /// <c>zlh-c&lt;vmid&gt;</c>; 1: an init per container and a user named after its id, the agent on a loopback port of the
@@ -21,7 +23,8 @@ public sealed record LocalContainerRecord(
     string AgentToken,
     bool Running,
     ContainerInit? Init = null,
-    int Layout = 0)
+    int Layout = 0,
+    IReadOnlyList<HostPort>? Ports = null)
 {
     public const int CurrentLayout = 2;
 

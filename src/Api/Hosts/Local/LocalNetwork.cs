@@ -1,4 +1,9 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
+using ZeroLagHub.Domain.Containers;
 
 namespace ZeroLagHub.Api.Hosts.Local;
 
@@ -38,5 +43,49 @@ public static class LocalNetwork
             var first = await read.WaitAsync(TimeSpan.FromSeconds(30), ct);
             if (first != '1') throw new InvalidOperationException($"slirp4netns did not configure the container's network (see {log})");
         }
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="port"/>: slirp4netns listens on the host's <see cref="HostPort.Published"/> (every address)
+    /// and passes what arrives to the container's port. Through its API socket, one request per connection.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">slirp4netns refused (the host port is taken, most likely).</exception>
+    public static async Task PublishAsync(string apiSocket, HostPort port, CancellationToken ct)
+    {
+        var request = JsonSerializer.Serialize(new
+        {
+            execute = "add_hostfwd",
+            arguments = new { proto = port.Protocol, host_addr = "0.0.0.0", host_port = port.Published, guest_port = port.Port },
+        });
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(apiSocket), ct);
+        await socket.SendAsync(Encoding.UTF8.GetBytes(request), ct);
+        socket.Shutdown(SocketShutdown.Send);
+        using var stream = new NetworkStream(socket);
+        using var reply = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        if (reply.RootElement.TryGetProperty("error", out var error))
+            throw new InvalidOperationException($"host port {port.Published}/{port.Protocol} could not be published: "
+                + (error.TryGetProperty("desc", out var desc) ? desc.GetString() : error.ToString()));
+    }
+
+    /// <summary>Whether this machine has <paramref name="port"/> free on every address for <paramref name="protocol"/> (nothing bound to it now).</summary>
+    public static bool IsFree(int port, string protocol)
+    {
+        try
+        {
+            if (protocol == PublishedPort.Udp)
+            {
+                using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(IPAddress.Any, port));
+            }
+            else
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Any, port));
+                tcp.Listen(1);
+            }
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 }
