@@ -53,7 +53,7 @@ public sealed partial class LocalContainerHost(
             else log.Write($"local container {record.Vmid} exists already");
 
             await EnsureRunningAsync(record with { Running = true }, log, ct);
-            return new HostedContainer(record.ContainerId, record.Vmid, "127.0.0.1", record.Ports);
+            return new HostedContainer(record.ContainerId, record.Vmid, "127.0.0.1", record.Ports is { Count: > 0 } published ? published : null);
         }
         finally { _lock.Release(); }
     }

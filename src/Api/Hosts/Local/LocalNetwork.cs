@@ -61,8 +61,12 @@ public static class LocalNetwork
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(apiSocket), ct);
         await socket.SendAsync(Encoding.UTF8.GetBytes(request), ct);
         socket.Shutdown(SocketShutdown.Send);
-        using var stream = new NetworkStream(socket);
-        using var reply = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        // It answers with one JSON object and closes.
+        var answer = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, ct)) > 0) answer.Write(buffer, 0, read);
+        using var reply = JsonDocument.Parse(answer.ToArray());
         if (reply.RootElement.TryGetProperty("error", out var error))
             throw new InvalidOperationException($"host port {port.Published}/{port.Protocol} could not be published: "
                 + (error.TryGetProperty("desc", out var desc) ? desc.GetString() : error.ToString()));
