@@ -38,10 +38,43 @@ public static class SocketActivation
     {
         if (Take() is not { } fd) return;
         builder.WebHost.ConfigureKestrel(k => k.ListenHandle((ulong)fd, o => o.Protocols = HttpProtocols.Http1));
+        builder.Services.AddHostedService(sp => new LetGoAtStop(sp.GetRequiredService<IHostApplicationLifetime>(), fd));
     }
 
-    private const int FSetFd = 2, FdCloExec = 1;
+    /// <summary>
+    /// Lets go of the socket as the agent stops, before Kestrel closes it: the descriptor is pointed at /dev/null.
+    /// .NET, closing a close-on-exec socket that an operation (the pending accept) still uses, shuts it down to unblock
+    /// that operation, and a shutdown reaches every holder of the socket: the init's copy would be dead for the next
+    /// agent (connections refused until the container restarts). The socket itself stays with the init.
+    /// </summary>
+    private sealed class LetGoAtStop(IHostApplicationLifetime lifetime, int fd) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct)
+        {
+            lifetime.ApplicationStopping.Register(() =>
+            {
+                var devNull = open("/dev/null", ORdOnly | OCloExec);
+                if (devNull < 0) return;
+                _ = dup3(devNull, fd, OCloExec);
+                _ = close(devNull);
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    private const int FSetFd = 2, FdCloExec = 1, ORdOnly = 0, OCloExec = 0x80000;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int dup3(int oldFd, int newFd, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 }

@@ -116,6 +116,21 @@ public sealed class LocalContainerNetworkTests(LocalHostFixture api) : IClassFix
     }
 
     [Fact]
+    public async Task AnAgentRestartedGracefullyAgainAndAgainStillServesOnTheHandedInSocket()
+    {
+        if (!Isolated) return;
+        // .NET shuts a close-on-exec socket down as it closes it under a pending accept, which killed the init's copy
+        // too: the next agent got a dead socket (connections refused) after some restarts.
+        var (record, _, _) = await CreateAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await record.Init!.RestartAgentAsync(TimeSpan.FromSeconds(10), default);
+            await api.Host.StartAsync(record.ContainerId, new StageLog(), default);   // waits for its /health
+        }
+        Assert.Equal(record.ContainerId, (await api.HealthAsync(record.ContainerId)).ContainerId);
+    }
+
+    [Fact]
     public async Task AStoppedContainersNetworkEndsWithItAndTheAgentIsThenUnreachable()
     {
         if (!Isolated) return;
