@@ -92,7 +92,9 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
             return new ContainerInit(init.Pid, init.StartTime, null);
         }
 
-        // bwrap writes one line once the namespace exists; it exits instead when it cannot make one.
+        // bwrap writes one line once the namespace exists; it exits instead when it cannot make one. Waited for even when
+        // cancelled (it is bounded): a container started and then not recorded would run on with nobody to stop it.
+        ct = CancellationToken.None;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {

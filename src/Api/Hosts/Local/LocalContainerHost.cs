@@ -250,6 +250,8 @@ public sealed partial class LocalContainerHost(
                 init = await ContainerInit.StartAsync(command, AgentEnvironment(dotnetRoot, home), log,
                     sandbox.Bubblewrap is null ? null : store.InitStatusPath(id), ct,
                     [(socket.SafeHandle, ContainerInit.AgentSocketDescriptor), (exitWrite, ContainerInit.NetworkExitDescriptor)]);
+            // Recorded at once: an API stopping now (its token cancelled) leaves a container it can find and end.
+            store.Save(record with { Init = init, Running = true });
             if (sandbox.Slirp4netns is not { } slirp || init.PidNamespace is null) return init;
             try
             {
