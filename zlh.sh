@@ -39,8 +39,9 @@ case "${1:-up}" in
       fi
       echo "zlh: PostgreSQL and Redis running under $ZLH_SERVICES_DIR"
     fi
-    # As root, local containers run sandboxed in bubblewrap (without it the API says what is missing).
-    if [ "$(id -u)" = 0 ]; then need bwrap bubblewrap; fi
+    # As root, local containers run sandboxed in bubblewrap, each in a network namespace of its own with
+    # slirp4netns for outbound traffic (without them the API says what is missing and starts no container).
+    if [ "$(id -u)" = 0 ]; then need bwrap bubblewrap; need slirp4netns slirp4netns; fi
     # The API's own PostgreSQL role and schemas, made with the superuser (idempotent, so at every start);
     # then the superuser's and Redis admin's passwords stay out of the API's environment.
     if [ -n "${ZLH_POSTGRES_ADMIN:-}" ]; then

@@ -71,8 +71,8 @@ need_tools() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is required"
   command -v npm >/dev/null || apt_install npm
   # postgresql and redis for the system, chromium for the browser, jq for the API's JSON answers,
-  # bubblewrap so containers run sandboxed as they do with ./zlh.sh up on a fresh machine.
-  apt_install postgresql-15 redis-server chromium jq curl bubblewrap
+  # bubblewrap and slirp4netns so containers run sandboxed as they do with ./zlh.sh up on a fresh machine.
+  apt_install postgresql-15 redis-server chromium jq curl bubblewrap slirp4netns
 }
 
 # ---------------------------------------------------------------------------------------------------

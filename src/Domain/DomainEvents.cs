@@ -15,6 +15,7 @@ public static class DomainEvents
         // container: lifecycle
         V1<ContainerRequested>("container.requested"),
         V1<ContainerCreated>("container.created"),
+        V1<PortsPublished>("container.ports_published"),
         V1<ProvisioningSucceeded>("container.provisioning_succeeded"),
         V1<ProvisioningFailed>("container.provisioning_failed"),
         V1<ReprovisionRequested>("container.reprovision_requested"),

@@ -18,6 +18,7 @@ public sealed partial class DomainEventsTests
     [
         Requested(GameSpec() with { Addons = ["code-server@4.100.0"] }),
         new ContainerCreated(101, "10.0.0.5", "pve1", T0),
+        new PortsPublished([new HostPort(25565, PublishedPort.Tcp, 25565)], T0),
         new ProvisioningSucceeded(Id, T0),
         new ProvisioningFailed(Id, DeploymentStage.InstallRuntime, "checksum mismatch", T0),
         new ReprovisionRequested(Id, Alice, T0),

@@ -37,6 +37,12 @@ public sealed class AgentOptions
     /// <summary>Base URL of the artifact server (its <c>_catalog.json</c> is the source of truth).</summary>
     public string ArtifactServer { get; set; } = "";
 
+    /// <summary>
+    /// A Unix socket that leads to the artifact server (the local host's, whose containers have no network path to the
+    /// control plane): connections go there, whatever <see cref="ArtifactServer"/>'s host. Empty: over the network.
+    /// </summary>
+    public string ArtifactSocket { get; set; } = "";
+
     /// <summary>The agent's token for the artifact server, which serves nothing anonymously. Never logged.</summary>
     public string ArtifactToken { get; set; } = "";
 

@@ -20,6 +20,7 @@ public static class AgentRegistration
         if (configFile is not null) builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
         builder.Configuration.AddEnvironmentVariables(prefix: "ZLH_AGENT_");
 
+        SocketActivation.Configure(builder);
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddProblemDetails();
         // Reflection-based JSON for the API's types even in a trimmed publish (whose default resolver
@@ -37,7 +38,8 @@ public static class AgentRegistration
         builder.Services.AddOptions<FilesOptions>().Bind(builder.Configuration.GetSection("Files"));
         builder.Services.AddSingleton<FileTree>();
         // Artifacts can be large and the artifact server slow; per-step failures are reported, not hung on forever.
-        builder.Services.AddHttpClient<ArtifactClient>(c => c.Timeout = TimeSpan.FromMinutes(30));
+        builder.Services.AddHttpClient<ArtifactClient>(c => c.Timeout = TimeSpan.FromMinutes(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => ArtifactClient.CreateHandler(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgentOptions>>().Value));
         builder.Services.AddSingleton<ArtifactInstaller>();
         builder.Services.AddSingleton<Provisioner>();
         builder.Services.AddSingleton<CodeServerSupervisor>();

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,29 @@ namespace ZeroLagHub.Agent.Install;
 /// </summary>
 public sealed class ArtifactClient(HttpClient http, IOptions<AgentOptions> options)
 {
+    /// <summary>The client's handler: over <see cref="AgentOptions.ArtifactSocket"/> when set (the local host's containers reach no control plane port).</summary>
+    public static HttpMessageHandler CreateHandler(AgentOptions options)
+    {
+        var handler = new SocketsHttpHandler();
+        if (options.ArtifactSocket is not { Length: > 0 } path) return handler;
+        handler.UseProxy = false;
+        handler.ConnectCallback = async (_, ct) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        return handler;
+    }
+
     public async Task<(RuntimeCatalog? Catalog, InstallFailure? Failure)> GetCatalogAsync(InstallOutput output, CancellationToken ct)
     {
         var url = Url("_catalog.json");

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ZeroLagHub.Api.Hosts;
@@ -16,17 +15,15 @@ public sealed class AgentClient(IHttpClientFactory http, IContainerHost host)
     public async Task<AgentReply> GetAsync(Guid containerId, string path, CancellationToken ct)
     {
         var agent = await RequireAsync(containerId, ct);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, path));
+        using var request = agent.NewRequest(HttpMethod.Get, path);
         return await SendAsync(request, agent, ct);
     }
 
     public async Task<AgentReply> PostAsync(Guid containerId, string path, object? body, Guid commandId, CancellationToken ct)
     {
         var agent = await RequireAsync(containerId, ct);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(agent.BaseAddress, path))
-        {
-            Content = body is null ? null : JsonContent.Create(body, options: JsonSerializerOptions.Web),
-        };
+        using var request = agent.NewRequest(HttpMethod.Post, path);
+        request.Content = body is null ? null : JsonContent.Create(body, options: JsonSerializerOptions.Web);
         request.Headers.Add("Idempotency-Key", commandId.ToString());
         return await SendAsync(request, agent, ct);
     }
@@ -37,7 +34,6 @@ public sealed class AgentClient(IHttpClientFactory http, IContainerHost host)
 
     private async Task<AgentReply> SendAsync(HttpRequestMessage request, AgentEndpoint agent, CancellationToken ct)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         using var client = http.CreateClient(HttpClientName);
         try
         {
@@ -47,11 +43,11 @@ public sealed class AgentClient(IHttpClientFactory http, IContainerHost host)
         }
         catch (HttpRequestException e)
         {
-            throw new AgentUnavailableException($"agent at {agent.BaseAddress} unreachable: {e.Message}", e);
+            throw new AgentUnavailableException($"agent at {agent} unreachable: {e.Message}", e);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new AgentUnavailableException($"agent at {agent.BaseAddress} did not answer in time", e);
+            throw new AgentUnavailableException($"agent at {agent} did not answer in time", e);
         }
     }
 }

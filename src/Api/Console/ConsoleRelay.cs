@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using ZeroLagHub.Api.Hosts;
-using ZeroLagHub.Api.Ide.Hop;
 
 namespace ZeroLagHub.Api.Console;
 
@@ -13,7 +12,7 @@ namespace ZeroLagHub.Api.Console;
 /// or restarted), the browser gets close 1012 "agent restarted, reconnect" instead of a dead connection.
 /// A close from either side is passed on with its status and reason.
 /// </summary>
-public sealed partial class ConsoleRelay(AgentHopClient hop, ILogger<ConsoleRelay> log)
+public sealed partial class ConsoleRelay(ILogger<ConsoleRelay> log)
 {
     /// <summary>RFC 6455 registry: "Service Restart"; the client should reconnect.</summary>
     public const WebSocketCloseStatus ServiceRestart = (WebSocketCloseStatus)1012;
@@ -38,8 +37,9 @@ public sealed partial class ConsoleRelay(AgentHopClient hop, ILogger<ConsoleRela
         }.Uri;
         try
         {
-            // Through the IDE's pooled client, so one dialer reaches every agent (see AgentHopClient).
-            await socket.ConnectAsync(uri, hop.Invoker, ct);
+            // Its own handler, dialled through AgentConnection (a local agent's Unix socket); it holds no connection
+            // but the socket's, which ends with the socket.
+            await socket.ConnectAsync(uri, new HttpMessageInvoker(AgentConnection.CreateHandlerFor(agent)), ct);
             return (socket, 0);
         }
         catch (WebSocketException e)

@@ -1,3 +1,5 @@
+using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Containers;
@@ -36,7 +38,7 @@ public static class ContainersApi
     private static string Action(HttpContext http) => http.Request.RouteValues["action"]?.ToString() ?? "";
 
     private static async Task<IResult> Create(CreateContainerRequest? request, HttpContext http, CurrentUser user,
-        ContainerCommandHandler handler, CancellationToken ct)
+        ContainerCommandHandler handler, IContainerHost host, CancellationToken ct)
     {
         var commandId = CommandResults.CommandId(http, user.Id);
         if (request is null)
@@ -51,6 +53,14 @@ public static class ContainersApi
             return TypedResults.ValidationProblem(errors, detail: "the container request is incomplete");
         }
         var containerId = CommandResults.Derive(commandId, "container");
+        // Checked before the command, so that the user hears of it now rather than from a failed deployment; the
+        // host checks again as it creates the container (the port may have been taken in between).
+        if (host is LocalContainerHost local && spec.Ports is { Count: > 0 } && local.TakenPort(spec.Ports, containerId) is { } taken)
+        {
+            await handler.RejectIncompleteAsync(commandId, "create_container", user, taken, ct);
+            return TypedResults.Problem(taken, statusCode: StatusCodes.Status409Conflict, title: "Port taken",
+                extensions: new Dictionary<string, object?> { ["field"] = "ports" });
+        }
         var command = new CreateContainer(commandId, containerId, CommandResults.Derive(commandId, "deployment"), spec);
         return await Send(containerId, command, user, handler, ct);
     }

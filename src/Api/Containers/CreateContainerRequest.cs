@@ -12,7 +12,8 @@ public sealed record CreateContainerRequest(
     string? Version,
     IReadOnlyList<string>? Addons,
     ServerSpec? Server,
-    ContainerResources? Resources)
+    ContainerResources? Resources,
+    IReadOnlyList<PublishedPort>? Ports = null)
 {
     /// <summary>The spec the domain validates; null with field errors when the request cannot make one.</summary>
     public (ContainerSpec? Spec, Dictionary<string, string[]> Errors) ToSpec()
@@ -22,6 +23,6 @@ public sealed record CreateContainerRequest(
         if (string.IsNullOrWhiteSpace(Name)) errors["name"] = ["required"];
         return errors.Count > 0
             ? (null, errors)
-            : (new ContainerSpec(Kind!.Value, Name!, Runtime, Version, Addons ?? [], Server, Resources ?? new ContainerResources()), errors);
+            : (new ContainerSpec(Kind!.Value, Name!, Runtime, Version, Addons ?? [], Server, Resources ?? new ContainerResources()) { Ports = Ports ?? [] }, errors);
     }
 }

@@ -43,9 +43,12 @@ public sealed class StageRunner(IContainerHost host, AgentClient agents, AgentPo
     {
         var log = new StageLog();
         HostedContainer hosted;
-        try { hosted = await host.CreateAsync(new ContainerPlan(deployment.ContainerId, deployment.Kind, deployment.Spec!.Resources), log, ct); }
+        try { hosted = await host.CreateAsync(new ContainerPlan(deployment.ContainerId, deployment.Kind, deployment.Spec!.Resources, deployment.Spec.Ports), log, ct); }
         catch (ContainerHostRefusedException e) { return StageOutcome.Failure(e.Message, log.Tail()); }
-        return StageOutcome.Success(log.Tail(), new ContainerCreated(hosted.Vmid, hosted.Address, HostName, time.GetUtcNow()));
+        var created = new ContainerCreated(hosted.Vmid, hosted.Address, HostName, time.GetUtcNow());
+        return hosted.Ports is { Count: > 0 } ports
+            ? StageOutcome.Success(log.Tail(), created, new PortsPublished(ports, time.GetUtcNow()))
+            : StageOutcome.Success(log.Tail(), created);
     }
 
     private async Task<StageOutcome> WaitForAgentAsync(Guid containerId, CancellationToken ct)

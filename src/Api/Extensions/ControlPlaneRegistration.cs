@@ -41,7 +41,8 @@ public static class ControlPlaneRegistration
         services.AddSingleton<ContainerCommandHandler>();
         services.AddSingleton<ContainerQueries>();
         services.AddSingleton<DeploymentQueries>();
-        services.AddHttpClient(AgentClient.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
+        services.AddHttpClient(AgentClient.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(10))
+            .ConfigurePrimaryHttpMessageHandler(Hosts.AgentConnection.CreateHandler);   // local agents: their Unix sockets
         services.AddSingleton<AgentClient>();
         services.AddSingleton<StageRunner>();
         services.AddSingleton<DeploymentProcess>();

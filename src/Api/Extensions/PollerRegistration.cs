@@ -19,7 +19,8 @@ public static class PollerRegistration
         var services = builder.Services;
         services.Configure<PollerOptions>(builder.Configuration.GetSection("Poller"));
         // No client-level timeout: each call is bounded by Poller:AgentTimeout.
-        services.AddHttpClient(AgentProbe.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(AgentProbe.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(Hosts.AgentConnection.CreateHandler);   // local agents: their Unix sockets
         services.AddSingleton<AgentProbe>();
         services.TryAddSingleton<ILastSeen, NoLastSeen>();
         services.AddSingleton(sp => new AgentPoller(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEventStore>(),

@@ -6,4 +6,5 @@ namespace ZeroLagHub.Cli.Api;
 public sealed record ContainerInfo(
     Guid Id, string Owner, string Kind, string? Name, string Lifecycle, int? Vmid, string? Host, Guid? CurrentDeploymentId,
     string? Runtime, string? RuntimeVersion, bool CodeServerRunning, string Server, int ConsecutiveCrashes, int RestartCount,
-    string? Error, ContainerSpec? Spec, DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt, string? Address);
+    string? Error, ContainerSpec? Spec, DateTimeOffset? CreatedAt, DateTimeOffset? UpdatedAt, string? Address,
+    IReadOnlyList<HostPort>? Ports = null);

@@ -20,6 +20,9 @@ public static class ContainerGrid
         Row("code-server", c.Kind == "dev" ? (c.CodeServerRunning ? "running" : "stopped") : null);
         Row("server", c.Kind == "game" ? $"{c.Server} (crashes in a row {c.ConsecutiveCrashes}, restarts {c.RestartCount})" : null);
         Row("host", c.Host is null ? null : $"{c.Host}, vmid {c.Vmid}, address {c.Address}");
+        // Published: "host port -> container port/protocol"; asked for but not (yet) published: the spec's.
+        Row("ports", c.Ports is { Count: > 0 } ports ? string.Join(", ", ports)
+            : c.Spec is { Ports.Count: > 0 } wanted ? $"{string.Join(", ", wanted.Ports)} (not published yet)" : null);
         Row("deployment", c.CurrentDeploymentId);
         Row("created", c.CreatedAt?.ToString("u"));
         return grid;

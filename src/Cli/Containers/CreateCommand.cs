@@ -60,9 +60,26 @@ public static class CreateCommand
         public Option<int?> DiskGb { get; } = new("--disk-gb") { Description = "Disk in GB (default 8)" };
         public Option<bool> Wait { get; } = new("--wait", "-w") { Description = "Follow the deployment until it ends (exit 1 if it failed)" };
 
+        public Option<PublishedPort[]> Ports { get; } = new("--port", "-p")
+        {
+            Description = "Publish this port on the host's port of the same number: 25565, 25565/tcp or 19132/udp; repeat for more",
+            CustomParser = result => [.. result.Tokens.Select(t => ParsePort(t.Value, result))],
+        };
+
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Name, Runtime, Version, Addons, Cores, MemoryMb, DiskGb, Wait }) command.Add(option);
+            foreach (var option in new Option[] { Name, Runtime, Version, Addons, Cores, MemoryMb, DiskGb, Ports, Wait }) command.Add(option);
+        }
+
+        /// <summary><c>25565</c>, <c>25565/tcp</c> or <c>25565/udp</c>; anything else is a usage error naming the option.</summary>
+        private static PublishedPort ParsePort(string text, System.CommandLine.Parsing.ArgumentResult result)
+        {
+            var parts = text.Split('/');
+            if (parts.Length is 1 or 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+                && port is >= 1 and <= 65535 && (parts.Length == 1 || parts[1] is PublishedPort.Tcp or PublishedPort.Udp))
+                return new PublishedPort(port, parts.Length == 2 ? parts[1] : PublishedPort.Tcp);
+            result.AddError($"--port takes a port 1-65535 with /tcp or /udp, e.g. 25565/tcp (got '{text}')");
+            return new PublishedPort(0);
         }
 
         public CreateContainerBody Body(ParseResult parse, string kind, ServerSpec? server)
@@ -72,7 +89,8 @@ public static class CreateCommand
             var defaults = new ContainerResources();
             var resources = new ContainerResources(parse.GetValue(Cores) ?? defaults.Cores, parse.GetValue(MemoryMb) ?? defaults.MemoryMb,
                 parse.GetValue(DiskGb) ?? defaults.DiskGb);
-            return new CreateContainerBody(kind, name, runtime, parse.GetValue(Version), parse.GetValue(Addons) ?? [], server, resources);
+            return new CreateContainerBody(kind, name, runtime, parse.GetValue(Version), parse.GetValue(Addons) ?? [], server, resources,
+                parse.GetValue(Ports) is { Length: > 0 } ports ? ports : null);
         }
     }
 }

@@ -20,11 +20,12 @@ public static class ListCommand
                 cli.WriteJson(result.Value);
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "KIND", "STATE", "RUNTIME", "SERVER", "VMID");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "NAME", "KIND", "STATE", "RUNTIME", "SERVER", "VMID", "PORTS");
             foreach (var c in result.Value!)
                 table.AddRow(c.Id.ToString(), Markup.Escape(c.Name ?? ""), c.Kind, c.Lifecycle,
                     Markup.Escape(c.Runtime is null ? "" : $"{c.Runtime} {c.RuntimeVersion}"),
-                    c.Kind == "game" ? c.Server : "", c.Vmid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+                    c.Kind == "game" ? c.Server : "", c.Vmid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                    string.Join(", ", c.Ports ?? []));
             cli.Out.Write(table);
             return ExitCodes.Ok;
         }));

@@ -35,6 +35,7 @@ public static partial class Container
                 Lifecycle = ContainerLifecycle.Provisioning, CurrentDeploymentId = e.DeploymentId, CreatedAt = e.At,
             },
             ContainerCreated e => state with { Vmid = e.Vmid, Address = e.Address, Host = e.Host },
+            PortsPublished e => state with { PublishedPorts = e.Ports },
             ProvisioningSucceeded e when IsCurrentProvisioning(state, e.DeploymentId) => state with
             {
                 Lifecycle = ContainerLifecycle.Ready, ErrorReason = null,

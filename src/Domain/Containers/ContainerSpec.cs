@@ -15,4 +15,8 @@ public sealed record ContainerSpec(
     string? Version,
     IReadOnlyList<string> Addons,
     ServerSpec? Server,
-    ContainerResources Resources);
+    ContainerResources Resources)
+{
+    /// <summary>Ports the host publishes, each on the host's port of the same number (players connect to the well-known one).</summary>
+    public IReadOnlyList<PublishedPort> Ports { get; init; } = [];
+}

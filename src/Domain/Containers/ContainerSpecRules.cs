@@ -14,6 +14,7 @@ public static partial class ContainerSpecRules
     public const int MinMemoryMb = 256, MaxMemoryMb = 65536;
     public const int MinDiskGb = 1, MaxDiskGb = 512;
     public const int MaxAddons = 16;
+    public const int MaxPorts = 16;
 
     /// <summary>A runtime, version or addon name (and an addon's <c>name@version</c> in full), before the catalog is asked.</summary>
     public const int MaxCatalogNameLength = 64;
@@ -50,6 +51,8 @@ public static partial class ContainerSpecRules
         if (spec.Kind == ContainerKind.Dev && spec.Server is not null)
             Add("server", "a dev container has no game server; leave server out");
 
+        CheckPorts(spec.Ports ?? [], Add);
+
         if (spec.Resources is null) Add("resources", "resources is required");
         else
         {
@@ -62,6 +65,20 @@ public static partial class ContainerSpecRules
         }
 
         return (errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), spec with { Addons = addons });
+    }
+
+    private static void CheckPorts(IReadOnlyList<PublishedPort> ports, Action<string, string> add)
+    {
+        if (ports.Count > MaxPorts) add("ports", $"at most {MaxPorts} ports");
+        var seen = new HashSet<(int, string)>();
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var port = ports[i];
+            if (port is null) { add($"ports[{i}]", "give a port, e.g. {\"port\": 25565, \"protocol\": \"tcp\"}"); continue; }
+            if (port.Port is < 1 or > 65535) add($"ports[{i}].port", "port must be between 1 and 65535");
+            if (port.Protocol is not (PublishedPort.Tcp or PublishedPort.Udp)) add($"ports[{i}].protocol", "protocol must be \"tcp\" or \"udp\"");
+            else if (!seen.Add((port.Port, port.Protocol))) add($"ports[{i}]", $"{port} is listed twice");
+        }
     }
 
     private static void CheckRuntime(ContainerSpec spec, RuntimeCatalog catalog, Action<string, string> add)

@@ -45,6 +45,9 @@ public sealed record ContainerState(
         Guid.Empty, "", ContainerKind.Dev, null, ContainerLifecycle.None, null, null, null, null,
         false, null, null, null, null, [], false, false, false, GameServerState.Offline, null, 0, 0, null, null, null, null);
 
+    /// <summary>Where its host published its ports (<see cref="PortsPublished"/>).</summary>
+    public IReadOnlyList<HostPort> PublishedPorts { get; init; } = [];
+
     /// <summary>The stream exists (a deleted container still exists: its history is kept).</summary>
     public bool Exists => Lifecycle != ContainerLifecycle.None;
 

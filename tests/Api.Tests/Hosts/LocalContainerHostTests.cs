@@ -44,7 +44,7 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
         Assert.NotEqual(agentA.BaseAddress, agentB.BaseAddress);
         Assert.NotEqual(agentA.Token, agentB.Token);
         // A's token does not open B's agent.
-        using var client = new HttpClient();
+        using var client = new HttpClient(AgentConnection.CreateHandlerFor(agentB));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agentB.BaseAddress, "status"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agentA.Token);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request)).StatusCode);
@@ -151,7 +151,7 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
     private async Task<HttpResponseMessage> AgentGet(Guid containerId, string path)
     {
         var agent = (await api.Host.FindAgentAsync(containerId, default))!;
-        using var client = new HttpClient();
+        using var client = new HttpClient(AgentConnection.CreateHandlerFor(agent));
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         return await client.SendAsync(request);
@@ -160,7 +160,7 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
     private async Task<HttpResponseMessage> AgentPost<T>(Guid containerId, string path, T body)
     {
         var agent = (await api.Host.FindAgentAsync(containerId, default))!;
-        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        using var client = new HttpClient(AgentConnection.CreateHandlerFor(agent)) { Timeout = TimeSpan.FromMinutes(2) };
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(agent.BaseAddress, path)) { Content = JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());

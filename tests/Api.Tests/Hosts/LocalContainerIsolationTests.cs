@@ -202,7 +202,7 @@ public sealed class LocalContainerIsolationTests(LocalHostFixture api) : IClassF
     private async Task<ServerProcessStatus?> ServerAsync(Guid container)
     {
         var agent = (await api.Host.FindAgentAsync(container, default))!;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(AgentConnection.CreateHandlerFor(agent)) { Timeout = TimeSpan.FromSeconds(5) };
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "status"));
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", agent.Token);
         try

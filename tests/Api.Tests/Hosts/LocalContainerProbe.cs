@@ -16,14 +16,14 @@ public static class LocalContainerProbe
             : pidInside;
 
     /// <summary>
-    /// Runs <paramref name="script"/> inside the container (its PID namespace and mounts, entered through the agent)
+    /// Runs <paramref name="script"/> inside the container (its PID and network namespaces and mounts, entered through the agent)
     /// as the container's user, the way its own code runs; returns the exit code and output.
     /// </summary>
     public static async Task<(int Code, string Output)> RunAsTenantAsync(LocalContainerRecord record, int uid, int gid, string script)
     {
         var agent = Agent(record) ?? throw new InvalidOperationException("the container's agent does not run");
         var start = new ProcessStartInfo("nsenter") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["--target", $"{agent.Pid}", "--pid", "--mount", "--", "setpriv", $"--reuid={uid}", $"--regid={gid}", "--clear-groups",
+        foreach (var arg in (string[])["--target", $"{agent.Pid}", "--pid", "--mount", "--net", "--", "setpriv", $"--reuid={uid}", $"--regid={gid}", "--clear-groups",
                      "/bin/sh", "-c", script])
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;

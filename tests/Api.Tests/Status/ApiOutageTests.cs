@@ -1,3 +1,4 @@
+using ZeroLagHub.Api.Hosts;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -65,7 +66,7 @@ public sealed class ApiOutageTests
     private static async Task<ServerProcessStatus?> ServerAsync(LocalHostFixture api, Guid id)
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;
-        using var client = new HttpClient();
+        using var client = new HttpClient(AgentConnection.CreateHandlerFor(agent));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         return (await client.GetFromJsonAsync<AgentStatus>(new Uri(agent.BaseAddress, "status"), JsonSerializerOptions.Web))!.Server;
     }

@@ -1,3 +1,4 @@
+using ZeroLagHub.Api.Hosts;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -47,7 +48,7 @@ public sealed class GameCrashTests(PollerFixture api) : IClassFixture<PollerFixt
         using var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"Bearer {agent.Token}");
         var uri = new UriBuilder(new Uri(agent.BaseAddress, "console")) { Scheme = "ws", Query = "kind=server" }.Uri;
-        await socket.ConnectAsync(uri, default);
+        await socket.ConnectAsync(uri, new HttpMessageInvoker(AgentConnection.CreateHandlerFor(agent)), default);
         await socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Binary, true, default);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "typed", default);
     }

@@ -61,7 +61,7 @@ public static class StatusSteps
     public static async Task<AgentHealth> HealthAsync(this LocalHostFixture api, Guid id)
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;
-        using var client = new HttpClient();
+        using var client = new HttpClient(AgentConnection.CreateHandlerFor(agent));
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", agent.Token);
         return (await client.GetFromJsonAsync<AgentHealth>(new Uri(agent.BaseAddress, "health"), JsonSerializerOptions.Web))!;
     }
@@ -69,7 +69,7 @@ public static class StatusSteps
     public static async Task<JournalPage> JournalPageAsync(this LocalHostFixture api, Guid id)
     {
         var agent = (await api.Host.FindAgentAsync(id, default))!;
-        using var client = new HttpClient();
+        using var client = new HttpClient(AgentConnection.CreateHandlerFor(agent));
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", agent.Token);
         return (await client.GetFromJsonAsync<JournalPage>(new Uri(agent.BaseAddress, "journal"), JsonSerializerOptions.Web))!;
     }

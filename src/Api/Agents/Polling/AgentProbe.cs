@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ZeroLagHub.Api.Hosts;
@@ -18,8 +17,7 @@ public sealed class AgentProbe(IHttpClientFactory http)
     public async Task<AgentHealth?> HealthAsync(Guid containerId, AgentEndpoint agent, TimeSpan timeout, CancellationToken stop)
     {
         // With the token: without it the agent says only that it is up, not which container it serves.
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, "health"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
+        var request = agent.NewRequest(HttpMethod.Get, "health");
         var health = await GetAsync<AgentHealth>(request, timeout, stop);
         // An address can be reused by another container (Proxmox reuses vmids and IPs): that is not our agent.
         return health?.ContainerId == containerId ? health : null;
@@ -28,8 +26,7 @@ public sealed class AgentProbe(IHttpClientFactory http)
     /// <summary><c>/journal?after=&amp;limit=</c>; null when the agent does not answer it in time.</summary>
     public Task<JournalPage?> JournalAsync(AgentEndpoint agent, long after, int limit, TimeSpan timeout, CancellationToken stop)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(agent.BaseAddress, $"journal?after={after}&limit={limit}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
+        var request = agent.NewRequest(HttpMethod.Get, $"journal?after={after}&limit={limit}");
         return GetAsync<JournalPage>(request, timeout, stop);
     }
 

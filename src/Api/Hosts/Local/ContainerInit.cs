@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ZeroLagHub.Api.Hosts.Local;
@@ -22,10 +22,16 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// a pause waits on a long sleep, as a shell can only wait for a child. A signal between a fork and
     /// <c>child=$!</c> finds no child to end: the flag it leaves has the new child ended right after (else a
     /// resume would be lost on the pause's sleep). The end of a pause is no agent's exit: the agent starts at once.
+    /// fd 4, when open, is the agent's listening socket, which the control plane bound (<see cref="AgentSocketDescriptor"/>):
+    /// each agent gets it as fd 3 with <c>LISTEN_FDS=1</c> (systemd's socket activation), nothing else does (tested with
+    /// <c>true</c>, not <c>:</c>: a failed redirection of a special built-in ends a POSIX shell). fd 5 is the
+    /// write end of slirp4netns's exit pipe: the script alone keeps it (bubblewrap's pid 1 closes its copy), so the
+    /// container's network ends with the script, that is with the namespace.
     /// Start it through <see cref="Command"/>.
     /// </summary>
     public const string Script = """
         exec 3>&-
+        listen=; if { true <&4; } 2>/dev/null; then listen=1; fi
         log=$1; shift
         child=; stopping=; paused=; pausing=; woken=
         trap 'woken=1; paused=; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' HUP
@@ -34,10 +40,11 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
         while [ -z "$stopping" ]; do
           woken=; pausing=$paused
           if [ -n "$pausing" ]; then
-            sleep 100000 & child=$!
+            sleep 100000 4<&- 5>&- & child=$!
             echo "zlh-init: the agent is paused until the API is back" >>"$log"
           else
-            "$@" >>"$log" 2>&1 </dev/null & child=$!
+            if [ -n "$listen" ]; then LISTEN_FDS=1 "$@" 3<&4 4<&- 5>&- >>"$log" 2>&1 </dev/null & child=$!
+            else "$@" 5>&- >>"$log" 2>&1 </dev/null & child=$!; fi
             echo "zlh-init: started the agent (pid $child)" >>"$log"
           fi
           [ -z "$woken" ] || kill -TERM "$child" 2>/dev/null
@@ -53,6 +60,12 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// (POSIX), and an API started under <c>nohup</c> (or as a background job: SIGINT, SIGQUIT) passes its ignored
     /// signals down; with SIGHUP ignored no restart or resume would ever reach the agent.
     /// </summary>
+    /// <summary>The descriptor the init finds the agent's listening socket at.</summary>
+    public const int AgentSocketDescriptor = 4;
+
+    /// <summary>The descriptor bubblewrap keeps the write end of slirp4netns's exit pipe at.</summary>
+    public const int NetworkExitDescriptor = 5;
+
     public static IReadOnlyList<string> Command(string log, IReadOnlyList<string> agent) =>
         ["/usr/bin/env", "--default-signal", "/bin/sh", "-c", Script, "zlh-init", log, .. agent];
 
@@ -66,25 +79,22 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// </summary>
     /// <param name="environment">All the container gets: nothing of the API's environment passes unless listed.</param>
     /// <param name="status">Where bubblewrap writes the namespace's first pid (<c>--json-status-fd 3</c>).</param>
+    /// <param name="handedIn">Descriptors the init gets at fixed numbers: <see cref="AgentSocketDescriptor"/>, <see cref="NetworkExitDescriptor"/>.</param>
     public static async Task<ContainerInit> StartAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment,
-        string log, string? status, CancellationToken ct)
+        string log, string? status, CancellationToken ct, IReadOnlyList<(SafeHandle Descriptor, int As)>? handedIn = null)
     {
         if (status is not null) File.Delete(status);
-        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        // setsid execs in place (a child of ours leads no process group), so its pid is the command's.
-        foreach (var arg in (string[])["-c", "log=$1 status=$2; shift 2; exec setsid \"$@\" 3>\"$status\" >>\"$log\" 2>&1 </dev/null",
-                     "zlh-container", log, status ?? "/dev/null", .. command])
-            start.ArgumentList.Add(arg);
-        start.Environment.Clear();
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start the container's init");
+        var started = DetachedSpawn.Start(command, environment, log, status, handedIn ?? []);
+        var process = HostProcess.Read(started);
         if (status is null)
         {
-            var init = HostProcess.Read(process.Id) ?? throw new InvalidOperationException($"the container's init exited at once (see {log})");
+            var init = process ?? throw new InvalidOperationException($"the container's init exited at once (see {log})");
             return new ContainerInit(init.Pid, init.StartTime, null);
         }
 
-        // bwrap writes one line once the namespace exists; it exits instead when it cannot make one.
+        // bwrap writes one line once the namespace exists; it exits instead when it cannot make one. Waited for even when
+        // cancelled (it is bounded): a container started and then not recorded would run on with nobody to stop it.
+        ct = CancellationToken.None;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
@@ -96,7 +106,7 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
                 var first = HostProcess.Read(pid) ?? throw new InvalidOperationException($"the container's namespace ended at once (see {log})");
                 return new ContainerInit(pid, first.StartTime, json.RootElement.GetProperty("pid-namespace").GetInt64());
             }
-            if (process.HasExited) throw new InvalidOperationException($"bubblewrap exited with {process.ExitCode} (see {log})");
+            if (process is null || !process.IsStill()) throw new InvalidOperationException($"bubblewrap exited (see {log})");
             await Task.Delay(20, ct);
         }
         throw new TimeoutException($"bubblewrap did not report the container's namespace within 30 s (see {log})");

@@ -1,16 +1,17 @@
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Domain.Containers;
 
 namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
 /// Containers as directories on this machine, each with one long-lived init (<see cref="ContainerInit"/>) that
-/// owns the container's PID namespace and runs its agent on a loopback port with a token of its own. The init
+/// owns the container's namespaces and runs its agent on a Unix socket the control plane bound and handed to it (no
+/// tenant can bind that address, as one could a freed loopback port), with a token of its own. The init
 /// runs detached (its own session, output to a file), so a crashed API leaves containers running and finds
 /// them again from what <c>host.json</c> recorded. Stop and delete end every process of the container.
 /// </summary>
@@ -35,8 +36,16 @@ public sealed partial class LocalContainerHost(
             var record = store.Find(plan.ContainerId);
             if (record is null)
             {
-                record = new LocalContainerRecord(plan.ContainerId, store.NextVmid(), plan.Kind, FreePort(),
-                    RandomToken(), Running: true, Layout: LocalContainerRecord.CurrentLayout);
+                if (sandbox.Refusal is { } refusal) throw Refused(refusal);
+                var ports = plan.Ports ?? [];
+                if (ports.Count > 0 && sandbox.Slirp4netns is null)
+                    throw new ContainerHostRefusedException("this local host publishes no ports: its containers share the host's network (Hosts:Local:Sandbox is 'none' or the API does not run as root)",
+                        new InvalidOperationException("no network namespaces"));
+                if (TakenPort(ports, plan.ContainerId) is { } taken)
+                    throw new ContainerHostRefusedException(taken, new InvalidOperationException(taken));
+                record = new LocalContainerRecord(plan.ContainerId, store.NextVmid(), plan.Kind, AgentPort: 0,
+                    RandomToken(), Running: true, Layout: LocalContainerRecord.CurrentLayout,
+                    Ports: [.. ports.Select(p => new HostPort(p.Port, p.Protocol, p.Port))]);
                 store.Prepare(record);
                 store.Save(record);
                 log.Write($"created local container {record.Vmid} in {store.DirectoryOf(record.ContainerId)}");
@@ -44,7 +53,7 @@ public sealed partial class LocalContainerHost(
             else log.Write($"local container {record.Vmid} exists already");
 
             await EnsureRunningAsync(record with { Running = true }, log, ct);
-            return new HostedContainer(record.ContainerId, record.Vmid, "127.0.0.1");
+            return new HostedContainer(record.ContainerId, record.Vmid, "127.0.0.1", record.Ports is { Count: > 0 } published ? published : null);
         }
         finally { _lock.Release(); }
     }
@@ -84,13 +93,43 @@ public sealed partial class LocalContainerHost(
         finally { _lock.Release(); }
     }
 
+    /// <summary>
+    /// Why <paramref name="ports"/> cannot be published for <paramref name="containerId"/> on this machine (each on the host
+    /// port of its own number): another local container publishes it, or some other program holds it now. Null when all are free.
+    /// </summary>
+    public string? TakenPort(IReadOnlyList<PublishedPort> ports, Guid containerId)
+    {
+        var others = store.All().Where(r => r.ContainerId != containerId).ToList();
+        var own = store.Find(containerId)?.Ports ?? [];
+        // Invalid ones are the spec rules' to name; this container's own (a repeated request) are not taken.
+        foreach (var port in ports.Where(p => p is { Port: >= 1 and <= 65535, Protocol: PublishedPort.Tcp or PublishedPort.Udp }
+                     && !own.Any(o => o.Port == p.Port && o.Protocol == p.Protocol)))
+        {
+            if (others.FirstOrDefault(r => (r.Ports ?? []).Any(p => p.Published == port.Port && p.Protocol == port.Protocol)) is { } other)
+                return $"host port {port} is already published by local container {other.Vmid}";
+            if (!LocalNetwork.IsFree(port.Port, port.Protocol))
+                return $"host port {port} is taken on this machine by another program";
+        }
+        return null;
+    }
+
     public ValueTask<AgentEndpoint?> FindAgentAsync(Guid containerId, CancellationToken ct)
     {
         // A look-up on every IDE request, console and poll: it reads the record only. Resuming paused agents is
         // the start's (the health wait); a late pause cannot follow it, as a host pauses its agents once.
-        if (store.Find(containerId) is not { } r) return ValueTask.FromResult<AgentEndpoint?>(null);
-        return ValueTask.FromResult<AgentEndpoint?>(new AgentEndpoint(r.AgentAddress, r.AgentToken));
+        return ValueTask.FromResult(store.Find(containerId) is { } r ? EndpointOf(r) : null);
     }
+
+    /// <summary>
+    /// The agent's socket; a container not yet moved to it (before its first start by this version) keeps its
+    /// loopback port until then.
+    /// </summary>
+    private AgentEndpoint EndpointOf(LocalContainerRecord record) => record.Layout >= LocalContainerRecord.CurrentLayout
+        ? AgentEndpoint.OnUnixSocket(store.AgentSocketPath(record.ContainerId), record.AgentToken)
+        : new AgentEndpoint(new Uri($"http://127.0.0.1:{record.AgentPort}/"), record.AgentToken);
+
+    private static ContainerHostRefusedException Refused(string refusal) =>
+        new($"the local host runs no containers: {refusal}", new InvalidOperationException(refusal));
 
     /// <summary>
     /// At the API's start: containers of the previous layout are moved into the current one, and those that
@@ -98,6 +137,8 @@ public sealed partial class LocalContainerHost(
     /// </summary>
     public async Task ReconcileAsync(CancellationToken ct)
     {
+        // Running containers are left as they are: the operator installs what is missing and restarts the API.
+        if (sandbox.Refusal is not null) return;
         foreach (var found in store.All())
         {
             var log = new StageLog();
@@ -142,6 +183,7 @@ public sealed partial class LocalContainerHost(
 
     private async Task EnsureRunningAsync(LocalContainerRecord record, StageLog log, CancellationToken ct)
     {
+        if (sandbox.Refusal is { } refusal) throw Refused(refusal);
         if (record.Layout < LocalContainerRecord.CurrentLayout) record = await UpgradeAsync(record, log, ct);
         if (record.Init is { IsRunning: true } init)
         {
@@ -162,8 +204,9 @@ public sealed partial class LocalContainerHost(
             await WriteAgentConfigAsync(record, ct);
             init = await LaunchAsync(record, ct);
             log.Write(init.PidNamespace is null
-                ? $"started local container {record.Vmid}: init pid {init.Pid}, agent on {record.AgentAddress}"
-                : $"started local container {record.Vmid} in its own PID namespace: init pid {init.Pid}, agent on {record.AgentAddress}");
+                ? $"started local container {record.Vmid}: init pid {init.Pid}, agent on {store.AgentSocketPath(record.ContainerId)}"
+                : $"started local container {record.Vmid} in its own {(sandbox.Slirp4netns is null ? "PID namespace" : "PID and network namespaces")}: "
+                  + $"init pid {init.Pid}, agent on {store.AgentSocketPath(record.ContainerId)}");
         }
         store.Save(record with { Init = init });
         await WaitForHealthAsync(record, log, ct);
@@ -190,12 +233,73 @@ public sealed partial class LocalContainerHost(
         }
 
         var log = store.PrepareAgentLog(id);
-        var command = sandbox.Wrap(store.DirectoryOf(id), runDir, [Path.GetDirectoryName(agentDll)!, dotnetRoot], user,
-            ContainerInit.Command(log,
-                [Path.Combine(dotnetRoot, "dotnet"), agentDll, "--config", store.AgentConfigPath(id), "--urls", $"http://127.0.0.1:{record.AgentPort}"]));
+        var relay = ArtifactRelay.DirectoryUnder(options.Value.Root);
+        Directory.CreateDirectory(relay);
+        if (sandbox.Bubblewrap is not null) ContainerEtc.Copy("/etc", store.EtcOf(id), sandbox.Slirp4netns is null ? null : LocalNetwork.NameServer);
+        var command = sandbox.Wrap(store.DirectoryOf(id), runDir, store.EtcOf(id), relay, [Path.GetDirectoryName(agentDll)!, dotnetRoot], user,
+            ContainerInit.Command(log, [Path.Combine(dotnetRoot, "dotnet"), agentDll, "--config", store.AgentConfigPath(id)]));
         var home = sandbox.AgentIsRoot ? Path.Combine(store.RootfsOf(id), "var", "lib", "zlh-agent") : Path.Combine(store.RootfsOf(id), "home", "dev");
-        return await ContainerInit.StartAsync(command, AgentEnvironment(dotnetRoot, home), log,
-            sandbox.Bubblewrap is null ? null : store.InitStatusPath(id), ct);
+
+        // The API's copies of what the init gets go once it has them: the socket lives on in the container alone.
+        using var socket = BindAgentSocket(id);
+        var (exitRead, exitWrite) = DetachedSpawn.Pipe();
+        using (exitRead)
+        {
+            ContainerInit init;
+            using (exitWrite)
+                init = await ContainerInit.StartAsync(command, AgentEnvironment(dotnetRoot, home), log,
+                    sandbox.Bubblewrap is null ? null : store.InitStatusPath(id), ct,
+                    [(socket.SafeHandle, ContainerInit.AgentSocketDescriptor), (exitWrite, ContainerInit.NetworkExitDescriptor)]);
+            // Recorded at once: an API stopping now (its token cancelled) leaves a container it can find and end.
+            store.Save(record with { Init = init, Running = true });
+            if (sandbox.Slirp4netns is not { } slirp || init.PidNamespace is null) return init;
+            try
+            {
+                await LocalNetwork.StartAsync(slirp, init.Pid, exitRead, store.NetworkSocketPath(id), log, ct);
+                foreach (var port in record.Ports ?? [])
+                {
+                    try { await LocalNetwork.PublishAsync(store.NetworkSocketPath(id), port, ct); }
+                    catch (InvalidOperationException e) { throw new ContainerHostRefusedException(e.Message, e); }
+                }
+                return init;
+            }
+            catch
+            {
+                // Unrecorded, it would run on with nobody to stop it.
+                await init.EndAsync(StopGrace, CancellationToken.None);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The agent's listening socket (<see cref="LocalContainerStore.AgentSocketPath"/>), root's and 0600. Bound under a
+    /// temporary name and renamed into place: the address never goes missing (a stale socket of a stopped container is
+    /// replaced at once), and .NET, which unlinks the path a listening socket was bound to when it is disposed, removes
+    /// the temporary name, not the socket the container goes on listening on.
+    /// </summary>
+    private Socket BindAgentSocket(Guid id)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+        var path = store.AgentSocketPath(id);
+        var temporary = path + ".new";
+        if (System.Text.Encoding.UTF8.GetByteCount(temporary) > 107)
+            throw new InvalidOperationException($"the agent's socket path {path} is too long for a Unix socket (107 bytes): choose a shorter Hosts:Local:Root");
+        File.Delete(temporary);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(temporary));
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            socket.Listen(128);
+            File.Move(temporary, path, overwrite: true);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -228,13 +332,29 @@ public sealed partial class LocalContainerHost(
     }
 
     /// <summary>
-    /// A container of the previous layout (its agent in the host's PID namespace, found by its command line, running
+    /// A container of layout 1 (an init and a PID namespace of its own, the host's network, its agent on a loopback port)
+    /// is stopped, game server and all: a running process cannot be moved into another network namespace. Its files
+    /// stay; the next start runs it in its own network namespace, its agent on the socket the control plane binds.
+    /// </summary>
+    private async Task<LocalContainerRecord> UpgradeAsync(LocalContainerRecord record, StageLog log, CancellationToken ct)
+    {
+        if (record.Layout == 0) return await UpgradeFromNoInitAsync(record, log, ct);
+        await EndProcessesAsync(record, log, ct);
+        var upgraded = record with { Init = null, Layout = LocalContainerRecord.CurrentLayout };
+        store.Save(upgraded);
+        log.Write($"moved local container {record.Vmid} from the host's network (its agent on loopback port {record.AgentPort}) "
+            + "to a network namespace of its own, its agent on the control plane's socket");
+        return upgraded;
+    }
+
+    /// <summary>
+    /// A container of the first layout (its agent in the host's PID namespace, found by its command line, running
     /// as <c>zlh-c&lt;vmid&gt;</c>, a name another control plane on this host may use too): its processes are ended,
     /// found by the agent's command line and, for its user's, by their working directory or command line within
     /// this container's directory; the old user goes once nothing of it runs. Its files stay; the next start runs
     /// it in its own namespace.
     /// </summary>
-    private async Task<LocalContainerRecord> UpgradeAsync(LocalContainerRecord record, StageLog log, CancellationToken ct)
+    private async Task<LocalContainerRecord> UpgradeFromNoInitAsync(LocalContainerRecord record, StageLog log, CancellationToken ct)
     {
         var ended = new List<string>();
         if (await PreviousLayout.EndAgentAsync(store.AgentConfigPath(record.ContainerId), StopGrace, ct) is { } agent) ended.Add($"agent (pid {agent})");
@@ -246,13 +366,14 @@ public sealed partial class LocalContainerHost(
         var upgraded = record with { Init = null, Layout = LocalContainerRecord.CurrentLayout };
         store.Save(upgraded);
         log.Write($"moved local container {record.Vmid} from the previous layout (no init, the host's PID namespace, user {record.UserName}) "
-            + $"to its own PID namespace and user {upgraded.UserName}; ended {(ended.Count > 0 ? string.Join(", ", ended) : "nothing")}");
+            + $"to its own namespaces and user {upgraded.UserName}; ended {(ended.Count > 0 ? string.Join(", ", ended) : "nothing")}");
         return upgraded;
     }
 
     private async Task WaitForHealthAsync(LocalContainerRecord record, StageLog log, CancellationToken ct)
     {
         using var client = http.CreateClient("local-agents");
+        var agent = EndpointOf(record);
         var deadline = DateTime.UtcNow + options.Value.AgentStartTimeout;
         string? last = null;
         DateTime? noAgentSince = null;
@@ -267,8 +388,7 @@ public sealed partial class LocalContainerHost(
             else noAgentSince = null;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(record.AgentAddress, "health"));
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", record.AgentToken);
+                using var request = agent.NewRequest(HttpMethod.Get, "health");
                 using var response = await client.SendAsync(request, ct);
                 if (response.IsSuccessStatusCode) { log.Write($"agent of {record.Vmid} is healthy"); return; }
                 last = $"HTTP {(int)response.StatusCode}";
@@ -299,6 +419,8 @@ public sealed partial class LocalContainerHost(
             // code-server's socket is beneath it: a short path (a Unix socket's has at most 107 bytes).
             ["RunDir"] = sandbox.AgentRunDir(store.RunDirOf(record.ContainerId)),
             ["ArtifactServer"] = new Uri(await api.GetAsync(ct), "artifacts/").ToString(),
+            // In its own network namespace the API's loopback address is out of reach: through the relay's socket.
+            ["ArtifactSocket"] = sandbox.Slirp4netns is null ? "" : $"{LocalSandbox.ArtifactRelayInside}/{ArtifactRelay.SocketName}",
             ["ArtifactToken"] = artifactTokens.Issue(record.ContainerId),
         };
         // As root, the agent runs the container's code as the container's user.
@@ -313,13 +435,6 @@ public sealed partial class LocalContainerHost(
         store.Find(containerId) ?? throw new InvalidOperationException($"the local host has no container {containerId}");
 
     private static string RandomToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [LoggerMessage(1, LogLevel.Warning, "Could not bring back local container {Vmid}: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, int vmid, string reason);

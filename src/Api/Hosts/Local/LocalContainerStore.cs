@@ -5,7 +5,8 @@ namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
 /// The local host's files: <c>&lt;root&gt;/&lt;container id&gt;/</c> holds <c>host.json</c> (0600: it has the
-/// agent token), <c>agent.log</c>, and <c>rootfs/</c> and <c>run/</c> (the agent's sockets, 0700), the only
+/// agent token), <c>agent.log</c>, <c>slirp.sock</c> (the control plane's), <c>etc/</c> (the
+/// container's <c>/etc</c>), and <c>rootfs/</c> and <c>run/</c> (the agent's sockets, 0700), the only
 /// parts the container's own user owns. The agent's config lives in <c>rootfs/etc/zlh-agent.json</c>,
 /// readable by that user alone.
 /// </summary>
@@ -32,6 +33,31 @@ public sealed class LocalContainerStore
     public string AgentConfigPath(Guid id) => Path.Combine(RootfsOf(id), "etc", "zlh-agent.json");
 
     public string AgentLogPath(Guid id) => Path.Combine(DirectoryOf(id), "agent.log");
+
+    /// <summary>
+    /// The agent's listening socket, bound by the control plane and handed to the agent's init, in a directory of its
+    /// own (<see cref="AgentSocketDirectory"/>: root's, 0700, mounted into no container): no container's code, nor the
+    /// agent, can remove, replace or even see it, and no container's shutdown unlinks it.
+    /// </summary>
+    public string AgentSocketPath(Guid id) => Path.Combine(AgentSocketDirectory, $"{id}.sock");
+
+    /// <summary>The agents' sockets' directory (see <see cref="AgentSocketPath"/>); created 0700 if missing.</summary>
+    public string AgentSocketDirectory
+    {
+        get
+        {
+            if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the control plane runs on Linux");
+            var dir = Path.Combine(_root, ".agents");
+            if (!Directory.Exists(dir)) Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return dir;
+        }
+    }
+
+    /// <summary>slirp4netns's API socket (published ports are added through it).</summary>
+    public string NetworkSocketPath(Guid id) => Path.Combine(DirectoryOf(id), "slirp.sock");
+
+    /// <summary>The container's copy of <c>/etc</c> (<see cref="ContainerEtc"/>).</summary>
+    public string EtcOf(Guid id) => Path.Combine(DirectoryOf(id), "etc");
 
     /// <summary>The agent's <c>RunDir</c> on this machine (code-server's socket is beneath it): outside the rootfs, whose path is longer.</summary>
     public string RunDirOf(Guid id) => Path.Combine(DirectoryOf(id), "run");
@@ -186,6 +212,7 @@ public sealed class LocalContainerStore
 
     public void Delete(Guid id)
     {
+        File.Delete(AgentSocketPath(id));
         var dir = DirectoryOf(id);
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }

@@ -4,14 +4,17 @@ using ZeroLagHub.Api.Artifacts;
 namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
-/// Start-up: demo artifacts on a fresh machine, a warning when containers are not isolated, containers of
+/// Start-up: demo artifacts on a fresh machine, a warning when containers are not isolated (an error when they are
+/// therefore not started), the artifact relay for containers in their own network namespaces, containers of
 /// the previous layout upgraded, and those that should run brought back once the server listens (agents
 /// fetch artifacts from it). Clean shutdown pauses the agents (game servers keep running); a crash leaves
 /// them running; either way the next start finds the containers again.
 /// </summary>
 public sealed partial class LocalHostLifetime(
-    LocalContainerHost host,
+    LocalContainerHost containers,
     LocalSandbox sandbox,
+    ArtifactRelay relay,
+    IOptions<LocalHostOptions> host,
     IOptions<ArtifactOptions> artifacts,
     IHostApplicationLifetime lifetime,
     ILogger<LocalHostLifetime> logger) : IHostedService
@@ -24,16 +27,21 @@ public sealed partial class LocalHostLifetime(
             DemoArtifacts.WriteInto(options.Directory);
             LogDemoArtifacts(logger, options.Directory);
         }
-        if (sandbox.Weakness is { } weakness) LogWeakSandbox(logger, weakness);
-        lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => host.ReconcileAsync(lifetime.ApplicationStopping)));
+        if (sandbox.Refusal is { } refusal) LogRefused(logger, refusal);
+        else if (sandbox.Weakness is { } weakness) LogWeakSandbox(logger, weakness);
+        if (sandbox.Slirp4netns is not null) relay.Start(host.Value.Root);
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => containers.ReconcileAsync(lifetime.ApplicationStopping)));
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken ct) => host.PauseAllAgentsAsync(ct);
+    public Task StopAsync(CancellationToken ct) => containers.PauseAllAgentsAsync(ct);
 
     [LoggerMessage(1, LogLevel.Information, "Wrote demo artifacts to {Directory}")]
     private static partial void LogDemoArtifacts(ILogger logger, string directory);
 
     [LoggerMessage(2, LogLevel.Warning, "Local host: {Weakness}")]
     private static partial void LogWeakSandbox(ILogger logger, string weakness);
+
+    [LoggerMessage(3, LogLevel.Error, "Local host: {Refusal}")]
+    private static partial void LogRefused(ILogger logger, string refusal);
 }

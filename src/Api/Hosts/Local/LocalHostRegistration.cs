@@ -23,7 +23,9 @@ public static class LocalHostRegistration
         services.AddSingleton(sp => LocalSandbox.Detect(sp.GetRequiredService<IOptions<LocalHostOptions>>().Value.Sandbox));
         services.AddSingleton<LocalContainerStore>();
         services.AddSingleton<ApiLoopbackAddress>();
-        services.AddHttpClient("local-agents", c => c.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<ArtifactRelay>();
+        services.AddHttpClient("local-agents", c => c.Timeout = TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(AgentConnection.CreateHandler);
         services.AddSingleton<LocalContainerHost>();
         services.AddSingleton<IContainerHost>(sp => sp.GetRequiredService<LocalContainerHost>());
         services.AddHostedService<LocalHostLifetime>();

@@ -34,7 +34,7 @@ public sealed class AgentHop(IHttpForwarder forwarder, AgentHopClient client)
             ActivityTimeout = IsWebSocket(context) ? WebSocketIdleTimeout : Timeout,
         };
         var error = await forwarder.SendAsync(context, agent.BaseAddress.GetLeftPart(UriPartial.Authority), client.Invoker, config,
-            new AgentHopTransformer(path, strippedPrefix, agent.Token));
+            new AgentHopTransformer(path, strippedPrefix, agent));
         if (error != ForwarderError.None) await ForwardingProblem.WriteAsync(context, error, DestinationName, Timeout);
     }
 

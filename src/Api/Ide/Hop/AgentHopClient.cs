@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using ZeroLagHub.Api.Hosts;
 
 namespace ZeroLagHub.Api.Ide.Hop;
 
@@ -8,9 +8,9 @@ namespace ZeroLagHub.Api.Ide.Hop;
 /// pooled connections, and nothing that changes what passes through.
 /// </summary>
 /// <remarks>
-/// NOTE: every connection is made by <see cref="DialAsync"/>, so how an agent is reached (today a TCP port,
-/// <see cref="Hosts.AgentEndpoint.BaseAddress"/>) changes there alone. Connections are pooled by the request
-/// URI's authority: each agent's must be its own (a port today), or two agents would share connections.
+/// NOTE: every connection is made by <see cref="AgentConnection.ConnectAsync"/> (a local agent's Unix socket, a
+/// Proxmox agent's TCP address), the one place agents are dialled. Connections are pooled by the request URI's
+/// authority: each agent's is its own (<see cref="AgentConnection.UnixSocketAuthority"/>), so two agents never share one.
 /// </remarks>
 public sealed class AgentHopClient : IDisposable
 {
@@ -36,26 +36,6 @@ public sealed class AgentHopClient : IDisposable
         MaxConnectionsPerServer = int.MaxValue,
         EnableMultipleHttp2Connections = true,
         ActivityHeadersPropagator = null,
-        ConnectCallback = DialAsync,
+        ConnectCallback = AgentConnection.ConnectAsync,
     }, disposeHandler: true);
-
-    /// <summary>
-    /// A new connection to the agent the request is for: today its TCP port, dialled as <c>SocketsHttpHandler</c>
-    /// does without a callback (dual-mode socket, no Nagle: small WebSocket frames are not held back).
-    /// The handler's <c>ConnectTimeout</c> cancels <paramref name="ct"/>.
-    /// </summary>
-    private static async ValueTask<Stream> DialAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(context.DnsEndPoint, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 }

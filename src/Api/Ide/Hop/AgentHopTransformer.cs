@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Diagnostics;
 using Yarp.ReverseProxy.Forwarder;
+using ZeroLagHub.Api.Hosts;
 
 namespace ZeroLagHub.Api.Ide.Hop;
 
@@ -12,7 +13,7 @@ namespace ZeroLagHub.Api.Ide.Hop;
 /// </summary>
 /// <param name="path">The path the agent sees, e.g. <c>/ide/static/x.js</c>.</param>
 /// <param name="strippedPrefix">What was removed from the public path, sent as <c>X-Forwarded-Prefix</c>; empty for none.</param>
-internal sealed class AgentHopTransformer(PathString path, PathString strippedPrefix, string agentToken) : HttpTransformer
+internal sealed class AgentHopTransformer(PathString path, PathString strippedPrefix, AgentEndpoint agent) : HttpTransformer
 {
     private static readonly string[] Forwarded =
         [HopHeaders.ForwardedFor, HopHeaders.ForwardedProto, HopHeaders.ForwardedHost, HopHeaders.ForwardedPrefix];
@@ -33,9 +34,11 @@ internal sealed class AgentHopTransformer(PathString path, PathString strippedPr
         headers.Host = request.Host.Value;
 
         HopHeaders.RemoveCookies(proxyRequest, IdeGate.CookieName);
-        headers.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
+        headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, path,
             HopHeaders.WithoutParameter(request.QueryString, IdeGate.TokenParameter));
+        // A local agent's connection goes to its Unix socket (AgentConnection dials what the request is marked with).
+        agent.Mark(proxyRequest);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext context, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

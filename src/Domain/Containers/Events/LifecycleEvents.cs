@@ -14,6 +14,9 @@ public sealed record ContainerRequested(
 /// <param name="Host">Which host holds it (<c>local</c>, or a Proxmox node name).</param>
 public sealed record ContainerCreated(int Vmid, string Address, string Host, DateTimeOffset At) : IContainerEvent;
 
+/// <summary>The host published the container's ports (<see cref="ContainerSpec.Ports"/>), each on the host port recorded here.</summary>
+public sealed record PortsPublished(IReadOnlyList<HostPort> Ports, DateTimeOffset At) : IContainerEvent;
+
 /// <summary>The deployment that provisions the container finished every stage.</summary>
 public sealed record ProvisioningSucceeded(Guid DeploymentId, DateTimeOffset At) : IContainerEvent;
 
