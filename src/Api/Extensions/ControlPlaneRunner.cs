@@ -5,10 +5,10 @@ namespace ZeroLagHub.Api.Extensions;
 
 /// <summary>
 /// Creates the projections' tables (inline ones must exist before the first append), then runs the
-/// projection daemon and the message worker until shutdown. Registered after the schema migration,
+/// message worker until shutdown. Registered after the schema migration and before Marten's daemon,
 /// and hosted services start in order.
 /// </summary>
-public sealed class ControlPlaneRunner(ProjectionAdmin projections, ProjectionDaemon daemon, MessageWorker worker) : IHostedService
+public sealed class ControlPlaneRunner(ProjectionAdmin projections, MessageWorker worker) : IHostedService
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
@@ -16,9 +16,7 @@ public sealed class ControlPlaneRunner(ProjectionAdmin projections, ProjectionDa
     public async Task StartAsync(CancellationToken ct)
     {
         await projections.EnsureAsync(ct);
-        _running = Task.WhenAll(
-            Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None),
-            Task.Run(() => worker.RunAsync(_stop.Token), CancellationToken.None));
+        _running = Task.Run(() => worker.RunAsync(_stop.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken ct)
