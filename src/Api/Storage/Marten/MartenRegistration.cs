@@ -36,19 +36,25 @@ public static class MartenRegistration
     /// </summary>
     public static IServiceCollection AddMartenEventStore(this IServiceCollection services)
     {
-        var folds = new DomainFolds()
-            .Add(new DomainFold<ContainerState>(ContainerState.Initial, Container.Evolve))
-            .Add(new DomainFold<DeploymentState>(DeploymentState.Initial, Deployment.Evolve));
-        services.AddSingleton(folds);
-        services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>(), folds))
+        services.AddSingleton(Folds);
+        services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
             .AddAsyncDaemon(DaemonMode.HotCold);
         services.AddSingleton<MartenEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MartenEventStore>());
         return services;
     }
 
+    /// <summary>The domain's aggregates, folded live by Marten.</summary>
+    public static DomainFolds Folds { get; } = new DomainFolds()
+        .Add(new DomainFold<ContainerState>(ContainerState.Initial, Container.Evolve))
+        .Add(new DomainFold<DeploymentState>(DeploymentState.Initial, Deployment.Evolve));
+
+    /// <summary>A store outside a host (tools, tests, benchmarks), configured as the API's.</summary>
+    public static DocumentStore CreateStore(NpgsqlDataSource dataSource, IEnumerable<OurProjection>? readModels = null) =>
+        new(Options(dataSource, readModels ?? []));
+
     /// <summary>The store's options; public so tests and benchmarks build the very same store.</summary>
-    public static StoreOptions Options(NpgsqlDataSource dataSource, IEnumerable<OurProjection> readModels, DomainFolds folds)
+    public static StoreOptions Options(NpgsqlDataSource dataSource, IEnumerable<OurProjection> readModels)
     {
         var opts = new StoreOptions();
         opts.Connection(dataSource);
@@ -78,7 +84,7 @@ public static class MartenRegistration
             var lifecycle = readModel.Lifecycle == OurLifecycle.Inline ? ProjectionLifecycle.Inline : ProjectionLifecycle.Async;
             opts.Projections.Add(new SqlReadModelProjection(readModel), lifecycle, readModel.Name);
         }
-        foreach (var fold in folds.All)
+        foreach (var fold in Folds.All)
             AddLive(opts, (dynamic)fold);
         return opts;
     }
