@@ -56,9 +56,8 @@ public static class ControlPlaneRegistration
         services.AddSingleton(sp => new MessageWorker(sp.GetRequiredService<MessageQueue>(), sp.GetRequiredService<MessageHandlers>(),
             new MessageWorkerOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MessageWorker>>()));
         services.AddHostedService<ControlPlaneRunner>();
-        // After the runner, which creates the read models' tables: Marten's daemon hosted service starts after it.
         services.AddMartenEventStore();
-        // After the runner: the poller reads the container directory, which the runner creates.
+        // After Marten's registration: the poller reads the container directory, whose tables ReadModelSetup creates.
         builder.AddAgentPoller();
         return builder;
     }

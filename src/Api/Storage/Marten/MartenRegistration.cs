@@ -7,6 +7,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 using Weasel.Core;
+using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Domain;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Deployments;
@@ -37,6 +38,8 @@ public static class MartenRegistration
     public static IServiceCollection AddMartenEventStore(this IServiceCollection services)
     {
         services.AddSingleton(Folds);
+        // Before the daemon's hosted service (added by AddAsyncDaemon): the tables it writes must exist.
+        services.AddHostedService<ReadModelSetup>();
         services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
             .AddAsyncDaemon(DaemonMode.HotCold);
         services.AddSingleton<MartenEventStore>();
