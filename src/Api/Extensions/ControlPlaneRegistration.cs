@@ -29,9 +29,6 @@ public static class ControlPlaneRegistration
         services.AddSingleton<IProjection, DeploymentHistoryProjection>();
         services.AddSingleton<IProjection, ContainerStatusProjection>();
         services.AddSingleton<IProjection, CrashHistoryProjection>();
-        // TEMPORARY until the rebuild moves onto Marten: the admin's rebuild still reads the old log.
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventTypeRegistry>()));
-        services.AddSingleton<ProjectionAdmin>();
         services.AddSingleton(sp => new MessageQueue(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventTypeRegistry>(),
             sp.GetRequiredService<ILogger<MessageQueue>>()));
 

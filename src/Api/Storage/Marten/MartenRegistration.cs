@@ -42,6 +42,9 @@ public static class MartenRegistration
         services.AddHostedService<ReadModelSetup>();
         services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
             .AddAsyncDaemon(DaemonMode.HotCold);
+        services.AddSingleton<ReadModelAdmin>();
+        services.AddHostedService<ReadModelRebuilder>();
+        services.AddHostedService<ShardControl>();
         services.AddSingleton<MartenEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MartenEventStore>());
         return services;
@@ -76,11 +79,17 @@ public static class MartenRegistration
         // Not implied by EnableAll() in 9.62: without it the user_name column is never created.
         events.MetadataConfig.UserNameEnabled = true;
         events.UseListenNotifyForEventAppends = true;
+        // Agent status and the event a faulted agent stopped at, in mt_event_progression: what the
+        // operators' endpoints read from any node, not only from the one running the daemon.
+        events.EnableExtendedProgressionTracking = true;
         EventNames.Register(events, DomainEvents.All);
 
         // Gap safety: UseTransactionEvidenceForGapSkipping stays on (the default) and no skip past a live
         // transaction is configured, so an event that commits late is projected late, never skipped.
         opts.Projections.UseTransactionEvidenceForGapSkipping = true;
+        // A poison event stops its own read model's agent (faulted, shown to operators, retried or skipped
+        // by them); the others go on.
+        opts.Projections.Errors.SkipApplyErrors = false;
         opts.Projections.LeadershipPollingTime = (int)LeadershipPolling.TotalMilliseconds;
         foreach (var readModel in readModels)
         {
