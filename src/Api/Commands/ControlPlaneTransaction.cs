@@ -55,6 +55,7 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
 
     /// <summary>A version conflict or a serialization failure: reload, decide again, write again.</summary>
     public static bool IsConflict(Exception e) =>
-        e is EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException
+        // Both namespaces: Marten's own collision type derives from, or is replaced by, the JasperFx one across versions.
+        e is EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
             or PostgresException { SqlState: PostgresErrorCodes.SerializationFailure };
 }

@@ -114,7 +114,7 @@ public sealed class ReadModelAdmin(NpgsqlDataSource dataSource, IEnumerable<IPro
         if (shard is not { Fault: { } fault } || shard.AgentStatus is "Running") return null;
         await using var skip = dataSource.CreateCommand($"""
             UPDATE {Schema}.mt_event_progression SET last_seq_id = @skipped, last_updated = now()
-             WHERE name = @shard AND last_seq_id = @position AND failure_event_sequence = @skipped
+             WHERE name = @shard AND last_seq_id = @position
             """);
         skip.Parameters.AddWithValue("shard", ShardProgress.ShardName(name));
         skip.Parameters.AddWithValue("position", shard.Position);

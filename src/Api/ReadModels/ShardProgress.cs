@@ -14,10 +14,15 @@ public sealed record ShardProgress(long Position, string? AgentStatus, ReadModel
     public static async Task<ShardProgress?> LoadAsync(NpgsqlDataSource dataSource, string readModel, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT p.last_seq_id, p.agent_status, p.pause_reason, p.failure_event_sequence, p.failure_event_type,
+            SELECT p.last_seq_id, p.agent_status, p.pause_reason, e.seq_id, p.failure_event_type,
                    coalesce(p.heartbeat, p.last_updated), e.stream_id, e.version, e.type
               FROM {MartenSchema.Name}.mt_event_progression p
-              LEFT JOIN {MartenSchema.Name}.mt_events e ON e.seq_id = p.failure_event_sequence
+              -- The event Marten names, or (a failure it could not pin on one event) the next one it would apply.
+              LEFT JOIN LATERAL (
+                   SELECT seq_id, stream_id, version, type FROM {MartenSchema.Name}.mt_events
+                    WHERE p.pause_reason IS NOT NULL
+                      AND seq_id = coalesce(p.failure_event_sequence,
+                                            (SELECT min(seq_id) FROM {MartenSchema.Name}.mt_events WHERE seq_id > coalesce(p.last_seq_id, 0)))) e ON true
              WHERE p.name = @shard
             """);
         command.Parameters.AddWithValue("shard", ShardName(readModel));

@@ -1,4 +1,5 @@
 using JasperFx.Events;
+using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events.Projections;
 using Npgsql;
@@ -40,9 +41,42 @@ public sealed class SqlReadModelProjection(EventStore.Projections.IProjection re
 
     private sealed class Batch(EventStore.Projections.IProjection readModel, IReadOnlyList<IEvent> events) : ITransactionParticipant
     {
-        public Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token) =>
+        public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
+        {
             // Sequences and versions are final here: Marten's append has run in this transaction.
             // Writes go through the reader views (simple views are updatable), i.e. to the live generation.
-            readModel.ApplyAsync([.. events.Select(ToStored)], new ProjectionContext(transaction, table => table), token);
+            var context = new ProjectionContext(transaction, table => table);
+            await SavepointAsync(transaction, "SAVEPOINT read_model", token);
+            try
+            {
+                await readModel.ApplyAsync([.. events.Select(ToStored)], context, token);
+            }
+            catch (Exception e) when (IsPoisonCandidate(e))
+            {
+                // Find the event that fails, so Marten pauses the agent naming it and a skip skips that one only.
+                await SavepointAsync(transaction, "ROLLBACK TO SAVEPOINT read_model", token);
+                foreach (var @event in events)
+                {
+                    try
+                    {
+                        await readModel.ApplyAsync([ToStored(@event)], context, token);
+                    }
+                    catch (Exception single) when (IsPoisonCandidate(single))
+                    {
+                        throw new ApplyEventException(@event, single);
+                    }
+                }
+                throw; // only the batch as a whole fails: nothing more precise to say
+            }
+        }
+
+        private static bool IsPoisonCandidate(Exception e) =>
+            e is not OperationCanceledException && e is not NpgsqlException { IsTransient: true };
+
+        private static async Task SavepointAsync(NpgsqlTransaction transaction, string sql, CancellationToken token)
+        {
+            await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+            await command.ExecuteNonQueryAsync(token);
+        }
     }
 }

@@ -90,6 +90,8 @@ public static class MartenRegistration
         // A poison event stops its own read model's agent (faulted, shown to operators, retried or skipped
         // by them); the others go on.
         opts.Projections.Errors.SkipApplyErrors = false;
+        opts.Projections.Errors.SkipUnknownEvents = false;
+        opts.Projections.Errors.SkipSerializationErrors = false;
         opts.Projections.LeadershipPollingTime = (int)LeadershipPolling.TotalMilliseconds;
         foreach (var readModel in readModels)
         {

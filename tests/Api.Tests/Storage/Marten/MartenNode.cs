@@ -28,11 +28,14 @@ public sealed class MartenNode : IAsyncDisposable
     public NpgsqlDataSource DataSource { get; }
     public IEventStore Store => _host.Services.GetRequiredService<IEventStore>();
 
+    public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
+
     public static async Task<MartenNode> StartAsync(string connectionString, string name, params IProjection[] readModels)
     {
         var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = name }.ConnectionString);
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<SchemaMigration>();
         foreach (var readModel in readModels) builder.Services.AddSingleton<IProjection>(readModel);
         builder.Services.AddMartenEventStore();
