@@ -1,6 +1,8 @@
+using Marten;
 using Npgsql;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.Marten;
 
 namespace ZeroLagHub.Api.ReadModels;
 
@@ -8,7 +10,7 @@ namespace ZeroLagHub.Api.ReadModels;
 /// What operators do to read models: look at them (Marten's progression beside our generations) and
 /// start a rebuild into the next generation (<see cref="ReadModelRebuilder"/> fills and swaps it).
 /// </summary>
-public sealed class ReadModelAdmin(NpgsqlDataSource dataSource, IEnumerable<IProjection> readModels, TimeProvider time)
+public sealed class ReadModelAdmin(NpgsqlDataSource dataSource, IDocumentStore store, IEnumerable<IProjection> readModels, TimeProvider time)
 {
     private const string Schema = MartenSchema.Name;
     private readonly Dictionary<string, IProjection> _readModels = readModels.ToDictionary(p => p.Name);
@@ -109,17 +111,38 @@ public sealed class ReadModelAdmin(NpgsqlDataSource dataSource, IEnumerable<IPro
     /// <exception cref="ProgressMovedException">It moved on meanwhile (retried or skipped by someone else).</exception>
     public async Task<FaultedEvent?> SkipAsync(string name, CancellationToken ct = default)
     {
-        if (Get(name).Lifecycle == ProjectionLifecycle.Inline) return null;
+        var readModel = Get(name);
+        if (readModel.Lifecycle == ProjectionLifecycle.Inline) return null;
         var shard = await ShardProgress.LoadAsync(dataSource, name, ct);
         if (shard is not { Fault: { } fault } || shard.AgentStatus is "Running") return null;
-        await using var skip = dataSource.CreateCommand($"""
-            UPDATE {Schema}.mt_event_progression SET last_seq_id = @skipped, last_updated = now()
-             WHERE name = @shard AND last_seq_id = @position
-            """);
-        skip.Parameters.AddWithValue("shard", ShardProgress.ShardName(name));
-        skip.Parameters.AddWithValue("position", shard.Position);
-        skip.Parameters.AddWithValue("skipped", fault.Event.LogPosition.Position);
-        if (await skip.ExecuteNonQueryAsync(ct) == 0) throw new ProgressMovedException(name);
+        var skipped = fault.Event.LogPosition.Position;
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Held while the events before the poisoned one (in its failed batch, so never applied) are applied
+        // here: a batch of the agent, were it restarted meanwhile, waits for this transaction.
+        await using (var hold = new NpgsqlCommand(
+            $"SELECT 1 FROM {Schema}.mt_event_progression WHERE name = @shard AND last_seq_id = @position FOR UPDATE", connection, tx))
+        {
+            hold.Parameters.AddWithValue("shard", ShardProgress.ShardName(name));
+            hold.Parameters.AddWithValue("position", shard.Position);
+            if (await hold.ExecuteScalarAsync(ct) is null) throw new ProgressMovedException(name);
+        }
+        await using (var session = store.QuerySession())
+        {
+            var before = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > shard.Position && e.Sequence < skipped).OrderBy(e => e.Sequence).ToListAsync(ct);
+            if (before.Count > 0)
+                await readModel.ApplyAsync([.. before.Select(SqlReadModelProjection.ToStored)], new ProjectionContext(tx, table => table), ct);
+        }
+        await using (var skip = new NpgsqlCommand(
+            $"UPDATE {Schema}.mt_event_progression SET last_seq_id = @skipped, last_updated = now() WHERE name = @shard", connection, tx))
+        {
+            skip.Parameters.AddWithValue("shard", ShardProgress.ShardName(name));
+            skip.Parameters.AddWithValue("skipped", skipped);
+            await skip.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
         await ShardControl.RequestRestartAsync(dataSource, name, ct);
         return fault.Event;
     }

@@ -27,25 +27,19 @@ public sealed class OperatorTests(ApiDatabase db) : IClassFixture<ApiDatabase>
         var before = Guid.NewGuid().ToString();
         await node.Store.AppendAsync(before, ExpectedVersion.NoStream, [Offline()]);
         await ProjectedAsync(poisoned, before);
+        // Likely in the poisoned event's batch: applied once the poisoned one is skipped, not skipped with it.
+        var innocent = Guid.NewGuid().ToString();
+        await node.Store.AppendAsync(innocent, ExpectedVersion.NoStream, [Offline()]);
         await node.Store.AppendAsync(poison, ExpectedVersion.NoStream, [Offline()]);
         var after = Guid.NewGuid().ToString();
         await node.Store.AppendAsync(after, ExpectedVersion.NoStream, [Offline()]);
 
         // The other read model goes on; the poisoned one stops at the event and says which and why.
         await ProjectedAsync(healthy, after);
-        ReadModelStatus? faulted = null;
-        try
-        {
-            faulted = await StatusSteps.EventuallyAsync(async () =>
-                await admin.StatusAsync("poisoned") is { Fault: not null } s ? s : null, "the poisoned read model to fault", 20);
-        }
-        catch (TimeoutException)
-        {
-            await using var dump = db.DataSource.CreateCommand($"SELECT string_agg(row_to_json(p)::text, E'\n') FROM {MartenSchema.Name}.mt_event_progression p");
-            throw new Exception((string?)await dump.ExecuteScalarAsync());
-        }
+        var faulted = await StatusSteps.EventuallyAsync(async () =>
+            await admin.StatusAsync("poisoned") is { Fault: not null } s ? s : null, "the poisoned read model to fault");
         Assert.Equal("faulted", faulted.State);
-        Assert.Equal(poison, faulted!.Fault!.Event.StreamId);
+        Assert.Equal(poison, faulted.Fault!.Event.StreamId);
         Assert.Equal("container.agent_went_offline", faulted.Fault.Event.Type);
         Assert.Contains("cannot apply this one", faulted.Fault.Error);
         Assert.DoesNotContain(after, (await poisoned.RowsAsync(db.DataSource)).Keys);
@@ -56,6 +50,7 @@ public sealed class OperatorTests(ApiDatabase db) : IClassFixture<ApiDatabase>
         Assert.Equal(poison, skipped.StreamId);
 
         await ProjectedAsync(poisoned, after);
+        await ProjectedAsync(poisoned, innocent);
         Assert.DoesNotContain(poison, (await poisoned.RowsAsync(db.DataSource)).Keys);
         Assert.Equal("running", (await admin.StatusAsync("poisoned")).State);
     }
