@@ -114,7 +114,7 @@ public sealed class ReadModelAdmin(NpgsqlDataSource dataSource, IDocumentStore s
         var readModel = Get(name);
         if (readModel.Lifecycle == ProjectionLifecycle.Inline) return null;
         var shard = await ShardProgress.LoadAsync(dataSource, name, ct);
-        if (shard is not { Fault: { } fault } || shard.AgentStatus is "Running") return null;
+        if (shard is not { Fault: { Event.LogPosition.Position: > 0 } fault }) return null;
         var skipped = fault.Event.LogPosition.Position;
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);

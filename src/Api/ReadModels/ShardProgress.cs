@@ -31,9 +31,10 @@ public sealed record ShardProgress(long Position, string? AgentStatus, ReadModel
         var position = reader.IsDBNull(0) ? 0 : reader.GetInt64(0);
         var status = reader.IsDBNull(1) ? null : reader.GetString(1);
         ReadModelFault? fault = null;
-        if (!reader.IsDBNull(3))
+        if (!reader.IsDBNull(2) && status is not "Running")
         {
-            var sequence = reader.GetInt64(3);
+            // The event: Marten's, or the next one it would apply; none when the failure came after the last event.
+            var sequence = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
             var @event = new FaultedEvent(new SequencePosition(0, sequence),
                 reader.IsDBNull(6) ? "" : reader.GetGuid(6).ToString("D"), reader.IsDBNull(7) ? 0 : reader.GetInt64(7),
                 reader.IsDBNull(8) ? (reader.IsDBNull(4) ? "" : reader.GetString(4)) : reader.GetString(8));
