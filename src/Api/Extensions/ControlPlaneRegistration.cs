@@ -6,7 +6,6 @@ using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Domain;
 using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Daemon;
 using ZeroLagHub.EventStore.Projections;
 using ZeroLagHub.EventStore.Queue;
 using ZeroLagHub.EventStore.Serialization;
@@ -24,7 +23,6 @@ public static class ControlPlaneRegistration
     {
         var services = builder.Services;
         services.AddSingleton(_ => Types());
-        services.AddSingleton<CommitSignal>();
         services.AddSingleton<IProjection, ContainerDirectoryProjection>();
         services.AddSingleton<IProjection, DeploymentHistoryProjection>();
         services.AddSingleton<IProjection, ContainerStatusProjection>();
