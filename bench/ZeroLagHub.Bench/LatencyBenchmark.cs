@@ -1,25 +1,33 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using ZeroLagHub.Api.ReadModels;
+using ZeroLagHub.Api.Storage;
+using ZeroLagHub.Api.Storage.Marten;
+using ZeroLagHub.Bench.Polling;
+using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Appending;
-using ZeroLagHub.EventStore.Daemon;
-using ZeroLagHub.EventStore.Serialization;
+using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Bench;
 
 /// <summary>
-/// How long an event takes from its append committing to showing in an async projection, with the
-/// daemon on its production defaults and appends arriving at a steady rate; the floor is the same run's
-/// round trip of a bare <c>SELECT 1</c> on the same pool.
+/// How long an event takes from its append committing to showing in the container status read model,
+/// run by Marten's async daemon as the API registers it (HotCold, LISTEN/NOTIFY, gap-safe), with appends
+/// arriving at a steady rate; the floor is the same run's round trip of a bare <c>SELECT 1</c> on the same pool.
 /// </summary>
 /// <remarks>
 /// How "visible" is measured. The engine commits a batch's rows and its checkpoint after
 /// <c>ApplyAsync</c> returns, so a timestamp taken inside the projection would be before commit and
 /// flatter us. Instead one poller reads the read model the way a reader does (the view over the live
-/// generation) while samples are outstanding, and a sample (stream, version) counts as visible once
-/// its stream's row has <c>last_version ≥ version</c>: the gap-free read keeps each stream's events in
-/// order, so that row proves the event was applied and committed. The clock stops when that poll's result
+/// generation) while samples are outstanding, and a sample (container, sequence) counts as visible once
+/// its row has <c>position ≥ sequence</c>: the daemon applies events in sequence order, so that row
+/// proves the event was applied and committed. The clock stops when that poll's result
 /// arrives, so a figure overstates by at most one poll (its round trip plus a 1 ms pause, both printed)
 /// and never understates. It starts when <c>AppendAsync</c> returned, i.e. just after the commit.
 /// NOTE: appends are fired on schedule without waiting for the previous one (open loop), as independent
@@ -43,32 +51,35 @@ internal static class LatencyBenchmark
         var streams = options.Count("--streams", 100, min: 1);
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 64, ct);
-        var types = new EventTypeRegistry().Register<ContainerStatusChanged>("container.status-changed");
-        var signal = new CommitSignal(db.DataSource);
-        var store = new PostgresEventStore(db.DataSource, types, signal);
-        await PostgresEventStore.MigrateAsync(db.DataSource, ct);
-
-        var projection = new StreamCountProjection();
-        var admin = new ProjectionAdmin(db.DataSource, store, signal, [projection]);
-        await admin.EnsureAsync(ct);
-        var daemonOptions = new DaemonOptions();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton(db.DataSource);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<SchemaMigration>();
+        builder.Services.AddSingleton<IProjection, ContainerStatusProjection>();
+        builder.Services.AddMartenEventStore();
+        using var host = builder.Build();
+        await host.StartAsync(ct);
+        var store = host.Services.GetRequiredService<IEventStore>();
+        var admin = host.Services.GetRequiredService<ReadModelAdmin>();
+        var projection = new ContainerStatusProjection();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"latency benchmark: {rate} appends/s of 1 event over {streams} streams for {duration.TotalSeconds:0.##} s " +
-            $"(+{warmup.TotalSeconds:0.##} s warm-up), daemon defaults (batch {daemonOptions.BatchSize}, poll {daemonOptions.PollInterval.TotalMilliseconds:0} ms)"));
+            $"latency benchmark: {rate} appends/s of 1 event over {streams} containers for {duration.TotalSeconds:0.##} s " +
+            $"(+{warmup.TotalSeconds:0.##} s warm-up), Marten's daemon as the API runs it (HotCold, LISTEN/NOTIFY) into container_status"));
         Console.WriteLine($"server: {await db.ShowAsync("server_version", ct)}, fsync={await db.ShowAsync("fsync", ct)}, " +
                           $"synchronous_commit={await db.ShowAsync("synchronous_commit", ct)} ({db.ServerOrigin}), database {db.Name}");
         Console.WriteLine();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var daemon = new ProjectionDaemon(db.DataSource, store, signal, [projection], daemonOptions);
-        var daemonRun = daemon.RunAsync(stop.Token);
         var samples = new Samples();
         var poller = Task.Run(() => PollAsync(db.DataSource, samples, stop.Token), CancellationToken.None);
         try
         {
-            while (!daemon.Leading.Contains(projection.Name)) await Task.Delay(10, ct);
             var streamIds = Enumerable.Range(0, (int)streams).Select(_ => Guid.NewGuid()).ToArray();
+            // Status rows exist for containers only: seed them as a deployment leaves them, then wait for the daemon.
+            await BenchContainers.SeedAsync(store, streamIds, ct);
+            while ((await admin.StatusAsync(projection.Name, ct)).EventsBehind > 0) await Task.Delay(10, ct);
 
             Console.Error.WriteLine("warming up ...");
             if (warmup > TimeSpan.Zero)
@@ -102,8 +113,8 @@ internal static class LatencyBenchmark
         finally
         {
             await stop.CancelAsync();
-            await daemonRun;
             await poller;
+            await host.StopAsync(CancellationToken.None);
         }
     }
 
@@ -111,7 +122,7 @@ internal static class LatencyBenchmark
     /// Fires one single-event append every 1/rate s for <paramref name="duration"/>, each on its own
     /// task, and waits for all of them; returns how many were made and the time they took.
     /// </summary>
-    private static async Task<(long Appends, TimeSpan Elapsed)> AppendAtRateAsync(PostgresEventStore store, Guid[] streamIds,
+    private static async Task<(long Appends, TimeSpan Elapsed)> AppendAtRateAsync(IEventStore store, Guid[] streamIds,
         long rate, TimeSpan duration, Samples samples, bool measured, CancellationToken ct)
     {
         var metadata = new EventMetadata(User: "svc-agent", CorrelationId: Guid.NewGuid().ToString(), ClientIp: "10.20.30.40");
@@ -125,9 +136,11 @@ internal static class LatencyBenchmark
             inFlight.Add(Task.Run(async () =>
             {
                 var called = Stopwatch.GetTimestamp();
-                var result = await store.AppendAsync(containerId.ToString(), ExpectedVersion.Any,
-                    [new ContainerStatusChanged(containerId, "node-eu-west-07", "starting", "running", DateTimeOffset.UtcNow)], metadata, ct);
-                samples.Committed(result.StreamId, result.Version, called, measured);
+                // Each container alternates, so every event changes its status row (an unchanged row is not rewritten).
+                object fact = i / streamIds.Length % 2 == 0 ? new AgentWentOffline(DateTimeOffset.UtcNow) : new AgentCameBack(StubIdentity.InstanceOf(containerId), DateTimeOffset.UtcNow);
+                var result = await store.AppendAsync(Container.StreamId(containerId), ExpectedVersion.Any, [fact], metadata, ct);
+                if (result.LastPosition <= 0) throw new InvalidOperationException("the append returned no sequence: visibility cannot be measured");
+                samples.Committed(result.StreamId, result.LastPosition, called, measured);
             }, ct));
         }
         await Task.WhenAll(inFlight);
@@ -159,7 +172,7 @@ internal static class LatencyBenchmark
             {
                 await samples.WaitForOutstandingAsync(stop);
                 var sent = Stopwatch.GetTimestamp();
-                var versions = await StreamCountProjection.VersionsAsync(dataSource, stop);
+                var versions = await StatusPositionsAsync(dataSource, stop);
                 samples.Seen(versions, sent);
                 await Task.Delay(PollPause, stop);
             }
@@ -167,6 +180,16 @@ internal static class LatencyBenchmark
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>Each container's status row position: the sequence of the last event applied to it.</summary>
+    private static async Task<Dictionary<string, long>> StatusPositionsAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT id::text, position FROM {ContainerStatusProjection.Table}");
+        var positions = new Dictionary<string, long>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) positions[reader.GetString(0)] = reader.GetInt64(1);
+        return positions;
     }
 
     // Task.Delay is good to about a millisecond; the last stretch is spent yielding so sends stay on schedule.

@@ -5,8 +5,8 @@ using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Domain;
 using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Daemon;
-using ZeroLagHub.EventStore.Serialization;
+using ZeroLagHub.Api.ReadModels;
+using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Projections.Containers;
 
 namespace ZeroLagHub.Bench.Polling;
@@ -45,13 +45,11 @@ internal static class PollerBenchmark
 
         // :: Step 1 — Npgsql's default pool size, as the API runs with.
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 100, ct);
-        await new SchemaMigration(db.DataSource, NullLogger<SchemaMigration>.Instance).StartAsync(ct);
-        var types = new EventTypeRegistry();
-        foreach (var type in DomainEvents.All) types.Register(type.ClrType, type.Name, type.SchemaVersion);
-        var signal = new CommitSignal(db.DataSource);
         var directory = new ContainerDirectoryProjection();
-        var store = new PostgresEventStore(db.DataSource, types, signal, [directory]);
-        await new ProjectionAdmin(db.DataSource, store, signal, [directory]).EnsureAsync(ct);
+        using var marten = MartenRegistration.CreateStore(db.DataSource, [directory]);
+        await new SchemaMigration(db.DataSource, marten, NullLogger<SchemaMigration>.Instance).StartAsync(ct);
+        await ReadModelTables.EnsureAsync(db.DataSource, directory, ct);
+        var store = new MartenEventStore(marten, MartenRegistration.Folds);
 
         // :: Step 2
         await using var stubs = await StubProcess.StartAsync(ports, ct);

@@ -1,3 +1,5 @@
+using EventStreamUnexpectedMaxEventIdException = JasperFx.Events.EventStreamUnexpectedMaxEventIdException;
+using Marten.Exceptions;
 using Npgsql;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Domain.Decisions;
@@ -12,7 +14,9 @@ namespace ZeroLagHub.Api.Commands;
 /// </summary>
 public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventStore store, MessageQueue queue)
 {
-    /// <exception cref="EventStore.Appending.ConcurrencyException">A stream moved since the decision; nothing was written.</exception>
+    /// <exception cref="EventStreamUnexpectedMaxEventIdException">A stream moved since the decision (or another
+    /// writer took the same next version); nothing was written.</exception>
+    /// <exception cref="ExistingStreamIdCollisionException">A stream expected not to exist was started meanwhile.</exception>
     /// <exception cref="PostgresException">40001 when a newer transaction appended first; 23505 on
     /// <c>command_audit_accepted_once</c> when <paramref name="audit"/> accepts a command id accepted before
     /// (<see cref="FindAcceptedCommand.WasAcceptedFirstByACopy"/>). Nothing was written.</exception>
@@ -51,5 +55,7 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
 
     /// <summary>A version conflict or a serialization failure: reload, decide again, write again.</summary>
     public static bool IsConflict(Exception e) =>
-        e is EventStore.Appending.ConcurrencyException or PostgresException { SqlState: PostgresErrorCodes.SerializationFailure };
+        // Both namespaces: Marten's own collision type derives from, or is replaced by, the JasperFx one across versions.
+        e is EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+            or PostgresException { SqlState: PostgresErrorCodes.SerializationFailure };
 }

@@ -3,9 +3,9 @@ using ZeroLagHub.Api.Agents;
 using ZeroLagHub.Api.Commands;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
+using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Domain;
 using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Daemon;
 using ZeroLagHub.EventStore.Projections;
 using ZeroLagHub.EventStore.Queue;
 using ZeroLagHub.EventStore.Serialization;
@@ -23,17 +23,10 @@ public static class ControlPlaneRegistration
     {
         var services = builder.Services;
         services.AddSingleton(_ => Types());
-        services.AddSingleton<CommitSignal>();
         services.AddSingleton<IProjection, ContainerDirectoryProjection>();
         services.AddSingleton<IProjection, DeploymentHistoryProjection>();
         services.AddSingleton<IProjection, ContainerStatusProjection>();
         services.AddSingleton<IProjection, CrashHistoryProjection>();
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventTypeRegistry>(),
-            sp.GetRequiredService<CommitSignal>(), sp.GetServices<IProjection>().Where(p => p.Lifecycle == ProjectionLifecycle.Inline)));
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.AddSingleton<ProjectionAdmin>();
-        services.AddSingleton(sp => new ProjectionDaemon(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresEventStore>(),
-            sp.GetRequiredService<CommitSignal>(), sp.GetServices<IProjection>()));
         services.AddSingleton(sp => new MessageQueue(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventTypeRegistry>(),
             sp.GetRequiredService<ILogger<MessageQueue>>()));
 
@@ -59,7 +52,8 @@ public static class ControlPlaneRegistration
         services.AddSingleton(sp => new MessageWorker(sp.GetRequiredService<MessageQueue>(), sp.GetRequiredService<MessageHandlers>(),
             new MessageWorkerOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MessageWorker>>()));
         services.AddHostedService<ControlPlaneRunner>();
-        // After the runner: the poller reads the container directory, which the runner creates.
+        services.AddMartenEventStore();
+        // After Marten's registration: the poller reads the container directory, whose tables ReadModelSetup creates.
         builder.AddAgentPoller();
         return builder;
     }

@@ -1,24 +1,19 @@
-using ZeroLagHub.EventStore.Daemon;
 using ZeroLagHub.EventStore.Queue;
 
 namespace ZeroLagHub.Api.Extensions;
 
 /// <summary>
-/// Creates the projections' tables (inline ones must exist before the first append), then runs the
-/// projection daemon and the message worker until shutdown. Registered after the schema migration,
-/// and hosted services start in order.
+/// Runs the message worker until shutdown.
 /// </summary>
-public sealed class ControlPlaneRunner(ProjectionAdmin projections, ProjectionDaemon daemon, MessageWorker worker) : IHostedService
+public sealed class ControlPlaneRunner(MessageWorker worker) : IHostedService
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken ct)
+    public Task StartAsync(CancellationToken ct)
     {
-        await projections.EnsureAsync(ct);
-        _running = Task.WhenAll(
-            Task.Run(() => daemon.RunAsync(_stop.Token), CancellationToken.None),
-            Task.Run(() => worker.RunAsync(_stop.Token), CancellationToken.None));
+        _running = Task.Run(() => worker.RunAsync(_stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken ct)

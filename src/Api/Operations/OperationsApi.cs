@@ -2,9 +2,7 @@ using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
-using ZeroLagHub.EventStore.Daemon;
-using ZeroLagHub.EventStore.Daemon.Progress;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.EventStore.Queue;
 
 namespace ZeroLagHub.Api.Operations;
@@ -20,7 +18,7 @@ public static class OperationsApi
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/admin").WithTags("Operations").RequireAuthorization(AuthPolicies.Admin);
-        group.MapGet("/projections", async (ProjectionAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.StatusAsync(ct)));
+        group.MapGet("/projections", async (ReadModelAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.StatusAsync(ct)));
         group.MapGet("/projections/{name}", Projection);
         group.MapPost("/projections/{name}/rebuild", Rebuild).Audited(AuditTrail.Actions.RebuildProjection, ProjectionTarget);
         group.MapPost("/projections/{name}/retry", Retry).Audited(AuditTrail.Actions.RetryProjection, ProjectionTarget);
@@ -32,22 +30,20 @@ public static class OperationsApi
         return app;
     }
 
-    private static async Task<IResult> Projection(string name, ProjectionAdmin admin, IEnumerable<IProjection> projections, CancellationToken ct) =>
-        Known(name, projections) ? TypedResults.Ok(await admin.StatusAsync(name, ct)) : NoProjection(name, projections);
+    private static async Task<IResult> Projection(string name, ReadModelAdmin admin, CancellationToken ct) =>
+        admin.Exists(name) ? TypedResults.Ok(await admin.StatusAsync(name, ct)) : NoProjection(name, admin);
 
-    private static async Task<IResult> Rebuild(string name, CurrentUser user, ProjectionAdmin admin, IEnumerable<IProjection> projections,
-        CancellationToken ct)
+    private static async Task<IResult> Rebuild(string name, CurrentUser user, ReadModelAdmin admin, CancellationToken ct)
     {
-        if (!Known(name, projections)) return NoProjection(name, projections);
+        if (!admin.Exists(name)) return NoProjection(name, admin);
         var generation = await admin.RebuildAsync(name, user.Username, ct);
         return TypedResults.Accepted($"/api/admin/projections/{name}", new { projection = name, generation });
     }
 
-    private static async Task<IResult> Retry(string name, CurrentUser user, ProjectionAdmin admin, IEnumerable<IProjection> projections,
-        CancellationToken ct)
+    private static async Task<IResult> Retry(string name, ReadModelAdmin admin, CancellationToken ct)
     {
-        if (!Known(name, projections)) return NoProjection(name, projections);
-        return await admin.RetryAsync(name, user.Username, ct)
+        if (!admin.Exists(name)) return NoProjection(name, admin);
+        return await admin.RetryAsync(name, ct)
             ? TypedResults.Accepted($"/api/admin/projections/{name}", new { projection = name, resumed = true })
             : NotFaulted(name, "retry");
     }
@@ -55,19 +51,18 @@ public static class OperationsApi
     /// <summary>The body of a skip: why the read model may lack that event's effect (kept with the skip).</summary>
     public sealed record SkipRequest(string? Reason);
 
-    private static async Task<IResult> Skip(string name, SkipRequest body, CurrentUser user, ProjectionAdmin admin, IEnumerable<IProjection> projections,
-        CancellationToken ct)
+    private static async Task<IResult> Skip(string name, SkipRequest body, ReadModelAdmin admin, CancellationToken ct)
     {
-        if (!Known(name, projections)) return NoProjection(name, projections);
+        if (!admin.Exists(name)) return NoProjection(name, admin);
         if (string.IsNullOrWhiteSpace(body.Reason))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["say why the event may be skipped; it is recorded with the skip"] });
         try
         {
-            return await admin.SkipAsync(name, user.Username, body.Reason.Trim(), ct) is { } skipped
+            return await admin.SkipAsync(name, ct) is { } skipped
                 ? TypedResults.Ok(new { projection = name, skipped = new { skipped.StreamId, skipped.Version, skipped.Type } })
                 : NotFaulted(name, "skip");
         }
-        catch (CheckpointMovedException)
+        catch (ProgressMovedException)
         {
             return Problem(StatusCodes.Status409Conflict, $"projection '{name}' moved on meanwhile (retried or skipped by someone else); look at it again");
         }
@@ -99,10 +94,8 @@ public static class OperationsApi
     private static IResult NotFaulted(string name, string action) =>
         Problem(StatusCodes.Status409Conflict, $"projection '{name}' is not faulted: nothing to {action}");
 
-    private static bool Known(string name, IEnumerable<IProjection> projections) => projections.Any(p => p.Name == name);
-
-    private static IResult NoProjection(string name, IEnumerable<IProjection> projections) => Problem(StatusCodes.Status404NotFound,
-        $"no projection '{name}'; there are: {string.Join(", ", projections.Select(p => p.Name).Order())}");
+    private static IResult NoProjection(string name, ReadModelAdmin admin) => Problem(StatusCodes.Status404NotFound,
+        $"no projection '{name}'; there are: {string.Join(", ", admin.Names)}");
 
     private static IResult NoDeadLetter(Guid id) =>
         Problem(StatusCodes.Status404NotFound, $"no dead letter {id} (already replayed or discarded?)");

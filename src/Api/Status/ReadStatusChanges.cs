@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Api.Status;
@@ -14,22 +13,21 @@ public sealed record StatusRowChange(StatusCursor Cursor, Guid ContainerId, stri
 /// </summary>
 public static class ReadStatusChanges
 {
+    // Marten's daemon applies events in sequence order (never past a gap a live transaction may still
+    // fill), so a row's position, the sequence of the event that last changed it, orders its changes.
     private const string Sql = """
-        SELECT e.tx_id, e.position, s.id, s.state, s.doc::text
-          FROM es.events e
-          JOIN container_status s ON s.position = e.position
-         WHERE (e.tx_id, e.position) > (@tx, @position)
-         ORDER BY e.tx_id, e.position
+        SELECT s.position, s.id, s.state, s.doc::text
+          FROM container_status s
+         WHERE s.position > @position
+         ORDER BY s.position
          LIMIT @limit
         """;
 
-    // Starts from the owner's rows (indexed), not from the log: an owner has a few rows among many events.
     private const string OwnerSql = """
-        SELECT e.tx_id, e.position, s.id, s.state, s.doc::text
+        SELECT s.position, s.id, s.state, s.doc::text
           FROM container_status s
-          JOIN es.events e ON e.position = s.position
-         WHERE s.owner = @owner AND (e.tx_id, e.position) > (@tx, @position)
-         ORDER BY e.tx_id, e.position
+         WHERE s.owner = @owner AND s.position > @position
+         ORDER BY s.position
          LIMIT @limit
         """;
 
@@ -38,14 +36,13 @@ public static class ReadStatusChanges
         CancellationToken ct, Guid? owner = null)
     {
         await using var command = db.CreateCommand(owner is null ? Sql : OwnerSql);
-        command.Parameters.Add(new NpgsqlParameter<ulong>("tx", NpgsqlDbType.Xid8) { TypedValue = after.Transaction });
         command.Parameters.Add(new NpgsqlParameter<long>("position", after.Position));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         if (owner is { } id) command.Parameters.Add(new NpgsqlParameter<string>("owner", id.ToString()));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<StatusRowChange>();
         while (await reader.ReadAsync(ct))
-            rows.Add(new StatusRowChange(new StatusCursor(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)), reader.GetGuid(2), reader.GetString(3), reader.GetString(4)));
+            rows.Add(new StatusRowChange(new StatusCursor(0, reader.GetInt64(0)), reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
         return rows;
     }
 }

@@ -1,3 +1,4 @@
+using Marten;
 using Npgsql;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Schema;
@@ -5,12 +6,12 @@ using ZeroLagHub.EventStore.Schema;
 namespace ZeroLagHub.Api.Storage;
 
 /// <summary>
-/// Creates or upgrades the database schemas when the API starts: the event store's <c>es</c>, then the
-/// API's own <c>zlh</c> (scripts in Storage/Migrations, embedded in this assembly). Several API nodes may
+/// Creates or upgrades the database schemas when the API starts: the message queue's <c>es</c>, the
+/// API's own <c>zlh</c> (scripts in Storage/Migrations, embedded in this assembly), then Marten's. Several API nodes may
 /// start at once; the migrator serialises them. A failure stops the start: serving on a half-made schema
 /// is worse.
 /// </summary>
-public sealed partial class SchemaMigration(NpgsqlDataSource dataSource, ILogger<SchemaMigration> log) : IHostedService
+public sealed partial class SchemaMigration(NpgsqlDataSource dataSource, IDocumentStore marten, ILogger<SchemaMigration> log) : IHostedService
 {
     /// <summary>The API's own schema: accounts, and whatever later migrations add.</summary>
     public const string Schema = "zlh";
@@ -21,9 +22,16 @@ public sealed partial class SchemaMigration(NpgsqlDataSource dataSource, ILogger
         LogMigrated(log, "es", version);
         version = await new SchemaMigrator(dataSource).MigrateAsync(Schema, typeof(SchemaMigration).Assembly, ct);
         LogMigrated(log, Schema, version);
+        // Marten's tables, functions and daemon progress, as this build configures them (Marten's own
+        // advisory lock serialises nodes). Marten never creates anything lazily (AutoCreate.None).
+        await marten.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        LogMartenApplied(log, Marten.MartenSchema.Name);
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Schema {Schema} has every table and function Marten is configured with")]
+    private static partial void LogMartenApplied(ILogger log, string schema);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Schema {Schema} is at version {Version}")]
     private static partial void LogMigrated(ILogger log, string schema, int version);

@@ -42,10 +42,11 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
     [Fact]
     public async Task RetryingAFaultedProjectionIsLoggedAsAccepted()
     {
-        // deployment_history has no events in this class's database: the daemon leaves its row alone meanwhile.
+        // As Marten's daemon records a paused agent (extended progression tracking).
         Assert.Equal(1, await api.SqlAsync("""
-            UPDATE es.projection_progress SET state = 'faulted', fault = '{"error": "injected by the test"}'
-             WHERE projection = 'deployment_history'
+            INSERT INTO events.mt_event_progression AS p (name, last_seq_id, agent_status, pause_reason)
+            VALUES ('deployment_history:All', 0, 'Paused', 'injected by the test')
+            ON CONFLICT (name) DO UPDATE SET agent_status = 'Paused', pause_reason = 'injected by the test'
             """));
         var operatorId = Guid.NewGuid();
         using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);

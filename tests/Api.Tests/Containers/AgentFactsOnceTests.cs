@@ -64,5 +64,5 @@ public sealed class AgentFactsOnceTests(PollerFixture api) : IClassFixture<Polle
         [.. (await api.JournalPageAsync(container)).Entries.Select(e => e.Kind)];
 
     private async Task<long> CountAsync(Guid container, string type) =>
-        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM es.events WHERE stream_id = '{container}' AND type = '{type}'"))!;
+        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM events.mt_events WHERE stream_id = '{container}' AND type = '{type}'"))!;
 }

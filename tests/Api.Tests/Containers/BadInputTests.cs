@@ -138,5 +138,5 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     private async Task AssertNothingWrittenAsync() =>
-        Assert.Equal(0L, (long)(await api.Database.ScalarAsync("SELECT count(*) FROM es.events"))!);
+        Assert.Equal(0L, (long)(await api.Database.ScalarAsync("SELECT count(*) FROM events.mt_events"))!);
 }

@@ -103,8 +103,8 @@ public sealed class ConcurrentCommandTests(LocalHostFixture api) : IClassFixture
     }
 
     private async Task<long> CountAsync(string where) =>
-        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM es.events WHERE {where}"))!;
+        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM events.mt_events WHERE {where}"))!;
 
     private async Task<long?> VersionOfAsync(Guid container, string type) =>
-        await api.Database.ScalarAsync($"SELECT min(version) FROM es.events WHERE stream_id = '{container}' AND type = '{type}'") as long?;
+        await api.Database.ScalarAsync($"SELECT min(version) FROM events.mt_events WHERE stream_id = '{container}' AND type = '{type}'") as long?;
 }

@@ -67,7 +67,7 @@ public sealed class ContainerNameTests(LocalHostFixture api) : IClassFixture<Loc
     }
 
     private Task<long> CountCreatedAsync(Guid owner, string name) => CountAsync(
-        $"SELECT count(*) FROM es.events WHERE type = 'container.requested' AND data->>'owner' = '{owner}' AND data->'spec'->>'name' = '{name}'");
+        $"SELECT count(*) FROM events.mt_events WHERE type = 'container.requested' AND data->>'owner' = '{owner}' AND data->'spec'->>'name' = '{name}'");
 
     private async Task<long> CountAsync(string sql) => (long)(await api.Database.ScalarAsync(sql))!;
 }

@@ -196,7 +196,7 @@ public sealed class IdempotencyKeyTests(LocalHostFixture api) : IClassFixture<Lo
         JsonSerializer.Deserialize<JsonElement>(response.Body).GetProperty(name).GetGuid();
 
     private async Task<long> CountEventsAsync(string where) =>
-        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM es.events WHERE {where}"))!;
+        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM events.mt_events WHERE {where}"))!;
 
     private async Task<long> CountAuditAsync(Guid commandId) =>
         (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM zlh.command_audit WHERE command_id = '{commandId}'"))!;

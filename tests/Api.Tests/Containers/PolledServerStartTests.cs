@@ -43,7 +43,7 @@ public sealed class PolledServerStartTests(RunningPollerFixture api) : IClassFix
         await PollPeriodsAsync();
 
         var requestedAt = (long)(await api.Database.ScalarAsync(
-            $"SELECT version FROM es.events WHERE stream_id = '{container}' AND data->>'commandId' = '{commandId}'"))!;
+            $"SELECT version FROM events.mt_events WHERE stream_id = '{container}' AND data->>'commandId' = '{commandId}'"))!;
         Assert.Equal(1L, await CountAsync(container, "container.server_started", $"version > {requestedAt}"));
         Assert.Equal(2L, await CountAsync(container, "container.server_started"));
         Assert.Equal(2, (await api.JournalPageAsync(container)).Entries.Count(e => e.Kind == "server.running"));
@@ -58,5 +58,5 @@ public sealed class PolledServerStartTests(RunningPollerFixture api) : IClassFix
             $"the server to be {state}");
 
     private async Task<long> CountAsync(Guid container, string type, string and = "true") =>
-        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM es.events WHERE stream_id = '{container}' AND type = '{type}' AND {and}"))!;
+        (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM events.mt_events WHERE stream_id = '{container}' AND type = '{type}' AND {and}"))!;
 }

@@ -24,7 +24,7 @@ public sealed class ResumeTests
             await first.DisposeAsync();   // the host only: the database and data directory stay
 
             Assert.Equal(0L, (long)(await first.Database.ScalarAsync(
-                $"SELECT count(*) FROM es.events WHERE stream_id = '{deployment}' AND type = 'deployment.succeeded'"))!);
+                $"SELECT count(*) FROM events.mt_events WHERE stream_id = '{deployment}' AND type = 'deployment.succeeded'"))!);
 
             second = new SecondApi(first);
             await ((IAsyncLifetime)second).InitializeAsync();

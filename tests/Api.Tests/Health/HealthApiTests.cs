@@ -16,7 +16,7 @@ public sealed class HealthApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         var report = await response.Content.ReadFromJsonAsync<HealthApi.HealthReport>();
         Assert.Equal("ok", report!.Database);
         Assert.Equal(ZeroLagHub.EventStore.PostgresEventStore.LatestSchemaVersion, report.SchemaVersion);
-        Assert.Equal(true, await api.Database.ScalarAsync("SELECT to_regclass('es.events') IS NOT NULL"));
+        Assert.Equal(true, await api.Database.ScalarAsync("SELECT to_regclass('events.mt_events') IS NOT NULL"));
     }
 
     [Fact]

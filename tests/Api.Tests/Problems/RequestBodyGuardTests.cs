@@ -226,7 +226,7 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
             $"SELECT string_agg(command || ' ' || outcome || ' ' || reason, ' | ') FROM zlh.command_audit WHERE user_id = '{user}' AND command = '{command}'"))!;
 
     private async Task AssertNoEventAsync() =>
-        Assert.Equal(0L, (long)(await api.Database.ScalarAsync("SELECT count(*) FROM es.events"))!);
+        Assert.Equal(0L, (long)(await api.Database.ScalarAsync("SELECT count(*) FROM events.mt_events"))!);
 
     /// <summary>A body sent without Content-Length (chunked): the limit must hold while reading, not only by the header.</summary>
     private sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ZeroLagHub.Api.Storage;
+using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Testing;
 
 namespace ZeroLagHub.Api.Tests.Proxmox;
@@ -8,5 +9,5 @@ namespace ZeroLagHub.Api.Tests.Proxmox;
 public sealed class ApiSchemaDatabase : PostgresDatabase
 {
     protected override Task OnCreatedAsync() =>
-        new SchemaMigration(DataSource, NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
+        new SchemaMigration(DataSource, MartenRegistration.CreateStore(DataSource), NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
 }

@@ -10,7 +10,6 @@ using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Appending;
-using ZeroLagHub.EventStore.Daemon;
 using static ZeroLagHub.Api.Tests.Status.StatusSteps;
 
 namespace ZeroLagHub.Api.Tests.Status;
@@ -258,7 +257,7 @@ public sealed class PollerTests(PollerFixture api) : IClassFixture<PollerFixture
             Line("server.error", new { consecutiveCrashes = 4, lastClassification = "oom" }));
         await api.Host.StartAsync(id, new StageLog(), default);
         await api.Poller.PollOnceAsync(default);
-        var admin = api.Services.GetRequiredService<ProjectionAdmin>();
+        var admin = api.Services.GetRequiredService<ZeroLagHub.Api.ReadModels.ReadModelAdmin>();
         var tables = projection == "container_status" ? new[] { "container_status" } : ["crash_history", "crash_counts"];
 
         await EventuallyAsync(async () => await Scalar("SELECT state FROM container_status WHERE id = @id", id) is "error" &&

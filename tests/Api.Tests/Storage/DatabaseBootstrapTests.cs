@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using ZeroLagHub.Api.Storage;
+using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Api.Storage.Bootstrap;
 using ZeroLagHub.Testing;
 
@@ -89,7 +90,7 @@ public sealed class DatabaseBootstrapTests(ApiDatabase database) : IClassFixture
         await old.InitializeAsync();
         try
         {
-            await new SchemaMigration(old.DataSource, NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
+            await new SchemaMigration(old.DataSource, MartenRegistration.CreateStore(old.DataSource), NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
             await old.ScalarAsync("CREATE TABLE public.read_model_g1 (id int); CREATE VIEW public.read_model AS SELECT * FROM public.read_model_g1");
             var api = new NpgsqlConnectionStringBuilder((await TestServices.GetAsync()).PostgresApi) { Database = old.Name, Pooling = false };
 
@@ -98,13 +99,13 @@ public sealed class DatabaseBootstrapTests(ApiDatabase database) : IClassFixture
 
             Assert.Equal(0L, await old.ScalarAsync($"""
                 SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                         WHERE n.nspname IN ('es', 'zlh', 'public') AND c.relkind IN ('r', 'v', 'S', 'm', 'p') AND c.relowner <> '{api.Username}'::regrole)
+                         WHERE n.nspname IN ('es', 'zlh', 'public', '{MartenSchema.Name}') AND c.relkind IN ('r', 'v', 'S', 'm', 'p') AND c.relowner <> '{api.Username}'::regrole)
                      + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                         WHERE n.nspname IN ('es', 'zlh', 'public') AND p.proowner <> '{api.Username}'::regrole)
-                     + (SELECT count(*) FROM pg_namespace WHERE nspname IN ('es', 'zlh', 'public') AND nspowner <> '{api.Username}'::regrole)
+                         WHERE n.nspname IN ('es', 'zlh', 'public', '{MartenSchema.Name}') AND p.proowner <> '{api.Username}'::regrole)
+                     + (SELECT count(*) FROM pg_namespace WHERE nspname IN ('es', 'zlh', 'public', '{MartenSchema.Name}') AND nspowner <> '{api.Username}'::regrole)
                 """));
             await using var asRole = NpgsqlDataSource.Create(api.ConnectionString);
-            await new SchemaMigration(asRole, NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
+            await new SchemaMigration(asRole, MartenRegistration.CreateStore(asRole), NullLogger<SchemaMigration>.Instance).StartAsync(CancellationToken.None);
             await using var role = await asRole.OpenConnectionAsync();
             // A projection swap as the role (throws if the view or table were still the superuser's).
             await ExecuteAsync(role, "DROP VIEW public.read_model; CREATE VIEW public.read_model AS SELECT * FROM public.read_model_g1");

@@ -218,7 +218,7 @@ public sealed partial class AgentPoller : IAsyncDisposable
             foreach (var e in events ?? []) LogFact(_log, id, e.GetType().Name);
             return events?.Count;
         }
-        catch (Exception e) when (e is NpgsqlException or EventStore.Appending.ConcurrencyException)
+        catch (Exception e) when (e is NpgsqlException || Commands.ControlPlaneTransaction.IsConflict(e))
         {
             // Nothing was written: the cursor did not move, so the next cycle reads the same entries again.
             LogWriteFailed(_log, id, e.Message);

@@ -1,0 +1,132 @@
+using System.Runtime.CompilerServices;
+using JasperFx.Events;
+using IEventStore = ZeroLagHub.EventStore.IEventStore;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Npgsql;
+using ZeroLagHub.EventStore;
+using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.EventStore.Reading;
+using ZeroLagHub.EventStore.Verification;
+using ZeroLagHub.Projections.Marten;
+
+namespace ZeroLagHub.Api.Storage.Marten;
+
+/// <summary>
+/// The API's streams on Marten: appends with an expected version, inside the caller's transaction when it
+/// has one (so the message queue and the audit row commit with the events), and reads folded by Marten.
+/// Stream ids are the domain's Guids in their "D" form.
+/// </summary>
+/// <remarks>
+/// Same-stream races surface as Marten's <see cref="EventStreamUnexpectedMaxEventIdException"/> (also for
+/// <see cref="ExpectedVersion.Any"/>: two appenders computed the same next version) or
+/// <see cref="ExistingStreamIdCollisionException"/> (two starts): callers decide again
+/// (<see cref="Commands.ControlPlaneTransaction.IsConflict"/>).
+/// </remarks>
+public sealed class MartenEventStore(IDocumentStore store, DomainFolds folds) : IEventStore
+{
+    /// <summary>How often an append to "any version" is retried after losing a race before the error surfaces.</summary>
+    private const int AnyVersionAttempts = 5;
+
+    public async Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyCollection<object> events,
+        EventMetadata? metadata = null, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = store.LightweightSession();
+                var action = Append(session, streamId, expected, events, metadata);
+                await session.SaveChangesAsync(ct);
+                return Result(streamId, action);
+            }
+            catch (EventStreamUnexpectedMaxEventIdException) when (expected == ExpectedVersion.Any && attempt < AnyVersionAttempts)
+            {
+                // Another appender took the version this one computed; "any" means the next one is as good.
+            }
+        }
+    }
+
+    public async Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, string streamId, ExpectedVersion expected,
+        IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default)
+    {
+        // The caller's connection and transaction: Marten writes in it and leaves the commit to the caller.
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        var action = Append(session, streamId, expected, events, metadata);
+        await session.SaveChangesAsync(ct);
+        return Result(streamId, action);
+    }
+
+    /// <summary>Nothing to do: Marten's daemon hears of new events by LISTEN/NOTIFY.</summary>
+    public void AfterCommit() { }
+
+    private static StreamAction Append(IDocumentSession session, string streamId, ExpectedVersion expected,
+        IReadOnlyCollection<object> events, EventMetadata? metadata)
+    {
+        if (events.Count == 0) throw new ArgumentException("an append needs at least one event", nameof(events));
+        var id = StreamGuid(streamId);
+        if (metadata is not null)
+        {
+            session.LastModifiedBy = metadata.User;
+            session.CorrelationId = metadata.CorrelationId;
+            session.CausationId = metadata.CausationId;
+            if (metadata.ClientIp is not null) session.SetHeader(EventHeaders.ClientIp, metadata.ClientIp);
+            if (metadata.CausationId is not null) session.SetHeader(EventHeaders.CommandId, metadata.CausationId);
+        }
+        var batch = events.ToArray();
+        return expected.Value switch
+        {
+            -1 => session.Events.Append(id, batch),
+            0 => session.Events.StartStream(id, batch),
+            // Marten's expected version is the stream's version AFTER the append.
+            var v => session.Events.Append(id, v + batch.Length, batch),
+        };
+    }
+
+    private static AppendResult Result(string streamId, StreamAction action) =>
+        new(streamId, action.Events[^1].Version, action.Events[^1].Sequence);
+
+    public IAsyncEnumerable<StoredEvent> ReadStreamAsync(string streamId, long fromVersion = 1, long toVersion = long.MaxValue,
+        int pageSize = 1000, CancellationToken ct = default) =>
+        ReadStream(streamId, fromVersion, toVersion, asOf: null, ct);
+
+    public IAsyncEnumerable<StoredEvent> ReadStreamAsOfAsync(string streamId, DateTimeOffset asOf, int pageSize = 1000,
+        CancellationToken ct = default) =>
+        ReadStream(streamId, 1, long.MaxValue, asOf, ct);
+
+    private async IAsyncEnumerable<StoredEvent> ReadStream(string streamId, long fromVersion, long toVersion, DateTimeOffset? asOf,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(StreamGuid(streamId),
+            version: toVersion == long.MaxValue ? 0 : toVersion, timestamp: asOf, fromVersion: Math.Max(fromVersion, 1), token: ct);
+        foreach (var e in events) yield return SqlReadModelProjection.ToStored(e);
+    }
+
+    /// <summary>Not on Marten: projections read the log through Marten's daemon, never through this.</summary>
+    public Task<EventPage> ReadAllAsync(LogPosition after, int maxCount = 1000, CancellationToken ct = default) =>
+        throw new NotSupportedException("the whole log is read by Marten's async daemon");
+
+    public async Task<Aggregate<TState>> AggregateStreamAsync<TState>(string streamId, TState initial, Func<TState, object, TState> evolve,
+        long upToVersion = long.MaxValue, DateTimeOffset? asOf = null, CancellationToken ct = default)
+    {
+        // Marten folds with the projection registered for TState; the caller's Evolve must be that one.
+        folds.Require(initial, evolve);
+        await using var session = store.QuerySession();
+        var folded = await session.Events.AggregateStreamAsync<Folded<TState>>(StreamGuid(streamId),
+            version: upToVersion == long.MaxValue ? 0 : upToVersion, timestamp: asOf, token: ct);
+        return folded is null ? new Aggregate<TState>(initial, 0) : new Aggregate<TState>(folded.State, folded.Version);
+    }
+
+    /// <summary>The hash chain moves onto Marten's event table with the audit part of issue 18.</summary>
+    public Task<StreamVerification?> VerifyAsync(string streamId, CancellationToken ct = default) =>
+        throw new NotSupportedException("the hash chain over Marten's events is verified by the audit module");
+
+    /// <inheritdoc cref="VerifyAsync"/>
+    public IAsyncEnumerable<StreamVerification> VerifyAllAsync(CancellationToken ct = default) =>
+        throw new NotSupportedException("the hash chain over Marten's events is verified by the audit module");
+
+    private static Guid StreamGuid(string streamId) => Guid.TryParse(streamId, out var id)
+        ? id
+        : throw new ArgumentException($"stream id '{streamId}' is not a UUID: every stream is a container's or a deployment's", nameof(streamId));
+}
