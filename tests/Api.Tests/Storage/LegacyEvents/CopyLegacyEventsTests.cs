@@ -16,6 +16,28 @@ namespace ZeroLagHub.Api.Tests.Storage.LegacyEvents;
 /// </summary>
 public sealed class CopyLegacyEventsTests(ChainDatabase db) : IClassFixture<ChainDatabase>
 {
+    /// <summary>A database of its own: the refusal must leave the old tables where they are.</summary>
+    public sealed class WithATamperedHistory(ChainDatabase db) : IClassFixture<ChainDatabase>
+    {
+        [Fact]
+        public async Task TheCopyIsRefusedAndNothingIsCopied()
+        {
+            var steps = new CopyLegacyEventsTests(db);
+            await steps.CreatePreviousStoreAsync();
+            var stream = Guid.NewGuid();
+            await steps.AppendOldAsync(stream, 0, new { user = "u" }, new ContainerStopped("a", T(1)), new ContainerStarted("a", T(2)));
+            await db.ScalarAsync($$"""UPDATE es.events SET data = data || '{"forged": true}' WHERE stream_id = '{{stream}}' AND version = 1""");
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => new CopyLegacyEvents(db.Store).ExecuteAsync());
+
+            Assert.Contains("hash chain is broken", refused.Message);
+            Assert.Contains($"stream {stream} version 1", refused.Message);
+            Assert.Equal(0L, await db.ScalarAsync("SELECT count(*) FROM mt_events"));
+            Assert.Equal(2L, await db.ScalarAsync("SELECT count(*) FROM es.events"));
+            await Assert.ThrowsAsync<LegacyEventsFoundException>(() => new LegacyEventsGuard(db.Store).StartAsync(CancellationToken.None));
+        }
+    }
+
     [Fact]
     public async Task OldEventsStopTheStartUntilMigrateEventsCopiesThemAllOnce()
     {
