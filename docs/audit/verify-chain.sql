@@ -1,6 +1,6 @@
 -- Verifies every stream's hash chain with SQL alone: no application code, no function of ours.
--- Run it with psql against the API's database (with search_path set to the event store's schema if it is
--- not public). Every row it returns is a broken place in a stream's history.
+-- Run it with psql against the API's database. Every row it returns is a broken place in a stream's history.
+-- The API keeps its events in schema events (Storage/Marten); the first line looks there, then in public.
 --
 -- Marten stores the events (mt_events); a trigger of ours links each one, as it is inserted, into
 -- zlh_event_chain (stream_id, version, seq_id, prev_hash, hash), where
@@ -10,6 +10,7 @@
 -- and prev_hash is the hash of the stream's previous version ('' for version 1). jsonb text is canonical
 -- (keys sorted, fixed spacing); a metadata column the store does not have enters as null.
 -- Marten's tombstone stream (placeholders for appends that failed) is not chained.
+SET search_path = events, public;
 WITH links AS (
     SELECT c.stream_id, c.version, c.prev_hash, c.hash,
            lag(c.hash) OVER w AS before_hash,

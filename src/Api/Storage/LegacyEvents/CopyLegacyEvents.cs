@@ -11,8 +11,8 @@ namespace ZeroLagHub.Api.Storage.LegacyEvents;
 /// <item>lock the old tables, so no old node appends meanwhile;</item>
 /// <item>check the old hash chain with the old rules (a broken history is refused, not laundered into a new chain);</item>
 /// <item>insert the streams and then the events in log order (so Marten's sequence follows it), keeping stream id,
-///   version, timestamp, type name, payload and metadata (user → user_name, correlationId, causationId; the rest,
-///   e.g. clientIp, and a schema version other than 1, into headers); the chain trigger links each event;</item>
+///   version, timestamp, type name, payload and metadata (user → user_name, correlationId, causationId; clientIp as the
+///   header client_ip (Projections/Marten/EventHeaders), anything else and a schema version other than 1 into headers too); the chain trigger links each event;</item>
 /// <item>check the counts: events, streams at the same versions, one link per event;</item>
 /// <item>rename the old tables (<see cref="LegacyEventTables.CopiedSuffix"/>): kept, and the start-up guard passes.</item>
 /// </list>
@@ -78,7 +78,8 @@ public sealed class CopyLegacyEvents(IDocumentStore store)
             ("correlation_id", "e.metadata ->> 'correlationId'"),
             ("causation_id", "e.metadata ->> 'causationId'"),
             ("headers", """
-                nullif(jsonb_strip_nulls(e.metadata - 'user' - 'correlationId' - 'causationId'
+                nullif(jsonb_strip_nulls(jsonb_build_object('client_ip', e.metadata -> 'clientIp')
+                    || (e.metadata - 'user' - 'correlationId' - 'causationId' - 'clientIp')
                     || CASE WHEN e.schema_version <> 1 THEN jsonb_build_object('schemaVersion', e.schema_version) ELSE jsonb_build_object() END),
                     jsonb_build_object())
                 """),

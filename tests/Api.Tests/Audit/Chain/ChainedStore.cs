@@ -1,3 +1,4 @@
+using System.Text.Json;
 using JasperFx.Events;
 using Marten;
 using Weasel.Core;
@@ -16,7 +17,8 @@ internal static class ChainedStore
         DocumentStore.For(options =>
         {
             options.Connection(connectionString);
-            options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+            // As the API's (Storage/Marten): the previous store's JSON, web defaults, enums as numbers.
+            options.UseSystemTextJsonForSerialization(new JsonSerializerOptions(JsonSerializerDefaults.Web), EnumStorage.AsInteger, Casing.CamelCase);
             options.Events.AppendMode = mode;
             options.Events.MetadataConfig.EnableAll();
             options.Events.MetadataConfig.UserNameEnabled = true;

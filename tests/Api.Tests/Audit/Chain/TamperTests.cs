@@ -21,7 +21,7 @@ public sealed class TamperTests(ChainDatabase db) : IClassFixture<ChainDatabase>
     [InlineData("data = jsonb_set(data, '{by}', '\"mallory\"')")]
     [InlineData("timestamp = timestamp - interval '1 hour'")]
     [InlineData("user_name = 'mallory'")]
-    [InlineData("headers = '{\"client-ip\": \"10.0.0.9\"}'")]
+    [InlineData("headers = '{\"client_ip\": \"10.0.0.9\"}'")]
     [InlineData("type = 'container.started'")]
     public async Task AnEditedEventIsFlaggedExactly(string edit)
     {
@@ -110,7 +110,7 @@ public sealed class TamperTests(ChainDatabase db) : IClassFixture<ChainDatabase>
         session.CorrelationId = "corr-1";
         session.CausationId = "cmd-1";
         session.LastModifiedBy = "auditor-test";
-        session.SetHeader("client-ip", "127.0.0.1");
+        session.SetHeader("client_ip", "127.0.0.1");
         session.Events.StartStream(stream, Enumerable.Range(1, 5)
             .Select(i => (object)(i % 2 == 0 ? new ContainerStarted($"u{i}", DateTimeOffset.UtcNow) : new ContainerStopped($"u{i}", DateTimeOffset.UtcNow)))
             .ToArray());

@@ -63,7 +63,7 @@ public sealed class CopyLegacyEventsTests(ChainDatabase db) : IClassFixture<Chai
             copied.Select(e => (e.Stream, e.Version, e.Type, e.Timestamp, e.Data)));
         var firstEvent = copied[0];
         Assert.Equal(("owner-1", "corr-1", "cmd-1"), (firstEvent.User, firstEvent.Correlation, firstEvent.Causation));
-        Assert.Equal("10.1.2.3", JsonDocument.Parse(firstEvent.Headers!).RootElement.GetProperty("clientIp").GetString());
+        Assert.Equal("10.1.2.3", JsonDocument.Parse(firstEvent.Headers!).RootElement.GetProperty("client_ip").GetString());
         var poller = copied.Single(e => e.Stream == second.ToString());
         Assert.Equal(("poller", null, null, null), (poller.User, poller.Correlation, poller.Causation, poller.Headers));
         Assert.Equal(copied.OrderBy(e => e.OldPosition).Select(e => e.Seq), copied.Select(e => e.Seq).Order());
