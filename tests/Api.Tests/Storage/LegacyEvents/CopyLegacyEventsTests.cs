@@ -61,7 +61,7 @@ public sealed class CopyLegacyEventsTests(ChainDatabase db) : IClassFixture<Chai
         var copied = await ReadCopiedAsync();
         Assert.Equal(old.Select(e => (e.Stream, e.Version, e.Type, e.Timestamp, e.Data)),
             copied.Select(e => (e.Stream, e.Version, e.Type, e.Timestamp, e.Data)));
-        var firstEvent = copied[0];
+        var firstEvent = copied.First(e => e.Stream == first.ToString());
         Assert.Equal(("owner-1", "corr-1", "cmd-1"), (firstEvent.User, firstEvent.Correlation, firstEvent.Causation));
         Assert.Equal("10.1.2.3", JsonDocument.Parse(firstEvent.Headers!).RootElement.GetProperty("client_ip").GetString());
         var poller = copied.Single(e => e.Stream == second.ToString());
