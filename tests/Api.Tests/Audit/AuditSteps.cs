@@ -34,6 +34,8 @@ internal static class AuditSteps
         {
             await using var session = store.LightweightSession();
             session.LastModifiedBy = owner.ToString();
+            // The header the API writes the caller's address under (Projections/Marten/EventHeaders.ClientIp).
+            session.SetHeader("client_ip", "127.0.0.1");
             session.Events.Append(id, version, history[version - 1]);
             await session.SaveChangesAsync();
         }

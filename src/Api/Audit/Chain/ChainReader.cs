@@ -16,12 +16,15 @@ public sealed class ChainReader(IDocumentStore store)
     private static readonly Dictionary<string, int> SchemaVersions = DomainEvents.All.ToDictionary(e => e.Name, e => e.SchemaVersion);
     private readonly ChainTables _t = ChainTables.For(store);
 
-    /// <summary>Marten's metadata columns as the JSON object auditors have always seen (user, correlationId, ...);
-    /// through to_jsonb so that a column the store was not told to create reads as absent.</summary>
+    /// <summary>Marten's metadata columns as the JSON object auditors have always seen (user, correlationId,
+    /// causationId, clientIp from the client_ip header, then any other header); through to_jsonb so that a
+    /// column the store was not told to create reads as absent. Marten may store no headers as a JSON null.</summary>
     private string Columns => $"""
         e.seq_id, e.stream_id::text, e.version, e.type, e.data::text,
-        jsonb_strip_nulls(jsonb_build_object('user', to_jsonb(e) -> 'user_name', 'correlationId', to_jsonb(e) -> 'correlation_id',
-            'causationId', to_jsonb(e) -> 'causation_id') || coalesce(to_jsonb(e) -> 'headers', jsonb_build_object()))::text,
+        (SELECT jsonb_strip_nulls(jsonb_build_object('user', r -> 'user_name', 'correlationId', r -> 'correlation_id',
+                    'causationId', r -> 'causation_id', 'clientIp', h -> 'client_ip') || (h - 'client_ip'))::text
+           FROM (SELECT to_jsonb(e) AS r) row,
+                LATERAL (SELECT CASE WHEN jsonb_typeof(row.r -> 'headers') = 'object' THEN row.r -> 'headers' ELSE jsonb_build_object() END AS h) headers),
         e.timestamp, coalesce(c.hash, ''::bytea)
         """;
 

@@ -25,7 +25,7 @@ public sealed class ChainReaderTests(ChainDatabase db) : IClassFixture<ChainData
         var metadata = JsonDocument.Parse(e.Metadata).RootElement;
         Assert.Equal("owner-1", metadata.GetProperty("user").GetString());
         Assert.Equal("corr-7", metadata.GetProperty("correlationId").GetString());
-        Assert.Equal("127.0.0.1", metadata.GetProperty("client_ip").GetString());
+        Assert.Equal("127.0.0.1", metadata.GetProperty("clientIp").GetString());
         Assert.False(metadata.TryGetProperty("causationId", out _));
         Assert.Equal(e.Data, (string)(await db.ScalarAsync($"SELECT data::text FROM mt_events WHERE stream_id = '{stream}' AND version = 2"))!);
         Assert.Equal(e.Position, (long)(await db.ScalarAsync($"SELECT seq_id FROM mt_events WHERE stream_id = '{stream}' AND version = 2"))!);
