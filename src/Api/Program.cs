@@ -16,6 +16,7 @@ using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Status;
 using ZeroLagHub.Api.Status.Stream;
 using ZeroLagHub.Api.Storage.Bootstrap;
+using ZeroLagHub.Api.Storage.LegacyEvents;
 
 // The ZeroLagHub control plane. Configuration: appsettings.json, then ZLH_* environment variables
 // (ZLH_POSTGRES, ZLH_REDIS, ZLH_URLS). Registration lives in Extensions/.
@@ -33,6 +34,13 @@ builder.AddZeroLagHub();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 var app = builder.Build();
+// `migrate-events` (once, every node stopped): copies the previous version's events into Marten, with the
+// API's own services but without starting it; see Storage/LegacyEvents.
+if (args is ["migrate-events"])
+{
+    Environment.ExitCode = await MigrateEventsCommand.RunAsync(app.Services, System.Console.Out, System.Console.Error);
+    return;
+}
 // First, so that every answer gets them: errors, redirects and the IDE's host mode included.
 app.UseSecurityHeaders();
 app.UseExceptionHandler();

@@ -3,8 +3,8 @@ namespace ZeroLagHub.Api.Anchoring;
 internal static partial class AnchorLog
 {
     [LoggerMessage(EventId = 7100, Level = LogLevel.Information,
-        Message = "Anchor {File} written: {Streams} streams up to log position {LastEvent}, key {KeyId}, sha256 {Sha256}")]
-    public static partial void Written(ILogger logger, string file, int streams, string lastEvent, string keyId, string sha256);
+        Message = "Anchor {File} written: {Streams} streams up to event sequence {LastSequence}, key {KeyId}, sha256 {Sha256}")]
+    public static partial void Written(ILogger logger, string file, int streams, long lastSequence, string keyId, string sha256);
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Error, Message = "Scheduled anchor failed; the next attempt is in {Interval}")]
     public static partial void ScheduledFailed(ILogger logger, TimeSpan interval, Exception error);

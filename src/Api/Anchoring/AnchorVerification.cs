@@ -1,4 +1,4 @@
-using ZeroLagHub.EventStore.Auditing;
+using ZeroLagHub.Api.Audit.Chain;
 
 namespace ZeroLagHub.Api.Anchoring;
 

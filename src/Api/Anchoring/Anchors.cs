@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ZeroLagHub.EventStore.Auditing;
+using ZeroLagHub.Api.Audit.Chain;
 
 namespace ZeroLagHub.Api.Anchoring;
 
@@ -12,7 +12,7 @@ namespace ZeroLagHub.Api.Anchoring;
 /// rewritten chain, which the hash chain alone cannot reveal — shows up as a stream that no longer
 /// matches its anchored head.
 /// </summary>
-public sealed partial class Anchors(AuditReader reader, AnchorKey key, string directory, TimeProvider time, ILogger<Anchors> logger)
+public sealed partial class Anchors(ChainReader reader, AnchorKey key, string directory, TimeProvider time, ILogger<Anchors> logger)
 {
     public const string PublicKeyFile = "anchor-public.pem";
 
@@ -21,7 +21,7 @@ public sealed partial class Anchors(AuditReader reader, AnchorKey key, string di
     public async Task<AnchorWritten> WriteAsync(CancellationToken ct = default)
     {
         var heads = await reader.HeadsAsync(ct);
-        var checkpoint = new Checkpoint(Checkpoint.CurrentFormat, time.GetUtcNow(), heads.LastEvent,
+        var checkpoint = new Checkpoint(Checkpoint.CurrentFormat, time.GetUtcNow(), heads.LastSequence,
             [.. heads.Heads.Select(h => new AnchoredStream(h.StreamId, h.Version, Convert.ToHexStringLower(h.Hash)))]);
         var signed = new SignedCheckpoint(checkpoint, key.KeyId, SignedCheckpoint.Es256, Convert.ToBase64String(key.Sign(checkpoint.SignedBytes())));
         var bytes = JsonSerializer.SerializeToUtf8Bytes(signed, Checkpoint.Json);
@@ -36,8 +36,8 @@ public sealed partial class Anchors(AuditReader reader, AnchorKey key, string di
         File.Move(temporary, path);
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        AnchorLog.Written(logger, name, checkpoint.Streams.Count, checkpoint.LastEvent.ToString(), key.KeyId, digest);
-        return new AnchorWritten(name, digest, checkpoint.CreatedAt, checkpoint.Streams.Count, checkpoint.LastEvent);
+        AnchorLog.Written(logger, name, checkpoint.Streams.Count, checkpoint.LastSequence, key.KeyId, digest);
+        return new AnchorWritten(name, digest, checkpoint.CreatedAt, checkpoint.Streams.Count, checkpoint.LastSequence);
     }
 
     /// <summary>Anchor files in the directory, newest first.</summary>

@@ -63,6 +63,10 @@ public static class AnchorsApi
                 return Problem(StatusCodes.Status400BadRequest, $"the body lacks checkpoint or signature: {Expected}");
         }
 
+        if (anchor.Checkpoint.Format != Checkpoint.CurrentFormat)
+            return Problem(StatusCodes.Status422UnprocessableEntity,
+                $"the anchor is in format '{anchor.Checkpoint.Format}'; this server checks '{Checkpoint.CurrentFormat}' anchors only. " +
+                "Anchors written before the events moved to Marten hold hashes of the old chain: verify them against a backup of that database");
         if (!anchors.IsSignedByUs(anchor))
             return Problem(StatusCodes.Status422UnprocessableEntity,
                 $"the checkpoint's signature does not verify with this server's anchor key: it was altered, or signed by key {anchor.KeyId}");

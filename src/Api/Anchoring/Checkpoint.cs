@@ -1,16 +1,19 @@
 using System.Text.Json;
-using ZeroLagHub.EventStore.Reading;
 
 namespace ZeroLagHub.Api.Anchoring;
 
 /// <summary>
-/// Every stream's head and the log's last event at <paramref name="CreatedAt"/>: what a signed
-/// anchor vouches for.
+/// Every stream's head and the last event's sequence number at <paramref name="CreatedAt"/>: what a
+/// signed anchor vouches for.
 /// </summary>
 /// <param name="Format">Names this layout (<see cref="CurrentFormat"/>).</param>
-public sealed record Checkpoint(string Format, DateTimeOffset CreatedAt, LogPosition LastEvent, IReadOnlyList<AnchoredStream> Streams)
+public sealed record Checkpoint(string Format, DateTimeOffset CreatedAt, long LastSequence, IReadOnlyList<AnchoredStream> Streams)
 {
-    public const string CurrentFormat = "zlh-anchor/1";
+    /// <summary>
+    /// 2: heads are links of the chain over Marten's events (Audit/Chain), and the log's end is Marten's
+    /// sequence number. 1 was the hand-written store's chain, whose hashes the new tables do not hold.
+    /// </summary>
+    public const string CurrentFormat = "zlh-anchor/2";
 
     internal static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 

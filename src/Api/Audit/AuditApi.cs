@@ -1,10 +1,9 @@
 using Npgsql;
+using ZeroLagHub.Api.Audit.AsOf;
+using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Auditing;
-using ZeroLagHub.EventStore.Verification;
 
 namespace ZeroLagHub.Api.Audit;
 
@@ -29,7 +28,7 @@ public static class AuditApi
         return app;
     }
 
-    private static async Task<IResult> Events(Guid id, string? fromVersion, string? limit, AuditReader reader, CancellationToken ct)
+    private static async Task<IResult> Events(Guid id, string? fromVersion, string? limit, ChainReader reader, CancellationToken ct)
     {
         if (QueryInput.Number("fromVersion", fromVersion, 1, long.MaxValue, 1, out var from) is { } badFrom) return badFrom;
         if (QueryInput.Number("limit", limit, 1, MaxPage, 100, out var size) is { } badLimit) return badLimit;
@@ -41,7 +40,7 @@ public static class AuditApi
         return TypedResults.Ok(new AuditEventPage(streamId, head.Version, [.. events.Select(AuditEventView.From)], next));
     }
 
-    private static async Task<IResult> State(Guid id, string? at, string? version, AuditReader reader, IEventStore store, CancellationToken ct)
+    private static async Task<IResult> State(Guid id, string? at, string? version, ChainReader reader, StreamAsOf history, CancellationToken ct)
     {
         if (at is { Length: > 0 } && version is { Length: > 0 })
             return QueryInput.BadRequest("give either at (a time) or version, not both");
@@ -51,20 +50,20 @@ public static class AuditApi
         if (upTo != long.MaxValue && upTo > head.Version)
             return QueryInput.BadRequest($"version={upTo} is beyond the stream's last version, {head.Version}");
 
-        var folded = await store.AggregateStreamAsync(Container.StreamId(id), ContainerState.Initial, Container.Evolve, upTo, asOf, ct);
-        if (!folded.State.Exists)
+        var (state, folded) = await history.FoldAsync(id, ContainerState.Initial, Container.Evolve, upTo, asOf, ct);
+        if (!state.Exists)
             return QueryInput.NotFound(asOf is { } t ? $"container {id} did not exist yet at {t:O}" : $"stream {id} is not a container");
-        return TypedResults.Ok(new ContainerStateAt(id, folded.Version, asOf, ContainerView.From(folded.State)));
+        return TypedResults.Ok(new ContainerStateAt(id, folded, asOf, ContainerView.From(state)));
     }
 
-    private static async Task<IResult> VerifyContainer(Guid id, IEventStore store, CancellationToken ct) =>
-        await store.VerifyAsync(Container.StreamId(id), ct) is { } result ? TypedResults.Ok(result) : NoContainer(id);
+    private static async Task<IResult> VerifyContainer(Guid id, ChainVerifier verifier, CancellationToken ct) =>
+        await verifier.VerifyAsync(Container.StreamId(id), ct) is { } result ? TypedResults.Ok(result) : NoContainer(id);
 
-    private static async Task<IResult> VerifyAll(IEventStore store, CancellationToken ct)
+    private static async Task<IResult> VerifyAll(ChainVerifier verifier, CancellationToken ct)
     {
         long streams = 0, events = 0;
         var broken = new List<StreamVerification>();
-        await foreach (var result in store.VerifyAllAsync(ct))
+        await foreach (var result in verifier.VerifyAllAsync(ct))
         {
             streams++;
             events += result.EventsChecked;
@@ -73,7 +72,7 @@ public static class AuditApi
         return TypedResults.Ok(new ChainReport(streams, events, broken));
     }
 
-    private static async Task<IResult> Export(string? stream, string? since, string? until, AuditReader reader, CancellationToken ct)
+    private static async Task<IResult> Export(string? stream, string? since, string? until, ChainReader reader, CancellationToken ct)
     {
         if (QueryInput.Time("since", since, out var from) is { } badSince) return badSince;
         if (QueryInput.Time("until", until, out var to) is { } badUntil) return badUntil;

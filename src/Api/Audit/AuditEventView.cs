@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ZeroLagHub.EventStore.Auditing;
+using ZeroLagHub.Api.Audit.Chain;
 
 namespace ZeroLagHub.Api.Audit;
 

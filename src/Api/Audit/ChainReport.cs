@@ -1,4 +1,4 @@
-using ZeroLagHub.EventStore.Verification;
+using ZeroLagHub.Api.Audit.Chain;
 
 namespace ZeroLagHub.Api.Audit;
 

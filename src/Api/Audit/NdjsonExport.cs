@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using ZeroLagHub.EventStore.Auditing;
+using ZeroLagHub.Api.Audit.Chain;
 
 namespace ZeroLagHub.Api.Audit;
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Anchoring;
 using ZeroLagHub.Api.Audit;
-using ZeroLagHub.EventStore.Auditing;
+using Marten;
+using ZeroLagHub.Api.Audit.AsOf;
+using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.EventStore.Queue;
 
 namespace ZeroLagHub.Api.Extensions;
@@ -15,11 +17,14 @@ public static class AuditRegistration
         var services = builder.Services;
         var data = ZeroLagHubRegistration.DataDirectory(builder.Configuration);
         services.Configure<AnchorOptions>(builder.Configuration.GetSection(AnchorOptions.Section));
-        services.AddSingleton(sp => new AuditReader(sp.GetRequiredService<NpgsqlDataSource>()));
+        // Marten's store (IDocumentStore) is registered with the events (Storage/Marten).
+        services.AddSingleton(sp => new ChainReader(sp.GetRequiredService<IDocumentStore>()));
+        services.AddSingleton(sp => new ChainVerifier(sp.GetRequiredService<IDocumentStore>()));
+        services.AddSingleton(sp => new StreamAsOf(sp.GetRequiredService<IDocumentStore>()));
         // The key file sits beside the auth key, never in the database: see Anchoring/AnchorKey.cs.
         services.AddSingleton(sp => AnchorKey.Load(Path.GetFullPath(
             sp.GetRequiredService<IOptions<AnchorOptions>>().Value.KeyFile is { Length: > 0 } file ? file : Path.Combine(data, "anchor-signing.key"))));
-        services.AddSingleton(sp => new Anchors(sp.GetRequiredService<AuditReader>(), sp.GetRequiredService<AnchorKey>(),
+        services.AddSingleton(sp => new Anchors(sp.GetRequiredService<ChainReader>(), sp.GetRequiredService<AnchorKey>(),
             Path.GetFullPath(sp.GetRequiredService<IOptions<AnchorOptions>>().Value.Directory is { Length: > 0 } dir ? dir : Path.Combine(data, "anchors")),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Anchors>>()));
         services.AddHostedService<AnchorSchedule>();

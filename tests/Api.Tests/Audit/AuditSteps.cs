@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using Marten;
+using ZeroLagHub.Api.Audit.Chain;
 
 namespace ZeroLagHub.Api.Tests.Audit;
 
@@ -16,20 +16,29 @@ internal static class AuditSteps
 
     /// <summary>
     /// Three appends, so three timestamps: v1 requested (provisioning), v2 provisioning succeeded (ready),
-    /// v3 stopped.
+    /// v3 stopped. Appended with Marten, as the handlers do.
     /// </summary>
     public static async Task<Guid> AppendContainerHistoryAsync(this ApiFixture api, Guid owner)
     {
-        var store = api.Services.GetRequiredService<IEventStore>();
+        var store = api.Services.GetRequiredService<IDocumentStore>();
         var id = Guid.NewGuid();
         var deployment = Guid.NewGuid();
-        var stream = Container.StreamId(id);
-        var metadata = new EventMetadata(User: owner.ToString(), ClientIp: "127.0.0.1");
         var now = DateTimeOffset.UtcNow;
-        await store.AppendAsync(stream, ExpectedVersion.NoStream,
-            [new ContainerRequested(id, owner.ToString(), ContainerKind.Dev, Spec(), deployment, now)], metadata);
-        await store.AppendAsync(stream, ExpectedVersion.Exactly(1), [new ProvisioningSucceeded(deployment, now)], metadata);
-        await store.AppendAsync(stream, ExpectedVersion.Exactly(2), [new ContainerStopped(owner.ToString(), now)], metadata);
+        object[] history =
+        [
+            new ContainerRequested(id, owner.ToString(), ContainerKind.Dev, Spec(), deployment, now),
+            new ProvisioningSucceeded(deployment, now),
+            new ContainerStopped(owner.ToString(), now),
+        ];
+        for (var version = 1; version <= history.Length; version++)
+        {
+            await using var session = store.LightweightSession();
+            session.LastModifiedBy = owner.ToString();
+            // The header the API writes the caller's address under (Projections/Marten/EventHeaders.ClientIp).
+            session.SetHeader("client_ip", "127.0.0.1");
+            session.Events.Append(id, version, history[version - 1]);
+            await session.SaveChangesAsync();
+        }
         return id;
     }
 
@@ -40,31 +49,30 @@ internal static class AuditSteps
         return await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Edits one event's payload and leaves its hash alone: the clumsy attacker.</summary>
+    private static ChainTables Tables(ApiFixture api) => ChainTables.For(api.Services.GetRequiredService<IDocumentStore>());
+
+    /// <summary>Edits one event's payload and leaves its link alone: the clumsy attacker.</summary>
     public static Task EditEventAsync(this ApiFixture api, Guid container, long version) => api.SqlAsync(
-        """UPDATE es.events SET data = data || '{"forged": true}' WHERE stream_id = @stream AND version = @version""",
-        ("stream", Container.StreamId(container)), ("version", version));
+        $$"""UPDATE {{Tables(api).Events}} SET data = data || '{"forged": true}' WHERE stream_id = @stream AND version = @version""",
+        ("stream", container), ("version", version));
 
     /// <summary>
-    /// Edits one event and recomputes every later hash and the stream head with the store's own hash
-    /// function: the careful attacker, whose chain verifies.
+    /// Edits one event and recomputes its link and every later one with the chain's own hash function:
+    /// the careful attacker, whose chain verifies.
     /// </summary>
     public static async Task RewriteChainFromAsync(this ApiFixture api, Guid container, long version, long head)
     {
         await api.EditEventAsync(container, version);
+        var t = Tables(api);
         for (var v = version; v <= head; v++)
         {
-            await api.SqlAsync("""
-                UPDATE es.events e SET hash = es.event_hash(
-                        (SELECT p.hash FROM es.events p WHERE p.stream_id = e.stream_id AND p.version = e.version - 1),
-                        e.stream_id, e.version, e.type, e.schema_version, e.data, e.metadata, e.created_at)
-                 WHERE e.stream_id = @stream AND e.version = @version
-                """, ("stream", Container.StreamId(container)), ("version", v));
+            await api.SqlAsync($"""
+                UPDATE {t.Chain} c
+                   SET prev_hash = p.prev, hash = {t.LinkHash}(p.prev, (SELECT to_jsonb(e) FROM {t.Events} e WHERE e.stream_id = c.stream_id AND e.version = c.version))
+                  FROM (SELECT coalesce((SELECT hash FROM {t.Chain} WHERE stream_id = @stream AND version = @version - 1), ''::bytea) AS prev) p
+                 WHERE c.stream_id = @stream AND c.version = @version
+                """, ("stream", container), ("version", v));
         }
-        await api.SqlAsync("""
-            UPDATE es.streams s SET last_hash = (SELECT e.hash FROM es.events e WHERE e.stream_id = s.stream_id AND e.version = s.version)
-             WHERE s.stream_id = @stream
-            """, ("stream", Container.StreamId(container)));
     }
 
     public static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)

@@ -119,7 +119,7 @@ public sealed class AuditTests(CliApiFixture api) : IClassFixture<CliApiFixture>
         Assert.Matches(@"^\d+ streams, \d+ events checked: intact", before.Out);
 
         // Someone with database access edits an event's payload and leaves its hash alone.
-        await api.SqlAsync("""UPDATE es.events SET data = data || '{"forged": true}' WHERE stream_id = @stream AND version = 2""",
+        await api.SqlAsync("""UPDATE events.mt_events SET data = data || '{"forged": true}' WHERE stream_id = @stream::uuid AND version = 2""",
             ("stream", id.ToString()));
 
         var one = await auditor.RunAsync("audit", "verify", name);

@@ -1,4 +1,4 @@
-namespace ZeroLagHub.EventStore.Auditing;
+namespace ZeroLagHub.Api.Audit.Chain;
 
 /// <summary>
 /// A stream whose stored history no longer matches a head recorded earlier.
