@@ -4,6 +4,7 @@ using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Hosts.Proxmox;
 using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Storage;
+using ZeroLagHub.Api.Storage.LegacyEvents;
 using ZeroLagHub.EventStore;
 
 namespace ZeroLagHub.Api.Extensions;
@@ -31,6 +32,8 @@ public static class ZeroLagHubRegistration
         builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();
+        // Refuses to start on a previous version's event tables until `migrate-events` has copied them into Marten.
+        builder.Services.AddHostedService<LegacyEventsGuard>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddLocalContainers(DataDirectory(builder.Configuration));
         // The local host (and the artifact server) always exist; Proxmox, when chosen, replaces it as IContainerHost.

@@ -7,6 +7,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 using Weasel.Core;
+using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Domain;
 using ZeroLagHub.Domain.Containers;
@@ -83,6 +84,8 @@ public static class MartenRegistration
         // operators' endpoints read from any node, not only from the one running the daemon.
         events.EnableExtendedProgressionTracking = true;
         EventNames.Register(events, DomainEvents.All);
+        // Tamper evidence: every event linked into its stream's hash chain by a trigger, whoever appends.
+        opts.AddHashChain();
 
         // Gap safety: UseTransactionEvidenceForGapSkipping stays on (the default) and no skip past a live
         // transaction is configured, so an event that commits late is projected late, never skipped.
