@@ -31,14 +31,6 @@ public static class MartenRegistration
     public static readonly TimeSpan LeadershipPolling = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long the daemon waits at a sequence gap before stepping over it (Marten's default: 3 s). A gap is
-    /// a number taken by a transaction that rolled back (a lost expected-version race) or is still open;
-    /// transaction evidence keeps the daemon at an open one however long it stays open, so only rolled-back
-    /// numbers are stepped over, and every event behind them waits this long.
-    /// </summary>
-    public static readonly TimeSpan StaleSequenceThreshold = TimeSpan.FromSeconds(1);
-
-    /// <summary>
     /// Adds Marten over the API's <see cref="NpgsqlDataSource"/> with the daemon in <see cref="DaemonMode.HotCold"/>:
     /// every async projection runs on the one node holding the daemon's lock, and another takes over when it dies.
     /// The read models (<see cref="OurProjection"/>) must be registered before.
@@ -95,7 +87,6 @@ public static class MartenRegistration
         // Gap safety: UseTransactionEvidenceForGapSkipping stays on (the default) and no skip past a live
         // transaction is configured, so an event that commits late is projected late, never skipped.
         opts.Projections.UseTransactionEvidenceForGapSkipping = true;
-        opts.Projections.StaleSequenceThreshold = StaleSequenceThreshold;
         // A poison event stops its own read model's agent (faulted, shown to operators, retried or skipped
         // by them); the others go on.
         opts.Projections.Errors.SkipApplyErrors = false;
