@@ -49,7 +49,7 @@ internal static class PollerBenchmark
         using var marten = MartenRegistration.CreateStore(db.DataSource, [directory]);
         await new SchemaMigration(db.DataSource, marten, NullLogger<SchemaMigration>.Instance).StartAsync(ct);
         await ReadModelTables.EnsureAsync(db.DataSource, directory, ct);
-        var store = new MartenEventStore(marten, MartenRegistration.Folds);
+        var store = new MartenEventStore(marten, db.DataSource, MartenRegistration.Folds);
 
         // :: Step 2
         await using var stubs = await StubProcess.StartAsync(ports, ct);

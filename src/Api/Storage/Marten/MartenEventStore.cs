@@ -23,7 +23,7 @@ namespace ZeroLagHub.Api.Storage.Marten;
 /// <see cref="ExistingStreamIdCollisionException"/> (two starts): callers decide again
 /// (<see cref="Commands.ControlPlaneTransaction.IsConflict"/>).
 /// </remarks>
-public sealed class MartenEventStore(IDocumentStore store, DomainFolds folds) : IEventStore
+public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource dataSource, DomainFolds folds) : IEventStore
 {
     /// <summary>How often an append to "any version" is retried after losing a race before the error surfaces.</summary>
     private const int AnyVersionAttempts = 5;
@@ -35,14 +35,16 @@ public sealed class MartenEventStore(IDocumentStore store, DomainFolds folds) : 
         {
             try
             {
-                await using var session = store.LightweightSession();
-                var action = Append(session, streamId, expected, events, metadata);
-                await session.SaveChangesAsync(ct);
-                return Result(streamId, action);
+                await using var connection = await dataSource.OpenConnectionAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var result = await AppendAsync(transaction, streamId, expected, events, metadata, ct);
+                await transaction.CommitAsync(ct);
+                return result;
             }
-            catch (EventStreamUnexpectedMaxEventIdException) when (expected == ExpectedVersion.Any && attempt < AnyVersionAttempts)
+            catch (Exception e) when (expected == ExpectedVersion.Any && attempt < AnyVersionAttempts &&
+                                      e is EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException)
             {
-                // Another appender took the version this one computed; "any" means the next one is as good.
+                // Two first appends to a new stream (no row to lock yet); "any" means the next version is as good.
             }
         }
     }
@@ -51,8 +53,11 @@ public sealed class MartenEventStore(IDocumentStore store, DomainFolds folds) : 
         IReadOnlyCollection<object> events, EventMetadata? metadata = null, CancellationToken ct = default)
     {
         // The caller's connection and transaction: Marten writes in it and leaves the commit to the caller.
+        var id = StreamGuid(streamId);
+        if (expected == ExpectedVersion.Any && await StreamRowLock.LockAsync(transaction, id, ct) is { } current)
+            expected = ExpectedVersion.Exactly(current); // nobody moves the stream past it until this transaction ends
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
-        var action = Append(session, streamId, expected, events, metadata);
+        var action = Append(session, id, expected, events, metadata);
         await session.SaveChangesAsync(ct);
         return Result(streamId, action);
     }
@@ -60,11 +65,10 @@ public sealed class MartenEventStore(IDocumentStore store, DomainFolds folds) : 
     /// <summary>Nothing to do: Marten's daemon hears of new events by LISTEN/NOTIFY.</summary>
     public void AfterCommit() { }
 
-    private static StreamAction Append(IDocumentSession session, string streamId, ExpectedVersion expected,
+    private static StreamAction Append(IDocumentSession session, Guid id, ExpectedVersion expected,
         IReadOnlyCollection<object> events, EventMetadata? metadata)
     {
         if (events.Count == 0) throw new ArgumentException("an append needs at least one event", nameof(events));
-        var id = StreamGuid(streamId);
         if (metadata is not null)
         {
             session.LastModifiedBy = metadata.User;
