@@ -16,8 +16,6 @@ namespace ZeroLagHub.Api.Hosts.Local;
 /// </remarks>
 public static class DetachedSpawn
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Task> Children = new();
-
     /// <summary>
     /// Runs <paramref name="command"/> with <paramref name="environment"/> only, stdin from <c>/dev/null</c>, stdout and
     /// stderr appended to <paramref name="log"/>, fd 3 writing to <paramref name="fd3"/> (a file; <c>/dev/null</c> when
@@ -70,7 +68,7 @@ public static class DetachedSpawn
             var error = Native.posix_spawn(out var pid, program, actions, attributes, Terminated(command),
                 Terminated(environment.Select(e => $"{e.Key}={e.Value}")));
             if (error != 0) throw new InvalidOperationException($"could not start {command[0]}: errno {error}");
-            Children[pid] = Reap(pid);
+            Reap(pid);
             return pid;
         }
         finally
@@ -87,27 +85,14 @@ public static class DetachedSpawn
     }
 
     /// <summary>
-    /// Completes when <paramref name="pid"/>, a child this API started, has exited and been reaped; null for any other
-    /// process (one a previous API instance started: found through <c>/proc</c> instead).
-    /// </summary>
-    public static Task? ExitOf(int pid) => Children.TryGetValue(pid, out var exited) ? exited : null;
-
-    /// <summary>
     /// Waits for the child on a thread of its own (a blocking <c>waitpid</c> for this pid only: the runtime's own children
     /// are the runtime's to reap), so that an exited init leaves no zombie behind while the API runs.
     /// </summary>
-    private static Task Reap(int pid)
-    {
-        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+    private static void Reap(int pid) =>
+        new Thread(() =>
         {
             while (Native.waitpid(pid, out _, 0) < 0 && Marshal.GetLastPInvokeError() == Native.EIntr) { }
-            Children.TryRemove(pid, out _);
-            exited.SetResult();
-        }, maxStackSize: 64 * 1024) { IsBackground = true, Name = $"reaper of {pid}" };
-        thread.Start();
-        return exited.Task;
-    }
+        }, maxStackSize: 64 * 1024) { IsBackground = true, Name = $"reaper of {pid}" }.Start();
 
     /// <summary><paramref name="program"/>, found on the PATH the child gets when it names no directory.</summary>
     private static string Resolve(string program, IReadOnlyDictionary<string, string> environment)
