@@ -41,6 +41,28 @@ public sealed class ContainerInitTests : IDisposable
         Assert.False(init.IsRunning);
     }
 
+    [Fact]
+    public async Task ARestartAskedTheMomentTheInitStartsReachesItsTrapsInsteadOfKillingIt()
+    {
+        // Under load the health wait may ask for a restart before the shell has set its traps; SIGHUP's default action
+        // would then end the init, and the container with it (the agent's socket refused for good). A slow start (bubblewrap
+        // setting up under load) is a shell that sleeps a moment before it becomes the init.
+        var init = await ContainerInit.StartAsync(
+            ["/bin/sh", "-c", "sleep 0.5; exec \"$@\"", "slow-start", .. ContainerInit.Command(Log, ["/usr/bin/tail", "-f", "/dev/null"])],
+            new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, Log, status: null, default);
+        try
+        {
+            await init.RestartAgentAsync(Grace, default);
+
+            await StatusSteps.EventuallyAsync(() => Task.FromResult(init.Agent()), $"an agent after the early restart (log: {string.Join(" | ", LogLines())})");
+            Assert.True(init.IsRunning);
+        }
+        finally
+        {
+            await init.EndAsync(Grace, default);
+        }
+    }
+
     private List<string> LogLines() => File.Exists(Log) ? [.. File.ReadAllLines(Log)] : [];
 
     public void Dispose() => _dir.Delete(recursive: true);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Hosts.Local;
+using ZeroLagHub.Api.Tests.Status;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 
@@ -80,6 +81,43 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
         Assert.False(Directory.Exists(dir));
         Assert.Null(AgentPid(plan.ContainerId, store));
         Assert.Null(await api.Host.FindAgentAsync(plan.ContainerId, default));
+    }
+
+    [Fact]
+    public async Task ADeletedContainersProcessesLeaveNoZombieBehind()
+    {
+        var plan = Plan();
+        await api.Host.CreateAsync(plan, new StageLog(), default);
+        // What the API started for this container (its init, slirp4netns): its own children, named by the container's
+        // directory on their command lines. Orphaned instead, they would be reaped, or not, by whatever pid 1 is.
+        var spawned = Children().Where(c => c.CommandLine.Contains(plan.ContainerId.ToString(), StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(spawned);
+
+        await api.Host.DeleteAsync(plan.ContainerId, new StageLog(), default);
+
+        // Reaped a moment after they die: waited for, not slept on. A zombie keeps its /proc entry.
+        await StatusSteps.EventuallyAsync(() => Task.FromResult(spawned.All(c => !Directory.Exists($"/proc/{c.Pid}")) ? "" : null),
+            $"the pids of {string.Join(", ", spawned.Select(c => c.Pid))} to be released");
+        Assert.DoesNotContain(Children(), c => c.State == "Z" && spawned.Any(s => s.Pid == c.Pid));
+    }
+
+    /// <summary>This process's children as <c>/proc</c> shows them, zombies (state Z) included.</summary>
+    private static List<(int Pid, string State, string CommandLine)> Children()
+    {
+        var children = new List<(int, string, string)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[1] != Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)) continue;
+                children.Add((pid, fields[0], File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ')));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }   // gone meanwhile
+        }
+        return children;
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     /// <summary>The descriptor the init finds the agent's listening socket at.</summary>
     public const int AgentSocketDescriptor = 4;
 
+    /// <summary>How long an init may take to set its traps (as bubblewrap may take to report its namespace).</summary>
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>The descriptor bubblewrap keeps the write end of slirp4netns's exit pipe at.</summary>
     public const int NetworkExitDescriptor = 5;
 
@@ -143,9 +146,24 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
     public HostProcess? Agent() =>
         Shell() is { } shell ? Members().FirstOrDefault(p => p.ParentPid == shell.Pid && p.Name != "sleep") : null;
 
+    /// <summary>
+    /// The script once it has set its traps, else null. Until then the process that will be the script (bubblewrap's child
+    /// setting up, <c>env</c>, a shell reading the script) dies of SIGHUP, SIGUSR1 and SIGTERM: under load that takes seconds.
+    /// </summary>
+    public HostProcess? ReadyShell() =>
+        Shell() is { } shell && shell.Catches(HostProcess.SigHup, HostProcess.SigUsr1, HostProcess.SigTerm) ? shell : null;
+
     private async Task EndAgentAsync(int signal, TimeSpan grace, CancellationToken ct)
     {
-        if (Shell() is not { } shell) throw new InvalidOperationException($"the container's init (pid {Pid}) does not run");
+        // Signalled only once it traps them: a signal earlier would end the init, and the container with it.
+        HostProcess? shell;
+        var deadline = DateTime.UtcNow + StartLimit;
+        while ((shell = ReadyShell()) is null)
+        {
+            if (!IsRunning) throw new InvalidOperationException($"the container's init (pid {Pid}) does not run");
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"the container's init (pid {Pid}) set no traps within {StartLimit.TotalSeconds:0} s");
+            await Task.Delay(50, ct);
+        }
         var agents = Agent() is { } agent ? new List<HostProcess> { agent } : [];
         shell.Signal(signal);
         if (await GoneAsync(agents, grace, everyMember: false, ct)) return;

@@ -5,8 +5,9 @@ namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
 /// Starts a long-lived process of a container (its init, its slirp4netns) detached from the API: in a session of its
-/// own, not the API's child (a shell in between starts it in the background and exits), with its output appended to a
-/// log, and with exactly the descriptors handed to it at fixed numbers.
+/// own, with its output appended to a log, and with exactly the descriptors handed to it at fixed numbers. It is the
+/// API's child, and a thread of its own reaps it when it exits (.NET reaps only what <c>Process.Start</c> started):
+/// a crashed API's children go to the system's reaper and run on.
 /// </summary>
 /// <remarks>
 /// <c>posix_spawn</c> rather than <c>Process.Start</c>: a descriptor reaches the child only through the spawn's own
@@ -24,13 +25,7 @@ public static class DetachedSpawn
         IReadOnlyList<(SafeHandle Descriptor, int As)> handedIn)
     {
         if (handedIn.Any(h => h.As < 4)) throw new ArgumentException("0 to 3 are the standard streams and fd 3", nameof(handedIn));
-        // setsid execs in place (a background job leads no process group), so $! is the command's pid.
-        const string Script = "log=$1 fd3=$2; shift 2; setsid \"$@\" 3>\"$fd3\" >>\"$log\" 2>&1 </dev/null & echo $!";
-        var argv = new List<string> { "/bin/sh", "-c", Script, "zlh-spawn", log, fd3 ?? "/dev/null" };
-        argv.AddRange(command);
-        var pipe = new int[2];
-        if (Native.pipe2(pipe, Native.OCloExec) != 0) throw new IOException($"pipe2 failed: errno {Marshal.GetLastPInvokeError()}");
-        using var read = new SafeFileHandle(pipe[0], ownsHandle: true);
+        var program = Resolve(command[0], environment);
         var strings = new List<IntPtr>();
         var taken = new List<int>();
         var actions = Marshal.AllocHGlobal(256);
@@ -41,25 +36,28 @@ public static class DetachedSpawn
         {
             // Each source first moved above every target, so that one dup2 cannot overwrite another's source.
             var moves = new List<(int From, int To)>();
-            int Move(int fd) { var high = High(fd); taken.Add(high); return high; }
-            moves.Add((Move(pipe[1]), 1));
-            _ = Native.close(pipe[1]);
-            pipe[1] = -1;
             foreach (var (descriptor, target) in handedIn)
             {
                 var added = false;
                 descriptor.DangerousAddRef(ref added);
                 addRefs.Add(descriptor);
-                moves.Add((Move((int)descriptor.DangerousGetHandle()), target));
+                var high = High((int)descriptor.DangerousGetHandle());
+                taken.Add(high);
+                moves.Add((high, target));
             }
 
             Check(Native.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            Check(Native.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", Native.ORdOnly, 0), "addopen stdin");
+            Check(Native.posix_spawn_file_actions_addopen(actions, 1, log, Native.OWrOnly | Native.OCreat | Native.OAppend, 0x1a4), "addopen log");
+            Check(Native.posix_spawn_file_actions_adddup2(actions, 1, 2), "adddup2 stderr");
+            Check(Native.posix_spawn_file_actions_addopen(actions, 3, fd3 ?? "/dev/null", Native.OWrOnly | Native.OCreat | Native.OTrunc, 0x1a4), "addopen fd 3");
             foreach (var (from, to) in moves) Check(Native.posix_spawn_file_actions_adddup2(actions, from, to), "adddup2");
             Check(Native.posix_spawnattr_init(attributes), "posix_spawnattr_init");
             // The API's threads may block signals; the container starts with none blocked.
             Check(Native.sigemptyset(mask), "sigemptyset");
             Check(Native.posix_spawnattr_setsigmask(attributes, mask), "setsigmask");
-            Check(Native.posix_spawnattr_setflags(attributes, Native.PosixSpawnSetSigMask), "setflags");
+            // Its own session: neither the API's terminal nor the API's process group's signals reach the container.
+            Check(Native.posix_spawnattr_setflags(attributes, Native.PosixSpawnSetSigMask | Native.PosixSpawnSetSid), "setflags");
 
             IntPtr[] Terminated(IEnumerable<string> items)
             {
@@ -67,20 +65,14 @@ public static class DetachedSpawn
                 strings.AddRange(pointers);
                 return [.. pointers, IntPtr.Zero];
             }
-            var error = Native.posix_spawn(out var shell, "/bin/sh", actions, attributes, Terminated(argv),
+            var error = Native.posix_spawn(out var pid, program, actions, attributes, Terminated(command),
                 Terminated(environment.Select(e => $"{e.Key}={e.Value}")));
-            Check(error == 0 ? 0 : -1, "posix_spawn", error);
-            foreach (var fd in taken) _ = Native.close(fd);
-            taken.Clear();
-
-            using var output = new StreamReader(new FileStream(read, FileAccess.Read, 1));
-            var text = output.ReadToEnd().Trim();
-            while (Native.waitpid(shell, out _, 0) < 0 && Marshal.GetLastPInvokeError() == Native.EIntr) { }
-            return int.TryParse(text, out var pid) ? pid : throw new InvalidOperationException($"could not start {command[0]} (see {log})");
+            if (error != 0) throw new InvalidOperationException($"could not start {command[0]}: errno {error}");
+            Reap(pid);
+            return pid;
         }
         finally
         {
-            if (pipe[1] >= 0) _ = Native.close(pipe[1]);
             foreach (var fd in taken) _ = Native.close(fd);
             foreach (var handle in addRefs) handle.DangerousRelease();
             _ = Native.posix_spawn_file_actions_destroy(actions);
@@ -90,6 +82,25 @@ public static class DetachedSpawn
             Marshal.FreeHGlobal(mask);
             foreach (var s in strings) Marshal.FreeCoTaskMem(s);
         }
+    }
+
+    /// <summary>
+    /// Waits for the child on a thread of its own (a blocking <c>waitpid</c> for this pid only: the runtime's own children
+    /// are the runtime's to reap), so that an exited init leaves no zombie behind while the API runs.
+    /// </summary>
+    private static void Reap(int pid) =>
+        new Thread(() =>
+        {
+            while (Native.waitpid(pid, out _, 0) < 0 && Marshal.GetLastPInvokeError() == Native.EIntr) { }
+        }, maxStackSize: 64 * 1024) { IsBackground = true, Name = $"reaper of {pid}" }.Start();
+
+    /// <summary><paramref name="program"/>, found on the PATH the child gets when it names no directory.</summary>
+    private static string Resolve(string program, IReadOnlyDictionary<string, string> environment)
+    {
+        if (program.Contains('/')) return program;
+        var path = environment.TryGetValue("PATH", out var p) ? p : "/usr/bin:/bin";
+        return path.Split(':').Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException($"could not start {program}: not found on {path}");
     }
 
     /// <summary>A pipe whose read end stays here and whose write end is handed to a process: its end (EOF) tells the reader the writer's holders are gone.</summary>
@@ -114,13 +125,16 @@ public static class DetachedSpawn
     private static class Native
     {
         internal const int OCloExec = 0x80000, FDupFdCloExec = 1030, EIntr = 4;
-        internal const short PosixSpawnSetSigMask = 0x08;
+        internal const int ORdOnly = 0, OWrOnly = 1, OCreat = 0x40, OTrunc = 0x200, OAppend = 0x400;
+        internal const short PosixSpawnSetSigMask = 0x08, PosixSpawnSetSid = 0x80;
 
         [DllImport("libc", SetLastError = true)]
         internal static extern int posix_spawn(out int pid, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr fileActions, IntPtr attributes,
             IntPtr[] argv, IntPtr[] envp);
 
         [DllImport("libc")] internal static extern int posix_spawn_file_actions_init(IntPtr actions);
+        [DllImport("libc")] internal static extern int posix_spawn_file_actions_addopen(IntPtr actions, int fd,
+            [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
         [DllImport("libc")] internal static extern int posix_spawn_file_actions_adddup2(IntPtr actions, int fd, int newFd);
         [DllImport("libc")] internal static extern int posix_spawn_file_actions_destroy(IntPtr actions);
         [DllImport("libc")] internal static extern int posix_spawnattr_init(IntPtr attributes);

@@ -54,6 +54,22 @@ public sealed record HostProcess(int Pid, long StartTime, int ParentPid, int Ses
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
+    /// <summary>
+    /// Whether this process has a handler installed for every one of <paramref name="signals"/> (<c>SigCgt</c>): a shell's
+    /// <c>trap</c>s, as the kernel sees them. Before that a signal takes its default action, which for most is death.
+    /// </summary>
+    public bool Catches(params int[] signals)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{Pid}/status").FirstOrDefault(l => l.StartsWith("SigCgt:", StringComparison.Ordinal));
+            if (line is null || !IsStill()) return false;
+            var caught = ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            return signals.All(s => (caught & (1UL << (s - 1))) != 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return false; }
+    }
+
     public bool IsStill() => Read(Pid) is { } now && now.StartTime == StartTime;
 
     /// <summary>Sends <paramref name="signal"/> to this process and no other: through a pidfd taken while its start time still matches.</summary>

@@ -379,8 +379,9 @@ public sealed partial class LocalContainerHost(
         DateTime? noAgentSince = null;
         while (DateTime.UtcNow < deadline)
         {
-            // An init whose agent stays paused (a pause from an API instance that shut down late) is asked again.
-            if (store.Find(record.ContainerId)?.Init is { IsRunning: true } init && init.Agent() is null)
+            // An init whose agent stays paused (a pause from an API instance that shut down late) is asked again. Counted
+            // from its traps on: a shell still starting (seconds under load) has no agent yet and would die of the SIGHUP.
+            if (store.Find(record.ContainerId)?.Init is { IsRunning: true } init && init.ReadyShell() is not null && init.Agent() is null)
             {
                 noAgentSince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - noAgentSince > TimeSpan.FromSeconds(3)) { await init.RestartAgentAsync(StopGrace, ct); noAgentSince = null; }
