@@ -148,7 +148,17 @@ public sealed class RedisMultiplexerTests
         };
         var changes = new BlockingCollection<StatusChange>();
         var (_, confirmed) = LiveStatusCache.Subscribe(redis, changes.Add);
-        await confirmed;
+        // Not Confirmed: its deadline is the 500 ms command timeout this test needs for the kill, and the first
+        // SUBSCRIBE rides a pub/sub connection made lazily, which a loaded machine can take longer to open (CI
+        // caught it). What the test needs is the subscription live before the first publish: wait for that.
+        _ = confirmed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        var subscriber = redis.GetSubscriber();
+        await WaitUntilAsync(async () =>
+        {
+            if (!subscriber.IsConnected(RedisChannel.Literal(LiveStatusCache.ChangesChannel))) return false;
+            await subscriber.PingAsync(); // answered after the SUBSCRIBE on the same connection
+            return true;
+        });
         var container = Guid.NewGuid();
         await cache.SetStatusAsync(container, """{"n":1}""", new StatusCursor(1, 1));
         Assert.Equal(1, (await TakeAsync(changes)).ChangeId);
