@@ -146,7 +146,11 @@ public sealed class LocalContainerHostTests(LocalHostFixture api) : IClassFixtur
         Assert.Equal("jdk", catalog.FindRuntime("java", "21")!.ArchivePrefix);
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/artifacts/..%2Fauth-signing.key")).StatusCode);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token[..^2] + "00");
+        // One character inside the signature changed for another: replacing the last two with "00" was no change when
+        // they already read so (or differed only in base64's unused trailing bits), and the tampered token passed.
+        var tampered = token.ToCharArray();
+        tampered[^5] = tampered[^5] == 'A' ? 'B' : 'A';
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", new string(tampered));
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/artifacts/_catalog.json")).StatusCode);
     }
 
