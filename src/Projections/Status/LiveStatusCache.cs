@@ -95,45 +95,24 @@ public sealed class LiveStatusCache(IConnectionMultiplexer redis)
     /// <summary>
     /// Calls <paramref name="onChange"/> for every change published by any node, one at a time in the order Redis
     /// delivered them (a status stream's cursor must not go back). The subscription is registered at once and
-    /// renewed after every reconnect; <c>Confirmed</c> completes once Redis has it, or throws
+    /// renewed after every reconnect; <see cref="StatusSubscription.Confirmed"/> completes once Redis has it, or throws
     /// <see cref="RedisException"/> when that takes longer than the command timeout (Redis is away; the
     /// subscription then takes effect when it is back). Messages published while the subscription was disconnected
-    /// are lost: re-read the statuses when the multiplexer raises ConnectionRestored. Unsubscribe with the queue.
+    /// are lost: after ConnectionRestored, wait for <see cref="StatusSubscription.WaitLiveAsync"/>, then re-read the statuses.
     /// </summary>
-    public static (ChannelMessageQueue Queue, Task Confirmed) Subscribe(IConnectionMultiplexer redis, Action<StatusChange> onChange)
+    public static StatusSubscription Subscribe(IConnectionMultiplexer redis, Action<StatusChange> onChange)
     {
-        var subscriber = redis.GetSubscriber();
-        var channel = RedisChannel.Literal(ChangesChannel);
-        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        EventHandler<ConnectionFailedEventArgs> onRestored = (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Subscription) connected.TrySetResult();
-        };
-        redis.ConnectionRestored += onRestored;
         // Fire and forget: the queue is registered even while Redis is down (an awaited SUBSCRIBE would throw and
         // leave it registered but lost to us); the multiplexer subscribes again whenever its connection is (re)made.
-        var queue = subscriber.Subscribe(channel, CommandFlags.FireAndForget);
-        queue.OnMessage(message =>
-        {
-            if (StatusChange.TryParse(message.Message) is { } change) onChange(change);
-        });
-        return (queue, ConfirmAsync());
+        var subscription = new StatusSubscription(redis, RedisChannel.Literal(ChangesChannel), onChange);
+        subscription.Confirmed = ConfirmAsync();
+        return subscription;
 
         async Task ConfirmAsync()
         {
-            try
-            {
-                var timeout = TimeSpan.FromMilliseconds(redis.TimeoutMilliseconds);
-                if (!subscriber.IsConnected(channel) && !await connected.Task.WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully).ConfigureAwait(false))
-                    throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
-                        $"SUBSCRIBE {ChangesChannel} not confirmed within {timeout.TotalMilliseconds:0} ms; it applies once the connection is back");
-                // The subscription connection answers in order: its PING's reply comes after the SUBSCRIBE's.
-                await subscriber.PingAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                redis.ConnectionRestored -= onRestored;
-            }
+            if (!await subscription.WaitLiveAsync(TimeSpan.FromMilliseconds(redis.TimeoutMilliseconds), CancellationToken.None).ConfigureAwait(false))
+                throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None,
+                    $"SUBSCRIBE {ChangesChannel} not confirmed within {redis.TimeoutMilliseconds} ms; it applies once the connection is back");
         }
     }
 }

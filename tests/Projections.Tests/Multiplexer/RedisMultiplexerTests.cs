@@ -60,7 +60,7 @@ public sealed class RedisMultiplexerTests
         await using var api = RedisMultiplexer.Connect(server.ApiConnectionString);
         var cache = new LiveStatusCache(api);
         var container = Guid.NewGuid();
-        var (_, confirmed) = LiveStatusCache.Subscribe(api, _ => { });
+        var confirmed = LiveStatusCache.Subscribe(api, _ => { }).Confirmed;
         await confirmed;
 
         // Everything the API does, the handshake and the subscription included, as the API's user.
@@ -147,18 +147,12 @@ public sealed class RedisMultiplexerTests
             if (e.ConnectionType == ConnectionType.Subscription) subscriptionBack.TrySetResult();
         };
         var changes = new BlockingCollection<StatusChange>();
-        var (_, confirmed) = LiveStatusCache.Subscribe(redis, changes.Add);
+        var subscription = LiveStatusCache.Subscribe(redis, changes.Add);
         // Not Confirmed: its deadline is the 500 ms command timeout this test needs for the kill, and the first
         // SUBSCRIBE rides a pub/sub connection made lazily, which a loaded machine can take longer to open (CI
         // caught it). What the test needs is the subscription live before the first publish: wait for that.
-        _ = confirmed.ContinueWith(t => t.Exception, TaskScheduler.Default);
-        var subscriber = redis.GetSubscriber();
-        await WaitUntilAsync(async () =>
-        {
-            if (!subscriber.IsConnected(RedisChannel.Literal(LiveStatusCache.ChangesChannel))) return false;
-            await subscriber.PingAsync(); // answered after the SUBSCRIBE on the same connection
-            return true;
-        });
+        _ = subscription.Confirmed.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        Assert.True(await subscription.WaitLiveAsync(HangGuard, default));
         var container = Guid.NewGuid();
         await cache.SetStatusAsync(container, """{"n":1}""", new StatusCursor(1, 1));
         Assert.Equal(1, (await TakeAsync(changes)).ChangeId);
@@ -168,18 +162,13 @@ public sealed class RedisMultiplexerTests
         await server.RestartAsync();
         await subscriptionBack.Task.WaitAsync(HangGuard);
 
-        // ConnectionRestored can come before the renewed SUBSCRIBE is in effect, and Redis drops what is published
-        // before it: publish change after change until one arrives (the renewal is what is under test).
-        var n = 1UL;
-        StatusChange? received = null;
-        await WaitUntilAsync(async () =>
-        {
-            n++;
-            await cache.SetStatusAsync(container, $$"""{"n":{{n}}}""", new StatusCursor(n, (long)n));
-            return changes.TryTake(out received, TimeSpan.FromMilliseconds(500));
-        });
-        Assert.True(received!.ChangeId >= 2);
-        Assert.Equal($$"""{"n":{{n}}}""", await cache.GetStatusAsync(container));
+        // ConnectionRestored can come before the renewed SUBSCRIBE is in effect (Redis drops what is published before
+        // it): once the subscription proves live, the very next change arrives.
+        Assert.True(await subscription.WaitLiveAsync(HangGuard, default));
+        await cache.SetStatusAsync(container, """{"n":2}""", new StatusCursor(2, 2));
+        var received = await TakeAsync(changes);
+        Assert.Equal(2, received.ChangeId);
+        Assert.Equal("""{"n":2}""", await cache.GetStatusAsync(container));
         Assert.Contains(ConnectionType.Interactive, restored);
     }
 
@@ -191,7 +180,7 @@ public sealed class RedisMultiplexerTests
         await using var redis = RedisMultiplexer.Connect($"{server.ConnectionString},connectTimeout=200,timeout=500");
         var changes = new BlockingCollection<StatusChange>();
 
-        var (_, confirmed) = LiveStatusCache.Subscribe(redis, changes.Add);
+        var confirmed = LiveStatusCache.Subscribe(redis, changes.Add).Confirmed;
         await Assert.ThrowsAnyAsync<RedisException>(() => confirmed);
 
         await server.RestartAsync();

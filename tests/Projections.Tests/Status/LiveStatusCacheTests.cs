@@ -15,7 +15,7 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     {
         var container = Guid.NewGuid();
         var changes = new BlockingCollection<StatusChange>();
-        var (_, confirmed) = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); });
+        var confirmed = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); }).Confirmed;
         await confirmed;
 
         Assert.Null(await _cache.GetStatusAsync(container));
@@ -33,7 +33,7 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     {
         var container = Guid.NewGuid();
         var changes = new BlockingCollection<StatusChange>();
-        var (_, confirmed) = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); });
+        var confirmed = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); }).Confirmed;
         await confirmed;
 
         Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", At(100)));

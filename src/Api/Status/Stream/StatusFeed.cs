@@ -21,19 +21,19 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
     public async Task StartAsync(CancellationToken ct)
     {
         if (redis is null) return;
+        // Ends with the multiplexer, which the container disposes on shutdown.
+        var subscription = LiveStatusCache.Subscribe(redis, Dispatch);
         redis.ConnectionRestored += (_, e) =>
         {
             if (e.ConnectionType != ConnectionType.Subscription) return;
-            // Raised once the renewed SUBSCRIBE is sent, not answered: after a PING on the same connection is
-            // answered Redis has it, so every change committed after the catch-up's read is delivered live.
-            // A failed PING (Redis gone again) still catches up; the next restore does so once more.
-            _ = redis.GetSubscriber().PingAsync().ContinueWith(_ => CatchUpAll(), TaskScheduler.Default);
+            // Once Redis holds the renewed subscription, every change committed after the catch-up's read is delivered
+            // live. Not holding it within a minute (Redis gone again) still catches up; the next restore does so once more.
+            _ = subscription.WaitLiveAsync(TimeSpan.FromMinutes(1), CancellationToken.None)
+                .ContinueWith(_ => CatchUpAll(), TaskScheduler.Default);
         };
-        // Ends with the multiplexer, which the container disposes on shutdown.
-        var (_, confirmed) = LiveStatusCache.Subscribe(redis, Dispatch);
         try
         {
-            await confirmed.WaitAsync(ct);
+            await subscription.Confirmed.WaitAsync(ct);
         }
         catch (Exception e) when (RedisMultiplexer.IsUnavailable(e))
         {
