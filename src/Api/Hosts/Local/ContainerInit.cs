@@ -91,28 +91,32 @@ public sealed record ContainerInit(int Pid, long StartTime, long? PidNamespace)
         var process = HostProcess.Read(started);
         if (status is null)
         {
-            var init = process ?? throw new InvalidOperationException($"the container's init exited at once (see {log})");
-            return new ContainerInit(init.Pid, init.StartTime, null);
+            var alone = process ?? throw new InvalidOperationException($"the container's init exited at once (see {log})");
+            return new ContainerInit(alone.Pid, alone.StartTime, null);
         }
 
         // bwrap writes one line once the namespace exists; it exits instead when it cannot make one. Waited for even when
         // cancelled (it is bounded): a container started and then not recorded would run on with nobody to stop it.
         ct = CancellationToken.None;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + StartLimit;
+        ContainerInit? init = null;
         while (DateTime.UtcNow < deadline)
         {
-            var text = File.Exists(status) ? await File.ReadAllTextAsync(status, ct) : "";
-            if (text.EndsWith('\n'))
+            if (init is null && (File.Exists(status) ? await File.ReadAllTextAsync(status, ct) : "") is var text && text.EndsWith('\n'))
             {
                 using var json = JsonDocument.Parse(text);
                 var pid = json.RootElement.GetProperty("child-pid").GetInt32();
                 var first = HostProcess.Read(pid) ?? throw new InvalidOperationException($"the container's namespace ended at once (see {log})");
-                return new ContainerInit(pid, first.StartTime, json.RootElement.GetProperty("pid-namespace").GetInt64());
+                init = new ContainerInit(pid, first.StartTime, json.RootElement.GetProperty("pid-namespace").GetInt64());
             }
+            // The report comes as the namespace is made, before bwrap has set it up inside: it brings up the loopback of a
+            // network namespace of its own, and fails when something else (slirp4netns's --configure) does so at the same
+            // time. Its second process, the script, is forked once that is done.
+            if (init?.Shell() is not null) return init;
             if (process is null || !process.IsStill()) throw new InvalidOperationException($"bubblewrap exited (see {log})");
             await Task.Delay(20, ct);
         }
-        throw new TimeoutException($"bubblewrap did not report the container's namespace within 30 s (see {log})");
+        throw new TimeoutException($"bubblewrap did not set up the container's namespace within {StartLimit.TotalSeconds:0} s (see {log})");
     }
 
     /// <summary>Every process of the container, while its init runs: the namespace's (or the init session's) members.</summary>
