@@ -1,6 +1,7 @@
 using ZeroLagHub.Bench;
 using ZeroLagHub.Bench.Forwarding;
 using ZeroLagHub.Bench.Polling;
+using ZeroLagHub.Bench.Queue;
 using ZeroLagHub.Bench.Status;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
@@ -18,6 +19,8 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["status"] = StatusBenchmark.RunAsync,
     // The poller benchmark's child process (its agent stubs), not meant to be run by hand.
     [PollerStubs.Command] = PollerStubs.RunAsync,
+    // Rewrites the queue benchmark's pre-generated Wolverine handler (Static code generation).
+    [QueueCodegen.Command] = QueueCodegen.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
