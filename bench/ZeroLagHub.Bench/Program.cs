@@ -1,4 +1,5 @@
 using ZeroLagHub.Bench;
+using ZeroLagHub.Bench.ColdStart;
 using ZeroLagHub.Bench.Forwarding;
 using ZeroLagHub.Bench.Polling;
 using ZeroLagHub.Bench.Queue;
@@ -17,6 +18,7 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["redis"] = RedisBenchmark.RunAsync,
     ["poller"] = PollerBenchmark.RunAsync,
     ["status"] = StatusBenchmark.RunAsync,
+    ["coldstart"] = ColdStartBenchmark.RunAsync,
     // The poller benchmark's child process (its agent stubs), not meant to be run by hand.
     [PollerStubs.Command] = PollerStubs.RunAsync,
     // Rewrites the queue benchmark's pre-generated Wolverine handler (Static code generation).
@@ -35,6 +37,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(RedisBenchmark.Usage);
     Console.Error.WriteLine(PollerBenchmark.Usage);
     Console.Error.WriteLine(StatusBenchmark.Usage);
+    Console.Error.WriteLine(ColdStartBenchmark.Usage);
     return 2;
 }
 
