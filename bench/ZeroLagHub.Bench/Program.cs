@@ -3,6 +3,7 @@ using ZeroLagHub.Bench.ColdStart;
 using ZeroLagHub.Bench.Forwarding;
 using ZeroLagHub.Bench.Polling;
 using ZeroLagHub.Bench.Queue;
+using ZeroLagHub.Bench.Rebuild;
 using ZeroLagHub.Bench.Status;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
