@@ -31,7 +31,19 @@ public sealed partial class AppendNotifier(NpgsqlDataSource dataSource, ILogger 
     private static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(2);
 
     private const int Idle = 0, Owed = 1, OwedAgain = 2;
+    private static readonly AsyncLocal<bool> CallerCommits = new();
     private int _state;
+
+    /// <summary>
+    /// Sessions saved within the scope write in a caller's transaction: Marten calls its listeners at SaveChanges
+    /// all the same, which would wake the daemon before the commit (a wasted wake-up: nothing is visible yet). The
+    /// caller calls <see cref="Committed"/> after its commit instead.
+    /// </summary>
+    public static IDisposable InCallersTransaction()
+    {
+        CallerCommits.Value = true;
+        return new CallerScope();
+    }
 
     /// <summary>Events were committed: a NOTIFY that starts after this call will follow.</summary>
     public void Committed()
@@ -48,7 +60,7 @@ public sealed partial class AppendNotifier(NpgsqlDataSource dataSource, ILogger 
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        if (commit.GetEvents().Any()) Committed();
+        if (!CallerCommits.Value && commit.GetEvents().Any()) Committed();
         return Task.CompletedTask;
     }
 
@@ -73,6 +85,11 @@ public sealed partial class AppendNotifier(NpgsqlDataSource dataSource, ILogger 
             Volatile.Write(ref _state, Owed);
             await Task.Delay(MinimumGap);
         }
+    }
+
+    private sealed class CallerScope : IDisposable
+    {
+        public void Dispose() => CallerCommits.Value = false;
     }
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Could not wake the projection daemon after an append; it catches up by polling")]

@@ -60,7 +60,7 @@ public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource data
             expected = ExpectedVersion.Exactly(current); // nobody moves the stream past it until this transaction ends
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var action = Append(session, id, expected, events, metadata);
-        await session.SaveChangesAsync(ct);
+        using (AppendNotifier.InCallersTransaction()) await session.SaveChangesAsync(ct);
         return Result(streamId, action);
     }
 
