@@ -17,7 +17,8 @@ namespace ZeroLagHub.Api.Storage.Marten;
 /// Signalled by every Marten session that committed events (<see cref="AfterCommitAsync"/>) and by
 /// <see cref="MartenEventStore.AfterCommit"/> for appends in a caller's transaction, which Marten does not commit.
 /// </remarks>
-public sealed partial class AppendNotifier(NpgsqlDataSource dataSource, ILogger logger) : DocumentSessionListenerBase
+/// <param name="local">This node's daemon wake-up, signalled at once before the NOTIFY is sent (none: the NOTIFY alone).</param>
+public sealed partial class AppendNotifier(NpgsqlDataSource dataSource, ILogger logger, DaemonWakeup? local = null) : DocumentSessionListenerBase
 {
     /// <summary>The NOTIFY's payload (Marten's listener ignores it): tells ours from Marten's own, which is empty.</summary>
     public const string Payload = "zlh-append";
@@ -48,6 +49,7 @@ public sealed partial class AppendNotifier(NpgsqlDataSource dataSource, ILogger 
     /// <summary>Events were committed: a NOTIFY that starts after this call will follow.</summary>
     public void Committed()
     {
+        local?.Signal();
         while (true)
         {
             var state = Volatile.Read(ref _state);

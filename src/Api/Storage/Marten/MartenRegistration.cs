@@ -5,6 +5,7 @@ using IEventStore = ZeroLagHub.EventStore.IEventStore;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using JasperFx.Events.Daemon.HighWater;
 using Marten.Events.Daemon.HighWater;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -43,11 +44,13 @@ public static class MartenRegistration
         services.AddSingleton(Folds);
         // Before the daemon's hosted service (added by AddAsyncDaemon): the tables it writes must exist.
         services.AddHostedService<ReadModelSetup>();
-        services.AddSingleton(sp => new AppendNotifier(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AppendNotifier>>()));
-        // The daemon's LISTEN connection: one per store, closed with the container.
-        services.AddSingleton(sp => new PostgresqlListenWakeup(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresqlListenWakeup>>()));
+        // The daemon's wake-up (its LISTEN connection is closed with the container) and what signals it.
+        services.AddSingleton(sp => new DaemonWakeup(new PostgresqlListenWakeup(sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<ILogger<PostgresqlListenWakeup>>())));
+        services.AddSingleton(sp => new AppendNotifier(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AppendNotifier>>(),
+            sp.GetRequiredService<DaemonWakeup>()));
         services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>(),
-                sp.GetRequiredService<AppendNotifier>(), sp.GetRequiredService<PostgresqlListenWakeup>()))
+                sp.GetRequiredService<AppendNotifier>(), sp.GetRequiredService<DaemonWakeup>()))
             .AddAsyncDaemon(DaemonMode.HotCold);
         services.AddSingleton<ReadModelAdmin>();
         services.AddHostedService<ReadModelRebuilder>();
@@ -68,9 +71,9 @@ public static class MartenRegistration
 
     /// <summary>The store's options; public so tests and benchmarks build the very same store.</summary>
     /// <param name="notifier">Wakes the daemon after appends; one of its own (not logging) when not given.</param>
-    /// <param name="wakeup">The daemon's LISTEN; one of its own, never disposed, when not given.</param>
+    /// <param name="wakeup">The daemon's wake-up; one of its own (LISTEN only, never disposed) when not given.</param>
     public static StoreOptions Options(NpgsqlDataSource dataSource, IEnumerable<OurProjection> readModels,
-        AppendNotifier? notifier = null, PostgresqlListenWakeup? wakeup = null)
+        AppendNotifier? notifier = null, IDaemonWakeup? wakeup = null)
     {
         var opts = new StoreOptions();
         opts.Connection(dataSource);
@@ -94,7 +97,7 @@ public static class MartenRegistration
         // DaemonSettings.Wakeup hook (set only while UseListenNotifyForEventAppends is off; Marten replaces it otherwise).
         events.UseListenNotifyForEventAppends = false;
         opts.Listeners.Add(notifier ?? new AppendNotifier(dataSource, NullLogger.Instance));
-        opts.Projections.Wakeup = wakeup ?? new PostgresqlListenWakeup(dataSource, NullLogger.Instance);
+        opts.Projections.Wakeup = wakeup ?? new DaemonWakeup(new PostgresqlListenWakeup(dataSource, NullLogger.Instance));
         // Agent status and the event a faulted agent stopped at, in mt_event_progression: what the
         // operators' endpoints read from any node, not only from the one running the daemon.
         events.EnableExtendedProgressionTracking = true;
