@@ -24,7 +24,7 @@ namespace ZeroLagHub.Bench;
 /// </summary>
 internal static class AppendBenchmark
 {
-    public const string Usage = "  append [--seconds N] [--warmup N] [" + DaemonWakeupOption.Help + "]   Marten appends vs bare INSERT at 1, 8, 32 writers\n" +
+    public const string Usage = "  append [--seconds N] [--warmup N] [" + WakeupModeOption.Help + "]   Marten appends vs bare INSERT at 1, 8, 32 writers\n" +
                                 "      (the target is measured with coalesced, as the API runs; per-append is the API before issue 18's fix, none a floor)";
 
     private static readonly int[] WriterCounts = [1, 8, 32];
@@ -39,7 +39,7 @@ internal static class AppendBenchmark
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var options = Options.Parse(args, "--seconds", "--warmup", DaemonWakeupOption.Name);
+        var options = Options.Parse(args, "--seconds", "--warmup", WakeupModeOption.Name);
         var duration = options.Seconds("--seconds", fallback: 5, min: 0.1);
         var warmup = options.Seconds("--warmup", fallback: 1, min: 0);
         // Slices of about a second, alternating sides, so a checkpoint or autovacuum burst lands on both.
@@ -47,7 +47,7 @@ internal static class AppendBenchmark
 
         // Headroom over the writer count so the pool never becomes the bottleneck being measured.
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: WriterCounts.Max() + 8, ct);
-        var wakeup = DaemonWakeupOption.Parse(options);
+        var wakeup = WakeupModeOption.Parse(options);
         using var store = CreateStore(db.ConnectionString, db.DataSource, wakeup);
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using (var create = db.DataSource.CreateCommand($"CREATE TABLE {BareTable} (data jsonb NOT NULL, metadata jsonb NOT NULL)"))
@@ -225,14 +225,14 @@ internal static class AppendBenchmark
     }
 
     /// <summary>The API's Marten configuration, as far as appends see it.</summary>
-    private static DocumentStore CreateStore(string connectionString, NpgsqlDataSource dataSource, DaemonWakeup wakeup) => DocumentStore.For(options =>
+    private static DocumentStore CreateStore(string connectionString, NpgsqlDataSource dataSource, WakeupMode wakeup) => DocumentStore.For(options =>
     {
         options.Connection(connectionString);
         options.UseSystemTextJsonForSerialization(new JsonSerializerOptions(JsonSerializerDefaults.Web), EnumStorage.AsInteger, Casing.CamelCase);
         options.DatabaseSchemaName = "events";
         options.Events.AppendMode = EventAppendMode.QuickWithServerTimestamps;
-        options.Events.UseListenNotifyForEventAppends = wakeup == DaemonWakeup.PerAppend;
-        if (wakeup == DaemonWakeup.Coalesced) options.Listeners.Add(new AppendNotifier(dataSource, NullLogger.Instance));
+        options.Events.UseListenNotifyForEventAppends = wakeup == WakeupMode.PerAppend;
+        if (wakeup == WakeupMode.Coalesced) options.Listeners.Add(new AppendNotifier(dataSource, NullLogger.Instance));
         options.Events.MetadataConfig.EnableAll();
         options.Events.MetadataConfig.UserNameEnabled = true;
         foreach (var type in DomainEvents.All) options.Events.MapEventType(type.ClrType, type.Name);

@@ -38,7 +38,7 @@ namespace ZeroLagHub.Bench;
 internal static class LatencyBenchmark
 {
     public const string Usage =
-        "  latency [--rate N] [--seconds N] [--warmup N] [--streams N] [" + DaemonWakeupOption.Help + "]   append commit → projection visible at a steady rate, vs SELECT 1";
+        "  latency [--rate N] [--seconds N] [--warmup N] [--streams N] [" + WakeupModeOption.Help + "]   append commit → projection visible at a steady rate, vs SELECT 1";
 
     private const double TargetP99Ms = 250;
     private static readonly TimeSpan PollPause = TimeSpan.FromMilliseconds(1);
@@ -46,13 +46,13 @@ internal static class LatencyBenchmark
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var options = Options.Parse(args, "--rate", "--seconds", "--warmup", "--streams", DaemonWakeupOption.Name);
+        var options = Options.Parse(args, "--rate", "--seconds", "--warmup", "--streams", WakeupModeOption.Name);
         var rate = options.Count("--rate", 200, min: 1);
         var duration = options.Seconds("--seconds", fallback: 30, min: 1);
         var warmup = options.Seconds("--warmup", fallback: 2, min: 0);
         var streams = options.Count("--streams", 100, min: 1);
-        var wakeup = DaemonWakeupOption.Parse(options);
-        if (wakeup == DaemonWakeup.None) throw new UsageException("latency needs a wake-up: coalesced or per-append");
+        var wakeup = WakeupModeOption.Parse(options);
+        if (wakeup == WakeupMode.None) throw new UsageException("latency needs a wake-up: coalesced or per-append");
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 64, ct);
         var builder = Host.CreateApplicationBuilder();
@@ -62,7 +62,7 @@ internal static class LatencyBenchmark
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton<IProjection, ContainerStatusProjection>();
         builder.Services.AddMartenEventStore();
-        if (wakeup == DaemonWakeup.PerAppend)
+        if (wakeup == WakeupMode.PerAppend)
         {
             // The API before issue 18's fix: Marten's NOTIFY in every append transaction (Marten then installs its
             // own LISTEN wake-up), and neither the session listener nor the store's AfterCommit notifying.

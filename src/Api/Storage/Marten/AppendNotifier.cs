@@ -9,9 +9,9 @@ namespace ZeroLagHub.Api.Storage.Marten;
 /// Wakes Marten's async daemon after appends with one NOTIFY on Marten's own channel, sent after the append
 /// committed and coalesced: at most one in flight, and every commit signalled while one is in flight is
 /// covered by the next. Replaces <c>UseListenNotifyForEventAppends</c>, whose NOTIFY inside every append
-/// transaction made PostgreSQL serialise those commits on its notification queue lock (72 % of the server's
-/// time in the append benchmark at 8 writers). The daemon still listens with Marten's
-/// <see cref="PostgresqlListenWakeup"/>, on whichever node runs it, and polls as before should a NOTIFY be lost.
+/// transaction made PostgreSQL serialise those commits on its notification queue lock (about three quarters of
+/// the server's time in the append benchmark at 8 writers). The daemon listens through <see cref="DaemonWakeup"/>,
+/// on whichever node runs it, and polls as before should a NOTIFY be lost.
 /// </summary>
 /// <remarks>
 /// Signalled by every Marten session that committed events (<see cref="AfterCommitAsync"/>) and by

@@ -1,7 +1,7 @@
 namespace ZeroLagHub.Bench;
 
 /// <summary>How appends wake Marten's async daemon, for the append and latency benchmarks' before/after.</summary>
-internal enum DaemonWakeup
+internal enum WakeupMode
 {
     /// <summary>As the API runs: one coalesced NOTIFY after commits (<c>AppendNotifier</c>).</summary>
     Coalesced,
@@ -13,16 +13,16 @@ internal enum DaemonWakeup
     None,
 }
 
-internal static class DaemonWakeupOption
+internal static class WakeupModeOption
 {
     public const string Name = "--wakeup";
     public const string Help = "--wakeup coalesced|per-append|none";
 
-    public static DaemonWakeup Parse(Options options) => options.Text(Name, "coalesced") switch
+    public static WakeupMode Parse(Options options) => options.Text(Name, "coalesced") switch
     {
-        "coalesced" => DaemonWakeup.Coalesced,
-        "per-append" => DaemonWakeup.PerAppend,
-        "none" => DaemonWakeup.None,
+        "coalesced" => WakeupMode.Coalesced,
+        "per-append" => WakeupMode.PerAppend,
+        "none" => WakeupMode.None,
         var other => throw new UsageException($"{Name} takes coalesced (as the API runs), per-append (Marten's NOTIFY in every append) or none, not '{other}'"),
     };
 }
