@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,8 @@ namespace ZeroLagHub.Bench.Rebuild;
 /// Steps: (1) load <c>--events</c> events over <c>--streams</c> containers through the store (seeded as deployed,
 /// then agent facts alternating offline / back, 20 per append, 4 loaders), wait until the live projection has them
 /// all, VACUUM ANALYZE and CHECKPOINT; (2) the raw ordered read; (3) the rebuild, timed from the request to the swap,
-/// with readers; (4) the raw read again (the ratio uses the better of the two, so it never flatters us); (5) the
+/// with readers; (4) Marten's <c>QueryAllRawEvents</c> alone, paged as the rebuild reads (how much of the rebuild
+/// is reading), and the raw read again (the ratio uses the better of the two, so it never flatters us); (5) the
 /// rebuilt generation has one row per container.
 /// </remarks>
 internal static class RebuildBenchmark
@@ -118,7 +120,9 @@ internal static class RebuildBenchmark
             var reads = new ReadStats();
             foreach (var reader in readers) reads.Add(await reader);
 
-            // :: Step 4
+            // :: Step 4 — and the rebuild's read path alone, to split its time between reading and applying
+            Console.Error.WriteLine("Marten's QueryAllRawEvents alone ...");
+            var martenRead = await MartenReadAsync(host.Services.GetRequiredService<IDocumentStore>(), ReadModelRebuilder.StepSize, events, ct);
             Console.Error.WriteLine("raw ordered read, second round ...");
             var read2 = await RawReadAsync(db.DataSource, ReadModelRebuilder.StepSize, events, ct);
 
@@ -130,6 +134,7 @@ internal static class RebuildBenchmark
             Console.WriteLine("pass                                     ev/s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw ordered read #1 (page {ReadModelRebuilder.StepSize})   {read1,12:N0}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rebuild → generation {generation} live           {rebuildRate,12:N0}   ({rebuildTime.TotalSeconds:0.0} s)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"QueryAllRawEvents only (its read)    {martenRead,12:N0}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw ordered read #2                  {read2,12:N0}"));
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -212,6 +217,28 @@ internal static class RebuildBenchmark
         var elapsed = Stopwatch.GetElapsedTime(start);
         if (read != expected) throw new InvalidOperationException($"the raw read found {read} events, {expected} were loaded");
         GC.KeepAlive(bytes);
+        return read / elapsed.TotalSeconds;
+    }
+
+    /// <summary>The rebuild's read alone: the same Marten query, page after page, nothing applied.</summary>
+    private static async Task<double> MartenReadAsync(IDocumentStore store, int pageSize, long expected, CancellationToken ct)
+    {
+        var start = Stopwatch.GetTimestamp();
+        long after = 0, read = 0;
+        while (true)
+        {
+            await using var session = store.QuerySession();
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.Sequence > after)
+                .OrderBy(e => e.Sequence)
+                .Take(pageSize)
+                .ToListAsync(ct);
+            read += page.Count;
+            if (page.Count < pageSize) break;
+            after = page[^1].Sequence;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        if (read != expected) throw new InvalidOperationException($"QueryAllRawEvents found {read} events, {expected} were loaded");
         return read / elapsed.TotalSeconds;
     }
 
