@@ -12,6 +12,7 @@ namespace ZeroLagHub.Api.Storage.Marten;
 public sealed class DaemonWakeup(PostgresqlListenWakeup listen) : IDaemonWakeup
 {
     private readonly SemaphoreSlim _local = new(0);
+    private bool _listening; // only the daemon's one high-water loop waits here
 
     /// <summary>This process committed events.</summary>
     public void Signal()
@@ -22,6 +23,13 @@ public sealed class DaemonWakeup(PostgresqlListenWakeup listen) : IDaemonWakeup
 
     public async Task WaitAsync(TimeSpan timeout, CancellationToken token)
     {
+        if (!_listening)
+        {
+            // The first wait opens the LISTEN connection: not raced, so no local signal cancels it half-open.
+            await listen.WaitAsync(timeout, token);
+            _listening = true;
+            return;
+        }
         // As Marten's wake-up drains its own: a signal from before this wait was covered by the pass just made.
         while (_local.CurrentCount > 0) await _local.WaitAsync(0, token);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(token);
