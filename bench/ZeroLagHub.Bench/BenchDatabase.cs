@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Npgsql;
-using ZeroLagHub.EventStore;
 
 namespace ZeroLagHub.Bench;
 
@@ -59,13 +58,22 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 MaxPoolSize = maxPoolSize,
                 ApplicationName = "zlh-bench",
             };
-            return new BenchDatabase(admin.ConnectionString, name, bench.ConnectionString, EventStoreDataSource.Create(bench.ConnectionString), server);
+            return new BenchDatabase(admin.ConnectionString, name, bench.ConnectionString, CreateDataSource(bench.ConnectionString), server);
         }
         catch
         {
             if (server is not null) await server.DisposeAsync();
             throw;
         }
+    }
+
+    // No Reset On Close, as the API's pool: without it every return to the pool sends DISCARD ALL, which
+    // also drops the server's cached plans; nothing here leaves session state on a pooled connection.
+    private static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        return builder.Build();
     }
 
     /// <summary>One setting of the server, for the report header (fsync decides what the numbers mean).</summary>
@@ -109,7 +117,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
         public static async Task<ThrowawayServer> StartAsync(CancellationToken ct)
         {
-            var script = Path.Combine(FindRepoRoot(), "scripts", "services.sh");
+            var script = Path.Combine(RepoRoot.Find(), "scripts", "services.sh");
             var directory = System.IO.Directory.CreateTempSubdirectory("zlh-bench-").FullName;
             Console.Error.WriteLine($"ZLH_POSTGRES is not set; starting a throwaway PostgreSQL in {directory}");
             try
@@ -150,20 +158,6 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 throw new InvalidOperationException($"services.sh {verb} exited with {process.ExitCode}: {(await stderr).Trim()}");
             ct.ThrowIfCancellationRequested();
             return await stdout;
-        }
-
-        private static string FindRepoRoot()
-        {
-            // Walk up from the working directory, then from the binary: `dotnet run --project` may be
-            // started anywhere, but the build output always sits inside the repository.
-            foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-            {
-                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                {
-                    if (File.Exists(Path.Combine(dir.FullName, "ZeroLagHub.sln"))) return dir.FullName;
-                }
-            }
-            throw new InvalidOperationException("ZeroLagHub.sln not found above the working directory or the binary; set ZLH_POSTGRES instead");
         }
     }
 }

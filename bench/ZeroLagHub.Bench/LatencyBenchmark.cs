@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -36,7 +38,7 @@ namespace ZeroLagHub.Bench;
 internal static class LatencyBenchmark
 {
     public const string Usage =
-        "  latency [--rate N] [--seconds N] [--warmup N] [--streams N]   append commit → projection visible at a steady rate, vs SELECT 1";
+        "  latency [--rate N] [--seconds N] [--warmup N] [--streams N] [" + WakeupModeOption.Help + "]   append commit → projection visible at a steady rate, vs SELECT 1";
 
     private const double TargetP99Ms = 250;
     private static readonly TimeSpan PollPause = TimeSpan.FromMilliseconds(1);
@@ -44,11 +46,13 @@ internal static class LatencyBenchmark
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var options = Options.Parse(args, "--rate", "--seconds", "--warmup", "--streams");
+        var options = Options.Parse(args, "--rate", "--seconds", "--warmup", "--streams", WakeupModeOption.Name);
         var rate = options.Count("--rate", 200, min: 1);
         var duration = options.Seconds("--seconds", fallback: 30, min: 1);
         var warmup = options.Seconds("--warmup", fallback: 2, min: 0);
         var streams = options.Count("--streams", 100, min: 1);
+        var wakeup = WakeupModeOption.Parse(options);
+        if (wakeup == WakeupMode.None) throw new UsageException("latency needs a wake-up: coalesced or per-append");
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 64, ct);
         var builder = Host.CreateApplicationBuilder();
@@ -58,6 +62,18 @@ internal static class LatencyBenchmark
         builder.Services.AddHostedService<SchemaMigration>();
         builder.Services.AddSingleton<IProjection, ContainerStatusProjection>();
         builder.Services.AddMartenEventStore();
+        if (wakeup == WakeupMode.PerAppend)
+        {
+            // The API before issue 18's fix: Marten's NOTIFY in every append transaction (Marten then installs its
+            // own LISTEN wake-up), and neither the session listener nor the store's AfterCommit notifying.
+            builder.Services.ConfigureMarten(opts =>
+            {
+                opts.Events.UseListenNotifyForEventAppends = true;
+                opts.Listeners.RemoveAll(listener => listener is AppendNotifier);
+            });
+            builder.Services.Replace(ServiceDescriptor.Singleton(sp =>
+                new MartenEventStore(sp.GetRequiredService<IDocumentStore>(), db.DataSource, MartenRegistration.Folds)));
+        }
         using var host = builder.Build();
         await host.StartAsync(ct);
         var store = host.Services.GetRequiredService<IEventStore>();
@@ -66,7 +82,7 @@ internal static class LatencyBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"latency benchmark: {rate} appends/s of 1 event over {streams} containers for {duration.TotalSeconds:0.##} s " +
-            $"(+{warmup.TotalSeconds:0.##} s warm-up), Marten's daemon as the API runs it (HotCold, LISTEN/NOTIFY) into container_status"));
+            $"(+{warmup.TotalSeconds:0.##} s warm-up), Marten's daemon as the API runs it (HotCold, LISTEN) into container_status; wake-up {wakeup}"));
         Console.WriteLine($"server: {await db.ShowAsync("server_version", ct)}, fsync={await db.ShowAsync("fsync", ct)}, " +
                           $"synchronous_commit={await db.ShowAsync("synchronous_commit", ct)} ({db.ServerOrigin}), database {db.Name}");
         Console.WriteLine();

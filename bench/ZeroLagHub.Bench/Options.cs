@@ -37,6 +37,9 @@ internal sealed class Options
         return TimeSpan.FromSeconds(seconds);
     }
 
+    /// <summary>A word as given, or <paramref name="fallback"/>.</summary>
+    public string Text(string name, string fallback) => _values.GetValueOrDefault(name, fallback);
+
     /// <summary>A whole number (underscores allowed, e.g. 1_000_000), at least <paramref name="min"/>.</summary>
     public long Count(string name, long fallback, long min)
     {

@@ -1,6 +1,9 @@
 using ZeroLagHub.Bench;
+using ZeroLagHub.Bench.ColdStart;
 using ZeroLagHub.Bench.Forwarding;
 using ZeroLagHub.Bench.Polling;
+using ZeroLagHub.Bench.Queue;
+using ZeroLagHub.Bench.Rebuild;
 using ZeroLagHub.Bench.Status;
 
 // One entry per subcommand; each parses its own options from the arguments after its name.
@@ -16,8 +19,11 @@ var commands = new Dictionary<string, Func<string[], CancellationToken, Task<int
     ["redis"] = RedisBenchmark.RunAsync,
     ["poller"] = PollerBenchmark.RunAsync,
     ["status"] = StatusBenchmark.RunAsync,
+    ["coldstart"] = ColdStartBenchmark.RunAsync,
     // The poller benchmark's child process (its agent stubs), not meant to be run by hand.
     [PollerStubs.Command] = PollerStubs.RunAsync,
+    // Rewrites the queue benchmark's pre-generated Wolverine handler (Static code generation).
+    [QueueCodegen.Command] = QueueCodegen.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -32,6 +38,7 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
     Console.Error.WriteLine(RedisBenchmark.Usage);
     Console.Error.WriteLine(PollerBenchmark.Usage);
     Console.Error.WriteLine(StatusBenchmark.Usage);
+    Console.Error.WriteLine(ColdStartBenchmark.Usage);
     return 2;
 }
 

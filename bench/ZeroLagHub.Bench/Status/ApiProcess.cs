@@ -29,6 +29,16 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>From just before the process was started to <c>/health</c>'s first 200 (coldstart's figure).</summary>
+    public TimeSpan StartedToHealthy { get; private set; }
+
+    /// <summary>The process's peak resident memory so far (VmHWM), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>CPU the API process has used so far, all threads.</summary>
     public TimeSpan CpuTime
     {
@@ -73,9 +83,12 @@ internal sealed class ApiProcess : IAsyncDisposable
 
     /// <param name="settings">Configuration keys as the API names them (<c>Postgres</c>, <c>Auth:AdminPassword</c>);
     /// <c>Data</c> and <c>Urls</c> are set here.</param>
-    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
+    /// <param name="assembly">Another app of this output folder started the same way (coldstart's baseline).</param>
+    /// <param name="healthPoll">How often <c>/health</c> is asked while starting: fine-grained where start-up is the figure.</param>
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct,
+        string assembly = "ZeroLagHub.Api.dll", TimeSpan? healthPoll = null)
     {
-        var api = Path.Combine(AppContext.BaseDirectory, "ZeroLagHub.Api.dll");
+        var api = Path.Combine(AppContext.BaseDirectory, assembly);
         if (!File.Exists(api) || !File.Exists(Path.ChangeExtension(api, ".runtimeconfig.json")))
             throw new InvalidOperationException($"{api} or its runtimeconfig.json is missing: build the benchmark (it references src/Api)");
 
@@ -98,6 +111,7 @@ internal sealed class ApiProcess : IAsyncDisposable
         foreach (var (key, value) in all) start.Environment["ZLH_" + key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()] = value;
 
         Process process;
+        var started = Stopwatch.StartNew();
         try
         {
             process = Process.Start(start) ?? throw new InvalidOperationException("could not start the API");
@@ -114,7 +128,8 @@ internal sealed class ApiProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await child.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2), ct);
+            await child.WaitUntilHealthyAsync(TimeSpan.FromMinutes(2), healthPoll ?? TimeSpan.FromMilliseconds(200), ct);
+            child.StartedToHealthy = started.Elapsed;
             return child;
         }
         catch
@@ -135,7 +150,7 @@ internal sealed class ApiProcess : IAsyncDisposable
     }
 
     // GET /health answers 200 once the schema is migrated, the hosted services have started and Kestrel listens.
-    private async Task WaitUntilHealthyAsync(TimeSpan timeout, CancellationToken ct)
+    private async Task WaitUntilHealthyAsync(TimeSpan timeout, TimeSpan poll, CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var clock = Stopwatch.StartNew();
@@ -158,7 +173,7 @@ internal sealed class ApiProcess : IAsyncDisposable
             {
                 last = "timeout";
             }
-            await Task.Delay(200, ct);
+            await Task.Delay(poll, ct);
         }
         throw new InvalidOperationException($"the API was not healthy within {timeout.TotalSeconds:0} s (last: {last}):\n{LogTail()}");
     }

@@ -4,10 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using ZeroLagHub.Bench.Polling;
-using ZeroLagHub.Domain;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Daemon;
-using ZeroLagHub.EventStore.Serialization;
+using Microsoft.Extensions.Logging.Abstractions;
+using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Projections.Containers;
 using StackExchange.Redis;
 using ZeroLagHub.Projections.Multiplexer;
@@ -91,9 +89,9 @@ internal static class StatusBenchmark
 
         // :: Step 3 — through a store of our own on the API's database, with the inline directory as the API has it
         // (the API created its table at start); the API's daemon sees the commits and projects the status rows.
-        var types = new EventTypeRegistry();
-        foreach (var type in DomainEvents.All) types.Register(type.ClrType, type.Name, type.SchemaVersion);
-        var store = new PostgresEventStore(db.DataSource, types, new CommitSignal(db.DataSource), [new ContainerDirectoryProjection()]);
+        // Marten as the API configures it (its notifier wakes the API's daemon after each commit).
+        using var marten = MartenRegistration.CreateStore(db.DataSource, [new ContainerDirectoryProjection()]);
+        var store = new MartenEventStore(marten, db.DataSource, MartenRegistration.Folds, new AppendNotifier(db.DataSource, NullLogger.Instance));
         var ids = Enumerable.Range(0, containers).Select(_ => Guid.NewGuid()).ToList();
         var seeding = Stopwatch.StartNew();
         await BenchContainers.SeedAsync(store, ids, ct, owner: userId.ToString(), correlationId: "status-bench-seed");

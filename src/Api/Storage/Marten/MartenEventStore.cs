@@ -23,7 +23,8 @@ namespace ZeroLagHub.Api.Storage.Marten;
 /// <see cref="ExistingStreamIdCollisionException"/> (two starts): callers decide again
 /// (<see cref="Commands.ControlPlaneTransaction.IsConflict"/>).
 /// </remarks>
-public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource dataSource, DomainFolds folds) : IEventStore
+/// <param name="notifier">Wakes the projection daemon after a caller's commit; none: the daemon finds the events by polling.</param>
+public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource dataSource, DomainFolds folds, AppendNotifier? notifier = null) : IEventStore
 {
     /// <summary>How often an append to "any version" is retried after losing a race before the error surfaces.</summary>
     private const int AnyVersionAttempts = 5;
@@ -39,6 +40,7 @@ public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource data
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 var result = await AppendAsync(transaction, streamId, expected, events, metadata, ct);
                 await transaction.CommitAsync(ct);
+                AfterCommit();
                 return result;
             }
             catch (Exception e) when (expected == ExpectedVersion.Any && attempt < AnyVersionAttempts &&
@@ -58,12 +60,12 @@ public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource data
             expected = ExpectedVersion.Exactly(current); // nobody moves the stream past it until this transaction ends
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var action = Append(session, id, expected, events, metadata);
-        await session.SaveChangesAsync(ct);
+        using (AppendNotifier.InCallersTransaction()) await session.SaveChangesAsync(ct);
         return Result(streamId, action);
     }
 
-    /// <summary>Nothing to do: Marten's daemon hears of new events by LISTEN/NOTIFY.</summary>
-    public void AfterCommit() { }
+    /// <summary>Marten did not commit the caller's transaction, so its session listener fired too early: wake the daemon now.</summary>
+    public void AfterCommit() => notifier?.Committed();
 
     private static StreamAction Append(IDocumentSession session, Guid id, ExpectedVersion expected,
         IReadOnlyCollection<object> events, EventMetadata? metadata)

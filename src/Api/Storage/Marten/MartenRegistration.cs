@@ -5,6 +5,9 @@ using IEventStore = ZeroLagHub.EventStore.IEventStore;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
+using JasperFx.Events.Daemon.HighWater;
+using Marten.Events.Daemon.HighWater;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Weasel.Core;
 using ZeroLagHub.Api.Audit.Chain;
@@ -41,7 +44,13 @@ public static class MartenRegistration
         services.AddSingleton(Folds);
         // Before the daemon's hosted service (added by AddAsyncDaemon): the tables it writes must exist.
         services.AddHostedService<ReadModelSetup>();
-        services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
+        // The daemon's wake-up (its LISTEN connection is closed with the container) and what signals it.
+        services.AddSingleton(sp => new DaemonWakeup(new PostgresqlListenWakeup(sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<ILogger<PostgresqlListenWakeup>>())));
+        services.AddSingleton(sp => new AppendNotifier(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AppendNotifier>>(),
+            sp.GetRequiredService<DaemonWakeup>()));
+        services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>(),
+                sp.GetRequiredService<AppendNotifier>(), sp.GetRequiredService<DaemonWakeup>()))
             .AddAsyncDaemon(DaemonMode.HotCold);
         services.AddSingleton<ReadModelAdmin>();
         services.AddHostedService<ReadModelRebuilder>();
@@ -61,7 +70,10 @@ public static class MartenRegistration
         new(Options(dataSource, readModels ?? []));
 
     /// <summary>The store's options; public so tests and benchmarks build the very same store.</summary>
-    public static StoreOptions Options(NpgsqlDataSource dataSource, IEnumerable<OurProjection> readModels)
+    /// <param name="notifier">Wakes the daemon after appends; one of its own (not logging) when not given.</param>
+    /// <param name="wakeup">The daemon's wake-up; one of its own (LISTEN only, never disposed) when not given.</param>
+    public static StoreOptions Options(NpgsqlDataSource dataSource, IEnumerable<OurProjection> readModels,
+        AppendNotifier? notifier = null, IDaemonWakeup? wakeup = null)
     {
         var opts = new StoreOptions();
         opts.Connection(dataSource);
@@ -79,7 +91,13 @@ public static class MartenRegistration
         events.MetadataConfig.HeadersEnabled = true;
         // Not implied by EnableAll() in 9.62: without it the user_name column is never created.
         events.MetadataConfig.UserNameEnabled = true;
-        events.UseListenNotifyForEventAppends = true;
+        // Low daemon latency without a NOTIFY inside every append transaction (PostgreSQL serialises the commits
+        // of transactions that notified): Marten's per-append NOTIFY stays off, the AppendNotifier sends one
+        // coalesced NOTIFY after commits, and the daemon listens on Marten's channel through the supported
+        // DaemonSettings.Wakeup hook (set only while UseListenNotifyForEventAppends is off; Marten replaces it otherwise).
+        events.UseListenNotifyForEventAppends = false;
+        opts.Listeners.Add(notifier ?? new AppendNotifier(dataSource, NullLogger.Instance));
+        opts.Projections.Wakeup = wakeup ?? new DaemonWakeup(new PostgresqlListenWakeup(dataSource, NullLogger.Instance));
         // Agent status and the event a faulted agent stopped at, in mt_event_progression: what the
         // operators' endpoints read from any node, not only from the one running the daemon.
         events.EnableExtendedProgressionTracking = true;
