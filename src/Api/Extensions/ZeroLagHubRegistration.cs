@@ -46,6 +46,7 @@ public static class ZeroLagHubRegistration
         builder.AddZeroLagHubAuth();
         builder.AddLiveStatus();
         builder.AddControlPlane();
+        builder.AddStatusPublisher();
         builder.AddIdeAndConsole();
         builder.AddAuditAndOperations();
         return builder;
