@@ -23,25 +23,17 @@ public static class DeploymentResolver
 
         if (LooksLikeIdPrefix(reference))
         {
-            var matches = new List<DeploymentInfo>();
+            var deployments = new List<DeploymentInfo>();
             DateTimeOffset? before = null;
             do
             {
                 var page = await client.ListDeploymentsAsync(new DeploymentQuery(null, null, null, null, null, before, PageSize), ct);
                 if (page.Problem is { } problem) return problem;
-                matches.AddRange(page.Value!.Items.Where(d => d.Id.ToString().StartsWith(reference, StringComparison.OrdinalIgnoreCase)));
+                deployments.AddRange(page.Value!.Items);
                 before = page.Value.Next;
             }
             while (before is not null);
-            switch (matches)
-            {
-                case [var only]:
-                    return new ApiResult<Guid>(only.Id, null);
-                case [_, ..]:
-                    return new ApiProblem(400, "Ambiguous deployment",
-                        $"'{reference}' is the start of {matches.Count} deployment ids ({string.Join(", ", matches.Take(5).Select(d => d.Id))}"
-                        + (matches.Count > 5 ? ", …" : "") + "): give more of the id");
-            }
+            if (ByIdPrefix(deployments, reference) is { } found) return found;
         }
 
         var container = await ContainerResolver.ResolveAsync(client, reference, ct, includeDeleted: true);
@@ -53,6 +45,20 @@ public static class DeploymentResolver
         return latest.Value!.Items is [var newest, ..]
             ? new ApiResult<Guid>(newest.Id, null)
             : new ApiProblem(404, "Not found", $"container '{reference}' has no deployment");
+    }
+
+    /// <summary>The one deployment whose id starts with <paramref name="prefix"/>, an ambiguity problem, or null for none.</summary>
+    public static ApiResult<Guid>? ByIdPrefix(IReadOnlyList<DeploymentInfo> deployments, string prefix)
+    {
+        var matches = deployments.Where(d => d.Id.ToString().StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches switch
+        {
+            [] => null,
+            [var only] => new ApiResult<Guid>(only.Id, null),
+            _ => new ApiProblem(400, "Ambiguous deployment",
+                $"'{prefix}' is the start of {matches.Count} deployment ids ({string.Join(", ", matches.Take(5).Select(d => d.Id))}"
+                + (matches.Count > 5 ? ", …" : "") + "): give more of the id"),
+        };
     }
 
     private static bool LooksLikeIdPrefix(string reference) =>
