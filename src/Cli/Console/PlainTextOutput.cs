@@ -4,7 +4,8 @@ namespace ZeroLagHub.Cli.Consoles;
 /// A console's output as plain text, for stdout that is not a terminal (a pipe, a file): the container's terminal
 /// writes escape sequences for a terminal that is not there (bash's <c>ESC[?2004h</c>, colours, cursor moves,
 /// window titles) and CR LF line ends. This drops the sequences — CSI (<c>ESC [</c> … final byte), OSC
-/// (<c>ESC ]</c> … BEL or <c>ESC \</c>), and the other <c>ESC</c> forms — and turns CR LF into LF. A sequence split
+/// (<c>ESC ]</c> … BEL or <c>ESC \</c>), and the other <c>ESC</c> forms — turns CR LF into LF and drops a CR at the
+/// start of a line. A sequence split
 /// across writes is followed across them. ESC never occurs inside a UTF-8 character, so text passes byte for byte.
 /// </summary>
 public sealed class PlainTextOutput(Stream inner) : Stream
@@ -15,6 +16,7 @@ public sealed class PlainTextOutput(Stream inner) : Stream
 
     private State _state = State.Text;
     private bool _heldCr;
+    private bool _lineStart = true;
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -30,10 +32,13 @@ public sealed class PlainTextOutput(Stream inner) : Stream
                     _state = State.Escape;
                     break;
                 case State.Text:
-                    // A CR waits for the next byte: before LF it goes, otherwise (a progress line's return) it stays.
-                    if (_heldCr && b != Lf) output[n++] = Cr;
+                    // A CR waits for the next byte: before LF it goes, and at the start of a line it does nothing (bash
+                    // writes one after its prompt's sequences); otherwise (a progress line's return) it stays.
+                    if (_heldCr && b != Lf && !_lineStart) output[n++] = Cr;
                     _heldCr = b == Cr;
-                    if (!_heldCr) output[n++] = b;
+                    if (_heldCr) break;
+                    output[n++] = b;
+                    _lineStart = b == Lf;
                     break;
                 case State.Escape:
                     _state = b switch
@@ -68,7 +73,7 @@ public sealed class PlainTextOutput(Stream inner) : Stream
     {
         if (disposing)
         {
-            if (_heldCr) inner.Write([Cr]);
+            if (_heldCr && !_lineStart) inner.Write([Cr]);
             inner.Dispose();
         }
         base.Dispose(disposing);

@@ -33,4 +33,7 @@ public sealed class PlainTextOutputTests
 
     [Fact]
     public void ACarriageReturnLastIsWrittenAtTheEnd() => Assert.Equal("done\r", Plain("done\r"));
+
+    [Fact]
+    public void ACarriageReturnAtTheStartOfALineIsDropped() => Assert.Equal("a\nb\n", Plain("\ra\n", "\r", "b\r\n"));
 }
