@@ -69,13 +69,20 @@ public static partial class RedisMultiplexer
         // category down to Warning: a lost and a restored connection are said here instead, once each.
         if (loggers?.CreateLogger(typeof(RedisMultiplexer)) is { } log)
         {
+            // The client also says "restored" when a lazily opened connection (pub/sub) first connects: only a
+            // connection that was said to be lost is said to be back.
+            var lost = 0;
             multiplexer.ConnectionFailed += (_, e) =>
             {
                 // Our own shutdown closes it too: nothing to warn about.
-                if (e.FailureType != ConnectionFailureType.ConnectionDisposed)
-                    LogConnectionFailed(log, e.EndPoint?.ToString() ?? "", e.ConnectionType.ToString(), e.FailureType.ToString());
+                if (e.FailureType == ConnectionFailureType.ConnectionDisposed) return;
+                Interlocked.Exchange(ref lost, 1);
+                LogConnectionFailed(log, e.EndPoint?.ToString() ?? "", e.ConnectionType.ToString(), e.FailureType.ToString());
             };
-            multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(log, e.EndPoint?.ToString() ?? "", e.ConnectionType.ToString());
+            multiplexer.ConnectionRestored += (_, e) =>
+            {
+                if (Interlocked.Exchange(ref lost, 0) == 1) LogConnectionRestored(log, e.EndPoint?.ToString() ?? "", e.ConnectionType.ToString());
+            };
         }
         return multiplexer;
     }
