@@ -24,7 +24,7 @@
 #   ZLH_E2E_CODE_SERVER      code-server version (default 4.139.1)
 #   ZLH_E2E_REBUILD=1        re-lay and repack the artifact even when it is cached (the npm install
 #                            under build/ is reused; delete build/ to redo it from npm)
-#   ZLH_E2E_KEEP=1           after the checks, keep everything running (and print a fresh IDE URL)
+#   ZLH_E2E_KEEP=1           after the checks, keep everything running (and print a fresh IDE URL and the ./zlh login line)
 #                            until Ctrl-C, to look around by hand
 set -euo pipefail
 
@@ -475,7 +475,11 @@ main() {
   if [ "$failures" -eq 0 ]; then ok "e2e IDE: every check passed"; else fail "e2e IDE: $failures check(s) failed"; verdict=1; fi
   if [ -n "${ZLH_E2E_KEEP:-}" ]; then
     ide_url >/dev/null
+    # The admin password in a file only we can read, for zlh login --password-file (never on a command line).
+    (umask 077; printf '%s\n' "$admin_password" >"$run/admin.password")
     info "kept running; Ctrl-C stops it. IDE (single-use link): $ide"
+    info "log in: ZLH_API=$api $root/zlh login --user admin --password-file $run/admin.password"
+    info "then e.g.: ZLH_API=$api $root/zlh status (container $container)"
     while kill -0 "$api_pid" 2>/dev/null; do sleep 5; done
   fi
   return "$verdict"

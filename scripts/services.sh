@@ -7,7 +7,7 @@
 #   scripts/services.sh status           say what runs (no secret), exit 1 if something is down
 #   scripts/services.sh env              print the connection strings of a running pair
 #
-# ZLH_SERVICES_DIR picks the work directory (default /var/tmp/zlh). It must be outside /root: when this
+# ZLH_SERVICES_DIR picks the work directory (default $ZLH_HOME, else /var/tmp/zlh). It must be outside /root: when this
 # runs as root, PostgreSQL runs as the `postgres` user, which cannot enter /root.
 # --fast turns fsync off: for throwaway test clusters only, never for data you want to keep.
 # `start` and `env` print, ready for `eval` (they hold the passwords; nothing else prints a secret):
@@ -27,7 +27,7 @@
 set -euo pipefail
 umask 077   # every file and directory made here is its owner's alone unless said otherwise
 
-dir="${ZLH_SERVICES_DIR:-/var/tmp/zlh}"
+dir="${ZLH_SERVICES_DIR:-${ZLH_HOME:-/var/tmp/zlh}}"
 pgroot="$dir/postgres"   # owned by the postgres user: data, socket and log
 pgdata="$pgroot/data"
 pgsock="$pgroot/socket"

@@ -27,7 +27,7 @@ var admin = new Command("admin", "Operator commands")
 };
 var root = new RootCommand("zlh: the ZeroLagHub command line")
 {
-    GlobalOptions.Api, GlobalOptions.Json,
+    GlobalOptions.Api, GlobalOptions.Json, GlobalOptions.Output,
     LoginCommand.Create(), LogoutCommand.Create(), WhoAmICommand.Create(),
     ListCommand.Create(), ShowCommand.Create(), CreateCommand.Create(), RemoveCommand.Create(),
     ActionCommand.Start(), ActionCommand.Stop(), ActionCommand.Reprovision(), ActionCommand.Server(), ActionCommand.CodeServer(),

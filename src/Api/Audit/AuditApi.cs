@@ -2,6 +2,7 @@ using Npgsql;
 using ZeroLagHub.Api.Audit.AsOf;
 using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Auth.Accounts;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Domain.Containers;
 
@@ -28,7 +29,8 @@ public static class AuditApi
         return app;
     }
 
-    private static async Task<IResult> Events(Guid id, string? fromVersion, string? limit, ChainReader reader, CancellationToken ct)
+    private static async Task<IResult> Events(Guid id, string? fromVersion, string? limit, ChainReader reader, NpgsqlDataSource db,
+        CancellationToken ct)
     {
         if (QueryInput.Number("fromVersion", fromVersion, 1, long.MaxValue, 1, out var from) is { } badFrom) return badFrom;
         if (QueryInput.Number("limit", limit, 1, MaxPage, 100, out var size) is { } badLimit) return badLimit;
@@ -37,7 +39,9 @@ public static class AuditApi
 
         var events = await reader.ReadStreamAsync(streamId, from, (int)size, ct);
         long? next = events.Count > 0 && events[^1].Version < head.Version ? events[^1].Version + 1 : null;
-        return TypedResults.Ok(new AuditEventPage(streamId, head.Version, [.. events.Select(AuditEventView.From)], next));
+        List<AuditEventView> views = [.. events.Select(AuditEventView.From)];
+        var users = await FindUserNames.ExecuteAsync(db, [.. views.Select(e => e.UserId).OfType<Guid>().Distinct()], ct);
+        return TypedResults.Ok(new AuditEventPage(streamId, head.Version, views, next, users));
     }
 
     private static async Task<IResult> State(Guid id, string? at, string? version, ChainReader reader, StreamAsOf history, CancellationToken ct)

@@ -9,4 +9,10 @@ public sealed record AuditEventView(long Position, string StreamId, long Version
 {
     public static AuditEventView From(RecordedEvent e) => new(e.Position, e.StreamId, e.Version, e.Type, e.SchemaVersion, e.Timestamp,
         JsonElement.Parse(e.Data), JsonElement.Parse(e.Metadata), Convert.ToHexStringLower(e.Hash));
+
+    /// <summary>The account that caused the event (<c>metadata.user</c>), when it is one; null for a service or none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Guid? UserId =>
+        Metadata.ValueKind == JsonValueKind.Object && Metadata.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.String
+        && Guid.TryParse(user.GetString(), out var id) ? id : null;
 }

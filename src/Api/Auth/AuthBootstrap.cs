@@ -9,8 +9,8 @@ namespace ZeroLagHub.Api.Auth;
 
 /// <summary>
 /// At start, after the schema migration: loads the signing key (a bad key stops the start), and on first
-/// run creates the <c>admin</c> account, with Auth:AdminPassword or a generated password printed once
-/// on the <see cref="OperatorConsole"/>.
+/// run creates the <c>admin</c> account, with Auth:AdminPassword or a generated password written to
+/// Auth:AdminPasswordFile (0600), else printed once on the <see cref="OperatorConsole"/>.
 /// </summary>
 public sealed partial class AuthBootstrap(SigningKey key, NpgsqlDataSource db, IPasswordHasher<UserAccount> hasher,
     IOptions<AuthOptions> options, TimeProvider clock, OperatorConsole console, ILogger<AuthBootstrap> log) : IHostedService
@@ -34,8 +34,22 @@ public sealed partial class AuthBootstrap(SigningKey key, NpgsqlDataSource db, I
         }
 
         LogAdminCreated(log, AdminUsername, admin.Id);
-        if (string.IsNullOrEmpty(configured))
-            console.WriteLine($"ZeroLagHub: created account '{AdminUsername}' with password {password} (shown only this once)");
+        if (!string.IsNullOrEmpty(configured)) return;
+        if (options.Value.AdminPasswordFile is { Length: > 0 } file)
+        {
+            try
+            {
+                AdminPasswordFile.Write(file, password);
+                console.WriteLine($"ZeroLagHub: created account '{AdminUsername}'; its password is in {Path.GetFullPath(file)} (readable by you only)");
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The account exists now: a password nobody can read would lock the operator out.
+                LogPasswordFileFailed(log, file, e.Message);
+            }
+        }
+        console.WriteLine($"ZeroLagHub: created account '{AdminUsername}' with password {password} (shown only this once)");
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
@@ -47,6 +61,9 @@ public sealed partial class AuthBootstrap(SigningKey key, NpgsqlDataSource db, I
 
     [LoggerMessage(EventId = 631, Level = LogLevel.Warning, Message = "Created the first admin account {Username} ({UserId}); its password is not logged")]
     private static partial void LogAdminCreated(ILogger log, string username, Guid userId);
+
+    [LoggerMessage(EventId = 633, Level = LogLevel.Error, Message = "Could not write the admin password to {File} ({Error}); it is printed on the console instead")]
+    private static partial void LogPasswordFileFailed(ILogger log, string file, string error);
 
     [LoggerMessage(EventId = 632, Level = LogLevel.Error,
         Message = "No admin account exists and the name {Username} is taken by a non-admin; grant admin to an account in zlh.users")]

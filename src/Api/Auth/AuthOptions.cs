@@ -22,6 +22,12 @@ public sealed class AuthOptions
     /// <summary>Password of the <c>admin</c> account created on first run; generated and printed once when absent.</summary>
     public string? AdminPassword { get; set; }
 
+    /// <summary>
+    /// Where a generated admin password is written (0600) instead of being printed, so that a start whose output
+    /// is logged (<c>./zlh.sh up</c> keeps <c>logs/api.log</c>) logs no secret and <c>zlh login --password-file</c> reads it.
+    /// </summary>
+    public string? AdminPasswordFile { get; set; }
+
     public LoginLimits Login { get; set; } = new();
 
     public RegistrationLimits Registration { get; set; } = new();

@@ -9,7 +9,7 @@ public static class LiveStatusRegistration
 {
     /// <summary>
     /// The status endpoint's reader, the status streams and, when <c>Redis</c> (ZLH_REDIS, <c>host:port</c>) is set, the Redis cache:
-    /// the poller's sightings and the status publisher. Call before the poller is registered, so its
+    /// the poller's sightings (the publisher: <see cref="AddStatusPublisher"/>). Call before the poller is registered, so its
     /// TryAdd keeps <see cref="RedisLastSeen"/>. Without Redis every status is served from PostgreSQL, marked stale.
     /// </summary>
     public static WebApplicationBuilder AddLiveStatus(this WebApplicationBuilder builder)
@@ -24,7 +24,17 @@ public static class LiveStatusRegistration
         if (string.IsNullOrWhiteSpace(redis)) return builder;
         services.AddRedis(redis);
         services.AddSingleton<ILastSeen, RedisLastSeen>();
-        services.AddHostedService<StatusPublisher>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The status publisher (with Redis): call after the read models are registered. Hosted services start in
+    /// registration order, and its first read of <c>container_status</c> must come after <c>ReadModelSetup</c>
+    /// created the table: on a fresh database it used to log a warning about a table about to be made.
+    /// </summary>
+    public static WebApplicationBuilder AddStatusPublisher(this WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Redis"])) builder.Services.AddHostedService<StatusPublisher>();
         return builder;
     }
 }

@@ -46,15 +46,23 @@ public static class ZeroLagHubRegistration
         builder.AddZeroLagHubAuth();
         builder.AddLiveStatus();
         builder.AddControlPlane();
+        builder.AddStatusPublisher();
         builder.AddIdeAndConsole();
         builder.AddAuditAndOperations();
         return builder;
     }
 
-    /// <summary>The API's own files (keys, artifacts, local containers): <c>Data</c> (ZLH_DATA), else under /var/tmp/zlh.</summary>
+    /// <summary>
+    /// The API's own files (keys, artifacts, local containers): <c>Data</c> (ZLH_DATA), else <c>api</c> under
+    /// <c>Home</c> (ZLH_HOME, the one setting for all local state, as <c>./zlh.sh up</c> uses it), else /var/tmp/zlh/api.
+    /// </summary>
     public static string DataDirectory(IConfiguration configuration)
     {
         var data = configuration["Data"];
-        return Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? "/var/tmp/zlh/api" : data);
+        if (!string.IsNullOrWhiteSpace(data)) return Path.GetFullPath(data);
+        var home = configuration["Home"];
+        return Path.GetFullPath(Path.Combine(string.IsNullOrWhiteSpace(home) ? DefaultHome : home, "api"));
     }
+
+    public const string DefaultHome = "/var/tmp/zlh";
 }

@@ -23,12 +23,30 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
     public static ApiProblem Unreachable(Uri api, Exception error) =>
         new(0, "API unreachable", $"cannot reach {api} ({error.Message}); is it running? (./zlh.sh up, or --api / ZLH_API)");
 
-    /// <summary>One readable message: title, detail, then each field error on its own line.</summary>
+    /// <summary>
+    /// One readable message. A validation problem is its field errors, each naming its field (and the API's messages
+    /// name the allowed values): one sentence for one field, else a line each. The title of those ("One or more
+    /// validation errors occurred.") and their detail ("… see the field errors") add nothing for a person. Any other
+    /// problem is its title and detail.
+    /// </summary>
     public override string ToString()
     {
-        var text = Detail is { Length: > 0 } && Detail != Title ? $"{Title}: {Detail}" : Title;
-        foreach (var (field, messages) in Errors ?? new Dictionary<string, string[]>())
-            text += $"\n  {field}: {string.Join("; ", messages)}";
-        return text;
+        var fields = (Errors ?? new Dictionary<string, string[]>())
+            .Select(e => FieldSentence(e.Key, string.Join("; ", e.Value))).ToList();
+        return fields switch
+        {
+            [var one] => one,
+            [_, ..] => $"{fields.Count} fields are not valid:\n  " + string.Join("\n  ", fields),
+            _ => Detail is { Length: > 0 } && Detail != Title ? $"{Title}: {Detail}" : Title,
+        };
+    }
+
+    /// <summary>"runtime: runtime 'x' is not …" reads twice; a message that starts with its field stands alone.</summary>
+    private static string FieldSentence(string field, string message)
+    {
+        var name = field.StartsWith("$.", StringComparison.Ordinal) ? field[2..] : field;
+        return message.StartsWith(name + " ", StringComparison.OrdinalIgnoreCase) || message.StartsWith(field, StringComparison.Ordinal)
+            ? message
+            : $"{field}: {message}";
     }
 }

@@ -9,7 +9,7 @@ namespace ZeroLagHub.Cli.Audit;
 
 /// <summary>
 /// <c>zlh audit events &lt;container&gt; [--from-version N] [--limit N] [--all]</c>: the container's events in
-/// version order, who caused each, and the start of its chain hash.
+/// version order, who caused each (the account's name; <c>-o wide</c> adds its id), and the start of its chain hash.
 /// </summary>
 public static class EventsCommand
 {
@@ -38,10 +38,18 @@ public static class EventsCommand
                 cli.WriteJson(page);
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "TIME", "TYPE", "USER", "HASH");
+            var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "TIME", "TYPE", "USER");
+            if (cli.Wide) table.AddColumns("USER ID");
+            table.AddColumns("HASH");
             foreach (var e in page.Events)
-                table.AddRow(e.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeDisplay.Utc(e.Timestamp), Markup.Escape(e.Type),
-                    Markup.Escape(User(e.Metadata)), e.Hash[..Math.Min(ShortHash, e.Hash.Length)]);
+            {
+                var user = User(e.Metadata);
+                List<string> row = [e.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), TimeDisplay.Utc(e.Timestamp), Markup.Escape(e.Type),
+                    Markup.Escape(Guid.TryParse(user, out var userId) && page.Users?.GetValueOrDefault(userId) is { } name ? name : user)];
+                if (cli.Wide) row.Add(Guid.TryParse(user, out _) ? user : "");
+                row.Add(e.Hash[..Math.Min(ShortHash, e.Hash.Length)]);
+                table.AddRow([.. row]);
+            }
             cli.Out.Write(table);
             if (page.NextFromVersion is { } next) cli.Out.WriteLine($"more: --from-version {next} (the stream is at version {page.HeadVersion})");
             return ExitCodes.Ok;
@@ -55,10 +63,12 @@ public static class EventsCommand
         var result = await client.GetAuditEventsAsync(id, from, limit, ct);
         if (!all) return result;
         var events = new List<AuditEvent>();
+        var users = new Dictionary<Guid, string>();
         while (result.Value is { } page)
         {
             events.AddRange(page.Events);
-            if (page.NextFromVersion is not { } next) return new ApiResult<AuditEventPage>(page with { Events = events }, null);
+            foreach (var (userId, name) in page.Users ?? new Dictionary<Guid, string>()) users[userId] = name;
+            if (page.NextFromVersion is not { } next) return new ApiResult<AuditEventPage>(page with { Events = events, Users = users }, null);
             result = await client.GetAuditEventsAsync(id, next, limit, ct);
         }
         return result;

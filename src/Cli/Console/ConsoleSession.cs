@@ -40,7 +40,8 @@ internal sealed class ConsoleSession(CliContext cli, ConsoleTarget target, Detac
             var input = TerminalInput.Start(terminal: _raw, _raw ? detachKey : null);
             using var resizes = TerminalSize.Read() is null ? null : TerminalSize.Watch(input.Resized);
             if (_raw) Notice($"connected to {target.Description}" + (detachKey is null ? "" : $"; {detachKey.Name} detaches"));
-            using var stdout = Console.OpenStandardOutput();
+            // Piped or redirected: plain text, without the container terminal's escape sequences.
+            using var stdout = CliContext.IsTerminal ? Console.OpenStandardOutput() : new PlainTextOutput(Console.OpenStandardOutput());
             finish = await AttachAsync(first.Value!, input, stdout, ct);
         }
 

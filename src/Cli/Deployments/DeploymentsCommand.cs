@@ -47,10 +47,19 @@ public static class DeploymentsCommand
                 cli.WriteJson(page);
                 return ExitCodes.Ok;
             }
-            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "CONTAINER", "KIND", "STATUS", "QUEUED", "DURATION", "FAILED STAGE");
+            var names = await ContainerNames.LoadAsync(cli.Client, ct);
+            if (names.Problem is { } noNames) return cli.Fail(noNames);
+            var table = new Table().Border(TableBorder.Simple).AddColumns("ID", "CONTAINER");
+            if (cli.Wide) table.AddColumns("CONTAINER ID", "REQUESTED BY");
+            table.AddColumns("KIND", "STATUS", "QUEUED", "DURATION", "FAILED STAGE");
             foreach (var d in page.Items)
-                table.AddRow(d.Id.ToString(), d.ContainerId.ToString(), d.Kind.ToLowerInvariant(), d.Status, TimeDisplay.Utc(d.QueuedAt),
-                    DeploymentView.Duration(d.DurationSeconds, null, null), d.FailedStage ?? "");
+            {
+                List<string> row = [d.Id.ToString(), Markup.Escape(names.Value!.Of(d.ContainerId))];
+                if (cli.Wide) row.AddRange([d.ContainerId.ToString(), Markup.Escape(d.RequestedBy)]);
+                row.AddRange([d.Kind.ToLowerInvariant(), d.Status, TimeDisplay.Utc(d.QueuedAt), DeploymentView.Duration(d.DurationSeconds, null, null),
+                    d.FailedStage ?? ""]);
+                table.AddRow([.. row]);
+            }
             cli.Out.Write(table);
             if (page.Next is { } next) cli.Out.WriteLine($"more: --before {next:O}");
             return ExitCodes.Ok;

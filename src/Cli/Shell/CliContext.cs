@@ -14,11 +14,12 @@ public sealed class CliContext : IDisposable
 {
     private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private CliContext(CliConfig config, Uri api, bool json)
+    private CliContext(CliConfig config, Uri api, bool json, bool wide)
     {
         Config = config;
         Api = api;
         Json = json;
+        Wide = wide;
         Client = new ApiClient(api, new CredentialStore(config.CredentialsPath));
         Out = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -33,6 +34,9 @@ public sealed class CliContext : IDisposable
     public CliConfig Config { get; }
     public Uri Api { get; }
     public bool Json { get; }
+
+    /// <summary><c>-o wide</c>: tables add ids beside the names they show.</summary>
+    public bool Wide { get; }
     public ApiClient Client { get; }
 
     /// <summary>Human output (stdout).</summary>
@@ -49,7 +53,7 @@ public sealed class CliContext : IDisposable
         if (!Uri.TryCreate(address, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
             return Usage($"--api must be an http(s) address such as {CliConfig.DefaultApi} (got '{address}')");
         if (!api.AbsolutePath.EndsWith('/')) api = new Uri(api + "/");
-        using var context = new CliContext(config, api, parse.GetValue(GlobalOptions.Json));
+        using var context = new CliContext(config, api, parse.GetValue(GlobalOptions.Json), parse.GetValue(GlobalOptions.Output) == "wide");
         return await body(context);
     }
 

@@ -16,4 +16,14 @@ public static class GlobalOptions
         Description = "Machine output: one JSON document on stdout, messages on stderr",
         Recursive = true,
     };
+
+    /// <summary>Tables name containers and users; <c>-o wide</c> adds their ids (as <c>--json</c> always has them).</summary>
+    public static readonly Option<string?> Output = CreateOutput();
+
+    private static Option<string?> CreateOutput()
+    {
+        var output = new Option<string?>("--output", "-o") { Description = "wide: tables show ids beside names", Recursive = true };
+        output.AcceptOnlyFromAmong("wide");
+        return output;
+    }
 }

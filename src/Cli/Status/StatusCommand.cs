@@ -28,23 +28,26 @@ public static class StatusCommand
                 // The stream only shows what is yours, so it would wait forever on a container that is not: ask first.
                 if (parse.GetValue(watch) && (await cli.Client.GetStatusAsync(resolved.Value, ct)).Problem is { } refused) return cli.Fail(refused);
             }
-            if (parse.GetValue(watch)) return await StatusWatch.RunAsync(cli, only, ct);
-            return only is { } id ? await ShowOneAsync(cli, id, ct) : await ShowAllAsync(cli, ct);
+            // Statuses carry ids only; people read names (--json keeps the documents as the API sends them).
+            var names = await ContainerNames.LoadAsync(cli.Client, ct);
+            if (names.Problem is { } noNames) return cli.Fail(noNames);
+            if (parse.GetValue(watch)) return await StatusWatch.RunAsync(cli, only, names.Value!, ct);
+            return only is { } id ? await ShowOneAsync(cli, id, names.Value!, ct) : await ShowAllAsync(cli, names.Value!, ct);
         }));
         return command;
     }
 
-    private static async Task<int> ShowOneAsync(CliContext cli, Guid id, CancellationToken ct)
+    private static async Task<int> ShowOneAsync(CliContext cli, Guid id, ContainerNames names, CancellationToken ct)
     {
         var result = await cli.Client.GetStatusAsync(id, ct);
         if (result.Problem is { } problem) return cli.Fail(problem);
         if (cli.Json) cli.WriteJson(result.Value);
-        else cli.Out.Write(StatusView.Detail(result.Value!));
+        else cli.Out.Write(StatusView.Detail(result.Value!, names));
         return ExitCodes.Ok;
     }
 
     /// <summary>Everyone's status in one request: the stream's first event is a snapshot of them all.</summary>
-    private static async Task<int> ShowAllAsync(CliContext cli, CancellationToken ct)
+    private static async Task<int> ShowAllAsync(CliContext cli, ContainerNames names, CancellationToken ct)
     {
         List<ContainerStatusInfo>? statuses = null;
         var result = await cli.Client.StreamStatusAsync(null, e =>
@@ -55,7 +58,7 @@ public static class StatusCommand
         }, ct);
         if (result.Problem is { } problem) return cli.Fail(problem);
         if (cli.Json) cli.WriteJson(statuses);
-        else cli.Out.Write(StatusView.Table(statuses!));
+        else cli.Out.Write(StatusView.Table(statuses!, names, cli.Wide));
         return ExitCodes.Ok;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Spectre.Console;
 using ZeroLagHub.Cli.Api;
+using ZeroLagHub.Cli.Containers;
 using ZeroLagHub.Cli.Shell;
 
 namespace ZeroLagHub.Cli.Status;
@@ -15,11 +16,11 @@ public static class StatusWatch
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(CliContext cli, Guid? only, CancellationToken ct)
+    public static async Task<int> RunAsync(CliContext cli, Guid? only, ContainerNames names, CancellationToken ct)
     {
         var statuses = new Dictionary<Guid, ContainerStatusInfo>();
         Action<IReadOnlyList<JsonElement>> show = cli.Json ? documents => { foreach (var d in documents) Console.Out.WriteLine(d.GetRawText()); }
-            : documents => { foreach (var d in documents) cli.Out.WriteLine(StatusView.Line(StatusView.Parse(d))); };
+            : documents => { foreach (var d in documents) cli.Out.WriteLine(StatusView.Line(StatusView.Parse(d), names, cli.Wide)); };
 
         if (cli.Json || !CliContext.IsTerminal) return await FollowAsync(cli, only, show, ct);
 
@@ -28,7 +29,7 @@ public static class StatusWatch
             exit = await FollowAsync(cli, only, documents =>
             {
                 foreach (var status in documents.Select(StatusView.Parse)) statuses[status.ContainerId] = status;
-                live.UpdateTarget(StatusView.Table(statuses.Values.Where(s => s.State != "deleted")));
+                live.UpdateTarget(StatusView.Table(statuses.Values.Where(s => s.State != "deleted"), names, cli.Wide));
                 live.Refresh();
             }, ct));
         return exit;

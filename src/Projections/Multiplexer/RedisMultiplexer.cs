@@ -15,7 +15,7 @@ namespace ZeroLagHub.Projections.Multiplexer;
 /// (scripts go by EVALSHA, then EVAL), the configuration channel (a SUBSCRIBE) and the tie-breaker key (a GET).
 /// HELLO and AUTH need no grant: Redis lets every user authenticate.
 /// </remarks>
-public static class RedisMultiplexer
+public static partial class RedisMultiplexer
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
 
@@ -64,8 +64,34 @@ public static class RedisMultiplexer
     {
         var options = Options(connection);
         options.LoggerFactory = loggers;
-        return ConnectionMultiplexer.Connect(options);
+        var multiplexer = ConnectionMultiplexer.Connect(options);
+        // The client logs its handshake and its disconnects alike at Information, and appsettings turns that
+        // category down to Warning: a lost and a restored connection are said here instead, once each.
+        if (loggers?.CreateLogger(typeof(RedisMultiplexer)) is { } log)
+        {
+            // The client also says "restored" when a lazily opened connection (pub/sub) first connects: only a
+            // connection that was said to be lost is said to be back.
+            var lost = 0;
+            multiplexer.ConnectionFailed += (_, e) =>
+            {
+                // Our own shutdown closes it too: nothing to warn about.
+                if (e.FailureType == ConnectionFailureType.ConnectionDisposed) return;
+                Interlocked.Exchange(ref lost, 1);
+                LogConnectionFailed(log, e.EndPoint?.ToString() ?? "", e.ConnectionType.ToString(), e.FailureType.ToString());
+            };
+            multiplexer.ConnectionRestored += (_, e) =>
+            {
+                if (Interlocked.Exchange(ref lost, 0) == 1) LogConnectionRestored(log, e.EndPoint?.ToString() ?? "", e.ConnectionType.ToString());
+            };
+        }
+        return multiplexer;
     }
+
+    [LoggerMessage(EventId = 760, Level = LogLevel.Warning, Message = "Redis connection lost: {EndPoint} ({ConnectionType}, {FailureType}); reconnecting in the background")]
+    private static partial void LogConnectionFailed(ILogger log, string endPoint, string connectionType, string failureType);
+
+    [LoggerMessage(EventId = 761, Level = LogLevel.Information, Message = "Redis connection restored: {EndPoint} ({ConnectionType})")]
+    private static partial void LogConnectionRestored(ILogger log, string endPoint, string connectionType);
 
     /// <summary>
     /// Whether <paramref name="e"/> says Redis is unavailable: a <see cref="RedisException"/> (no connection, an error

@@ -42,6 +42,12 @@ public sealed record ContainerStatus(
     DateTimeOffset ChangedAt)
 {
     /// <summary>
+    /// While <see cref="ContainerStatusState.Restarting"/>: when the supervisor starts the server again (the crash's
+    /// backoff), so a watcher can say "restart in 30 s". Not a constructor parameter: rows written before it read as null.
+    /// </summary>
+    public DateTimeOffset? RestartAt { get; init; }
+
+    /// <summary>
     /// Applies one event of the container's stream at log <paramref name="position"/>. Null before the
     /// stream's first event; unknown events and events after the delete change nothing. The position
     /// moves only when something else did, so a repeated report (at-least-once ingestion) is no change.
@@ -107,7 +113,7 @@ public sealed record ContainerStatus(
         {
             Server = GameServerState.Crashed, LastCrash = new CrashSummary(e.At, e.ExitCode, e.Signal, e.Classification),
         },
-        RestartScheduled => s with { Server = GameServerState.Restarting, RestartCount = s.RestartCount + 1 },
+        RestartScheduled e => s with { Server = GameServerState.Restarting, RestartCount = s.RestartCount + 1, RestartAt = e.At + e.Delay },
         EnteredError e => s with { Server = GameServerState.Error, ServerError = e.Reason },
         _ => s,
     };
@@ -115,6 +121,7 @@ public sealed record ContainerStatus(
     /// <summary>The one word the status page shows, from the lifecycle, the agent and the server.</summary>
     private static ContainerStatus Derive(ContainerStatus s) => s with
     {
+        RestartAt = s.Server == GameServerState.Restarting ? s.RestartAt : null,
         State = s.Lifecycle switch
         {
             ContainerLifecycle.Deleted => ContainerStatusState.Deleted,

@@ -104,10 +104,25 @@ public sealed class ContainerStatusEvolveTests
         var restarting = ContainerStatus.Evolve(crashed, new RestartScheduled(TimeSpan.FromSeconds(30), T0.AddMinutes(5)), 7)!;
         Assert.Equal(ContainerStatusState.Restarting, restarting.State);
         Assert.Equal(1, restarting.RestartCount);
+        Assert.Equal(T0.AddMinutes(5).AddSeconds(30), restarting.RestartAt);   // "restart in 30 s"
 
         var again = ContainerStatus.Evolve(restarting, new ServerStarted(T0.AddMinutes(6)), 8)!;
         Assert.Equal(ContainerStatusState.Running, again.State);
         Assert.Equal(CrashClassification.Oom, again.LastCrash!.Classification);   // kept after the restart
+        Assert.Null(again.RestartAt);
+    }
+
+    [Fact]
+    public void TheRestartTimeTravelsInTheStatusDocumentAndARowWithoutItReadsAsNone()
+    {
+        var crashed = ContainerStatus.Evolve(Fold([.. Provisioned(ContainerKind.Game), new ServerStarted(T0.AddMinutes(1))]), Crash(5), 6)!;
+        var restarting = ContainerStatus.Evolve(crashed, new RestartScheduled(TimeSpan.FromSeconds(30), T0.AddMinutes(5)), 7)!;
+
+        var json = System.Text.Json.JsonSerializer.Serialize(restarting, System.Text.Json.JsonSerializerOptions.Web);
+        Assert.Contains("\"restartAt\":\"2026-11-23T08:05:30+00:00\"", json);
+        Assert.Equal(restarting, System.Text.Json.JsonSerializer.Deserialize<ContainerStatus>(json, System.Text.Json.JsonSerializerOptions.Web));
+        var older = json.Replace(",\"restartAt\":\"2026-11-23T08:05:30+00:00\"", "", StringComparison.Ordinal);
+        Assert.Null(System.Text.Json.JsonSerializer.Deserialize<ContainerStatus>(older, System.Text.Json.JsonSerializerOptions.Web)!.RestartAt);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ public sealed class AuditTests(CliApiFixture api) : IClassFixture<CliApiFixture>
     {
         var (owner, id, name) = await ReadyContainerAsync();
         using var _ = owner;
-        var ownerId = (await owner.RunAsync("whoami", "--json")).Json.GetProperty("id").GetString();
+        var whoami = (await owner.RunAsync("whoami", "--json")).Json;
+        var (ownerId, ownerName) = (whoami.GetProperty("id").GetString(), whoami.GetProperty("username").GetString());
         using var auditor = await api.AdminAsync();
 
         var events = await auditor.RunAsync("audit", "events", name, "--json");
@@ -32,10 +33,11 @@ public sealed class AuditTests(CliApiFixture api) : IClassFixture<CliApiFixture>
         Assert.Equal(ownerId, list[0].GetProperty("metadata").GetProperty("user").GetString());
         Assert.All(list, e => Assert.Matches("^[0-9a-f]{64}$", e.GetProperty("hash").GetString()));
 
-        // The table: one row per event in version order, with who caused it and the start of its hash.
+        // The table: one row per event in version order, with who caused it (by name; -o wide adds the id) and the start of its hash.
         var table = await auditor.RunAsync("audit", "events", id.ToString());
         Assert.True(table.ExitCode == 0, table.ToString());
-        Assert.Matches($@"\b1\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+container\.requested\s+{ownerId}\s+{list[0].GetProperty("hash").GetString()![..12]}\s", table.Out);
+        Assert.Matches($@"\b1\s+\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+container\.requested\s+{ownerName}\s+{list[0].GetProperty("hash").GetString()![..12]}\s", table.Out);
+        Assert.Matches($@"container\.requested\s+{ownerName}\s+{ownerId}\s+", (await auditor.RunAsync("audit", "events", id.ToString(), "-o", "wide")).Out);
         Assert.Equal(types, types.OrderBy(t => table.Out.IndexOf(t + " ", StringComparison.Ordinal)));
         Assert.DoesNotContain("more:", table.Out);
 

@@ -14,7 +14,8 @@ public sealed class StatusTests(CliApiFixture api) : IClassFixture<CliApiFixture
         using var __ = zlh;
         var create = await zlh.RunAsync("create", "dev", "--runtime", "node", "--version", "24", "--addon", "code-server", "--wait", "--json");
         Assert.True(create.ExitCode == 0, create.ToString());
-        var id = (await zlh.RunAsync("ls", "--json")).Json.EnumerateArray().Single().GetProperty("id").GetGuid();
+        var container = (await zlh.RunAsync("ls", "--json")).Json.EnumerateArray().Single();
+        var (id, name) = (container.GetProperty("id").GetGuid(), container.GetProperty("name").GetString()!);
 
         // The status projection runs a moment behind the deployment's end.
         var all = await EventuallyAsync(async () =>
@@ -25,14 +26,20 @@ public sealed class StatusTests(CliApiFixture api) : IClassFixture<CliApiFixture
                    && s.GetProperty("state").GetString() == "running" ? run : null;
         });
         Assert.Single(all.Json.EnumerateArray());
+        // People read names; -o wide adds the id.
         var table = await zlh.RunAsync("status");
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(table.Out, $@"{id}\W+dev\W+running\W+node 24\W+online"), table.ToString());
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(table.Out, $@"{name}\W+dev\W+running\W+node 24\W+online"), table.ToString());
+        Assert.DoesNotContain(id.ToString(), table.Out);
+        var wide = await zlh.RunAsync("status", "-o", "wide");
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(wide.Out, $@"{name}\W+{id}\W+dev\W+running"), wide.ToString());
 
         var one = await zlh.RunAsync("status", id.ToString()[..8], "--json");
         Assert.True(one.ExitCode == 0, one.ToString());
         Assert.Equal((id, "running", "ready"), (one.Json.GetProperty("containerId").GetGuid(), one.Json.GetProperty("state").GetString(),
             one.Json.GetProperty("lifecycle").GetString()));
-        Assert.Matches(@"state\s+running", (await zlh.RunAsync("status", id.ToString())).Out);
+        var detail = (await zlh.RunAsync("status", id.ToString())).Out;
+        Assert.Matches(@"state\s+running", detail);
+        Assert.Matches($@"container\s+{name}", detail);
 
         await using var watch = zlh.Start("status", id.ToString(), "--watch", "--json");
         var first = JsonDocument.Parse(await watch.NextLineAsync(Patience)).RootElement;
