@@ -150,8 +150,8 @@ build_dotnet() {
     mkdir -p "$stage/$top/shared/$framework"
     cp -a "$root/shared/$framework/$fx" "$stage/$top/shared/$framework/"
   done
-  version_seen="$(DOTNET_ROOT="$stage/$top" "$stage/$top/dotnet" --list-runtimes | head -n 1)"
-  grep -q "Microsoft.NETCore.App $fx" <<<"$version_seen" || die "the copied runtime does not run: $version_seen"
+  version_seen="$(DOTNET_ROOT="$stage/$top" "$stage/$top/dotnet" --list-runtimes 2>&1 | grep "^Microsoft.NETCore.App $fx " || true)"
+  grep -q "$stage/$top/shared" <<<"$version_seen" || die "the copied runtime does not list itself: $(DOTNET_ROOT="$stage/$top" "$stage/$top/dotnet" --list-runtimes 2>&1 | tr '\n' ' ')"
 }
 
 build_java() {
