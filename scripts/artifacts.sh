@@ -60,7 +60,7 @@ run_step() {
 
 registry_failure() {  # registry_failure <registry> <log>: a clear refusal when it was the network
   if grep -qiE 'ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|network|Could not resolve|Failed to fetch|Connection refused|Temporary failure' "$2"; then
-    die "$1 is unreachable; nothing was built ($(grep -m1 -iE 'ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|ECONNRESET|network|resolve|Failed to fetch|refused|Temporary failure' "$2"))"
+    die "$1 is unreachable; nothing was built ($(grep -m1 -iE 'reason:|Could not resolve|Failed to fetch|Temporary failure|refused' "$2" | sed 's/^npm error //'))"
   fi
   die "$1 failed; nothing was built: $(tail -n 3 "$2" | tr '\n' ' ')"
 }
@@ -72,7 +72,7 @@ npm_fetch() {
   local spec="$1" into="$2" pack="$work/pack-$$"
   rm -rf "$pack" "$into"; mkdir -p "$pack" "$into"
   say "npm pack $spec from $(npm_registry) …"
-  (cd "$pack" && npm pack --silent "$spec" >"$pack.log" 2>&1) || { rm -rf "$pack"; registry_failure "npm pack $spec from $(npm_registry)" "$pack.log"; }
+  (cd "$pack" && npm pack --loglevel=error "$spec" >"$pack.log" 2>&1) || { rm -rf "$pack"; registry_failure "npm pack $spec from $(npm_registry)" "$pack.log"; }
   tar -xzf "$pack"/*.tgz -C "$into" --strip-components=1
   rm -rf "$pack" "$pack.log"
 }
@@ -245,6 +245,7 @@ recipe() {  # recipe <name> <version>: "section prefix", or nothing for an unkno
     read -r n v section prefix <<<"$r"
     [ "$n" = "$1" ] && [ "$v" = "$2" ] && { echo "$section $prefix"; return; }
   done
+  return 0
 }
 
 # built <section> <name> <version>: true when the catalog has a real (not stand-in) entry whose file is
