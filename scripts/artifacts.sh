@@ -35,6 +35,8 @@ say()  { printf '%s %s\n' "$label" "$*"; }
 die()  { printf '%s error: %s\n' "$label" "$*" >&2; exit 1; }
 now()  { date +%s; }
 
+need() { command -v "$1" >/dev/null || die "$1 is required: apt-get install $2"; }
+
 usage() {
   sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
@@ -276,6 +278,8 @@ build() {
   found="$(recipe "$name" "$version")"
   [ -n "$found" ] || die "no recipe for $name $version; these can be built: $(list_names)"
   read -r section prefix <<<"$found"
+  need jq jq; need flock util-linux
+  case "$name" in node|code-server) need npm npm ;; java|go) need apt-get apt; need dpkg-deb dpkg ;; esac
   mkdir -p "$dir" "$work"
   exec 9>"$work/lock"
   if ! flock -n 9; then

@@ -12,7 +12,26 @@ namespace ZeroLagHub.Api.Tests.Artifacts;
 /// <summary>The API as it runs by default: real artifacts only, none built yet (nothing here downloads anything).</summary>
 public sealed class RealArtifactsApiFixture : ApiFixture
 {
-    public RealArtifactsApiFixture() => Settings["Artifacts:StandIns"] = "false";
+    /// <summary>In the test process's environment, which a builder must not inherit (as it must not the API's secrets).</summary>
+    public const string Canary = "ZLH_TEST_BUILDER_CANARY";
+
+    public RealArtifactsApiFixture()
+    {
+        Settings["Artifacts:StandIns"] = "false";
+        // A builder that shows what it was given and fails for node 22 as an unreachable registry does: the
+        // endpoint's flow, without minutes of downloads (the real script has tests of its own).
+        Builder = Path.Combine(DataDirectory, "fake-builder.sh");
+        File.WriteAllText(Builder, """
+            echo "fake builder: $*"
+            env | sort
+            if [ "$3" = 22 ]; then echo "[node 22] error: the npm registry is unreachable; nothing was built" >&2; exit 1; fi
+            echo "[node $3] built"
+            """);
+        Settings["Artifacts:Builder"] = Builder;
+        Environment.SetEnvironmentVariable(Canary, "must-not-reach-the-builder");
+    }
+
+    public string Builder { get; }
 
     public string ArtifactDirectory => Path.Combine(DataDirectory, "artifacts");
 }
@@ -73,6 +92,60 @@ public sealed class RealArtifactsByDefaultTests(RealArtifactsApiFixture api) : I
             (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         var log = await CommandLog.ReadAsync(api, $"user={adminId}");
         Assert.Equal([("BuildArtifact", "artifact python 3.11", "rejected")], log.Select(CommandLog.Summary));
+    }
+}
+
+/// <summary>The build endpoints: progress while it runs, how it ended, nothing of the API's environment passed on.</summary>
+public sealed class ArtifactBuildEndpointTests(RealArtifactsApiFixture api) : IClassFixture<RealArtifactsApiFixture>
+{
+    [Fact]
+    public async Task ABuildRunsTheBuilderOnTheArtifactDirectoryWithoutTheApisEnvironmentAndIsFollowedToItsEnd()
+    {
+        var adminId = Guid.NewGuid();
+        using var admin = api.CreateClientAs(adminId, "artifact-admin", Role.Admin);
+
+        var started = await admin.PostAsync("/api/admin/artifacts/node/24/build", null);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        Assert.Equal("/api/admin/artifacts/node/24/build", started.Headers.Location?.OriginalString);
+        var built = await FollowAsync(admin, "node/24");
+
+        Assert.Equal("succeeded", built.GetProperty("state").GetString());
+        var log = built.GetProperty("log").EnumerateArray().Select(l => l.GetString()).ToList();
+        Assert.Contains("fake builder: build node 24", log);
+        Assert.Contains($"ZLH_ARTIFACTS_DIR={api.ArtifactDirectory}", log);
+        Assert.Contains("[node 24] built", log);
+        Assert.DoesNotContain(log, l => l!.StartsWith(RealArtifactsApiFixture.Canary, StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/artifacts/node/22/build", null)).StatusCode);
+        var failed = await FollowAsync(admin, "node/22");
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Equal("[node 22] error: the npm registry is unreachable; nothing was built", failed.GetProperty("error").GetString());
+
+        var audit = await CommandLog.ReadAsync(api, $"user={adminId}");
+        Assert.Equal([("BuildArtifact", "artifact node 22", "accepted"), ("BuildArtifact", "artifact node 24", "accepted")],
+            audit.Select(CommandLog.Summary));
+    }
+
+    [Fact]
+    public async Task FollowingABuildThatNeverStartedIsA404()
+    {
+        using var admin = api.CreateClientAs(Guid.NewGuid(), "artifact-admin", Role.Admin);
+        var response = await admin.GetAsync("/api/admin/artifacts/go/1.19/build");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no build of go 1.19 since the API started", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    /// <summary>Polls the build until it ends (a guard of two minutes against a hung builder, not a timing assertion).</summary>
+    private static async Task<JsonElement> FollowAsync(HttpClient admin, string artifact)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var build = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/artifacts/{artifact}/build");
+            if (build.GetProperty("state").GetString() != "building") return build;
+            Assert.True(DateTime.UtcNow < deadline, $"the build of {artifact} did not end: {build}");
+            await Task.Delay(100);
+        }
     }
 }
 

@@ -44,6 +44,11 @@ public sealed partial class ArtifactBuilder(IOptions<ArtifactOptions> options, T
         LogStarted(logger, name, version);
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { Script, "build", name, version }) start.ArgumentList.Add(argument);
+        // Not the API's environment: npm runs packages' install scripts, which must not see its database or Redis
+        // passwords. What the package tools need (the path, home, locale, registry and proxy settings) is passed on.
+        var inherited = start.Environment.Where(e => PassedOn(e.Key)).ToList();
+        start.Environment.Clear();
+        foreach (var (key, value) in inherited) start.Environment[key] = value;
         start.Environment["ZLH_ARTIFACTS_DIR"] = options.Value.Directory;
         string? error = null;
         try
@@ -81,6 +86,11 @@ public sealed partial class ArtifactBuilder(IOptions<ArtifactOptions> options, T
         if (error is null) LogBuilt(logger, name, version);
         else LogFailed(logger, name, version, error);
     }
+
+    private static bool PassedOn(string variable) =>
+        variable is "PATH" or "HOME" or "LANG" or "LC_ALL" or "TMPDIR" or "DOTNET_ROOT"
+        || variable.StartsWith("npm_config_", StringComparison.OrdinalIgnoreCase)
+        || variable.EndsWith("_proxy", StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(1, LogLevel.Information, "Building artifact {Name} {Version}")]
     private static partial void LogStarted(ILogger logger, string name, string version);
