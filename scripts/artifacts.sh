@@ -303,8 +303,8 @@ build() {
   esac
   say "runs: $version_seen"
   local file="$top.tar.gz"
-  say "packing $file …"
-  tar --sort=name --owner=0 --group=0 --numeric-owner -C "$stage" -czf "$dir/.$file.tmp" "$top"
+  run_step "$work/tar.log" "packing $file" tar --sort=name --owner=0 --group=0 --numeric-owner -C "$stage" -czf "$dir/.$file.tmp" "$top" \
+    || die "packing failed: $(tail -n 3 "$work/tar.log" | tr '\n' ' ')"
   mv "$dir/.$file.tmp" "$dir/$file"
   add_entry "$section" "$name" "$version" "$file" "$prefix"
   rm -rf "$stage"
