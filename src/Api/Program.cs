@@ -1,5 +1,6 @@
 using ZeroLagHub.Api.Anchoring;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Artifacts.Building;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Console;
@@ -63,6 +64,7 @@ app.UseMiddleware<IdempotencyKeyCheck>();
 app.MapOpenApi().AllowAnonymous();
 app.MapHealthApi();
 app.MapArtifactsApi();
+app.MapArtifactBuildApi();
 app.MapAuthApi();
 app.MapAdminUsersApi();
 app.MapContainersApi();

@@ -25,6 +25,7 @@ var admin = new Command("admin", "Operator commands")
 {
     ProxmoxSelfTestCommand.Create(), ProjectionsCommand.Create(), RebuildCommand.Create(), DeadLettersCommand.Create(),
 };
+admin.Subcommands.Add(ArtifactsCommand.Create());
 var root = new RootCommand("zlh: the ZeroLagHub command line")
 {
     GlobalOptions.Api, GlobalOptions.Json, GlobalOptions.Output,

@@ -55,6 +55,8 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Auth:AdminPassword"] = AdminPassword, ["Poller:Enabled"] = "false", ["Auth:Registration:MaxPerIp"] = "100000",
+        // The small stand-in runtimes and code-server: the real ones take minutes to build (tests/Api.Tests/Artifacts build one).
+        ["Artifacts:StandIns"] = "true",
     };
 
     public async Task InitializeAsync()

@@ -41,6 +41,8 @@ public sealed partial class Provisioner(
                 var (result, failure) = await InstallAsync(step, ct);
                 if (failure is not null) return (null, failure);
                 installs.Add(result!);
+                // The stage log is where a user sees what was installed: a stand-in must not pass for the real thing.
+                if (step.Artifact.StandIn) notes.Add($"{step.Name} {step.Version} is a stand-in (Artifacts:StandIns), not the real {step.Name}");
                 if (step.IsRuntime)
                 {
                     RuntimeEnvFile.Write(options.Value.RuntimeEnvPath, step.Name, step.Version, step.Artifact.ArchivePrefix, result!.Path);

@@ -22,6 +22,7 @@ public sealed class AuditTrail(NpgsqlDataSource db, TimeProvider clock)
         public const string SetUserRoles = "SetUserRoles";
         public const string OpenIde = "OpenIde";
         public const string OpenConsole = "OpenConsole";
+        public const string BuildArtifact = "BuildArtifact";
     }
 
     /// <param name="outcome"><c>accepted</c>, <c>rejected</c> or <c>conflict</c>, as for commands.</param>

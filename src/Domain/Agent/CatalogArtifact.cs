@@ -8,4 +8,8 @@ namespace ZeroLagHub.Domain.Agent;
 /// </param>
 /// <param name="Sha256">Lower- or upper-case hex; the download must match it before anything is extracted.</param>
 /// <param name="Size">Exact byte count; a longer or shorter download is an error.</param>
-public sealed record CatalogArtifact(string File, string ArchivePrefix, string Sha256, long Size);
+/// <param name="StandIn">
+/// A small stand-in written for tests and the quick mode (<c>Artifacts:StandIns</c>), not the real runtime:
+/// every output that names it says so.
+/// </param>
+public sealed record CatalogArtifact(string File, string ArchivePrefix, string Sha256, long Size, bool StandIn = false);

@@ -10,6 +10,22 @@ public sealed record RuntimeCatalog(
 {
     public CatalogArtifact? FindRuntime(string runtime, string version) => Find(Runtimes, runtime, version);
 
+    /// <summary>
+    /// What the API knows how to build but has not built (<c>node</c> → <c>22</c>), so that a request for one
+    /// is told how to build it. Not part of <c>_catalog.json</c>: the API adds it to what it read.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Buildable { get; init; }
+
+    /// <summary>The command that builds <paramref name="name"/> <paramref name="version"/>, when it can be built and is not.</summary>
+    public string? BuildCommand(string name, string? version)
+    {
+        if (Buildable is null || !Buildable.TryGetValue(name, out var versions) || versions.Count == 0) return null;
+        if (version is null) version = versions.OrderBy(v => v, VersionOrder.Instance).Last();
+        else if (!versions.Contains(version)) return null;
+        return $"zlh admin artifacts build {name} {version}";
+    }
+
     /// <summary>An addon at <paramref name="version"/>, or at the catalog's highest version when it is null.</summary>
     public (string Version, CatalogArtifact Artifact)? FindAddon(string addon, string? version)
     {

@@ -97,7 +97,9 @@ public static partial class ContainerSpecRules
         if (!CatalogName().IsMatch(spec.Version!)) add("version", CatalogNameRule("version"));
         if (badRuntime || !CatalogName().IsMatch(spec.Version!)) return;
 
-        if (catalog.Runtimes is null || !catalog.Runtimes.TryGetValue(spec.Runtime!, out var versions))
+        if (catalog.FindRuntime(spec.Runtime!, spec.Version!) is null && catalog.BuildCommand(spec.Runtime!, spec.Version!) is { } build)
+            add("version", $"{spec.Runtime} {spec.Version} is not built yet; an admin builds it with `{build}` (a few minutes, once)");
+        else if (catalog.Runtimes is null || !catalog.Runtimes.TryGetValue(spec.Runtime!, out var versions))
             add("runtime", $"runtime '{spec.Runtime}' is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Runtimes)}");
         else if (catalog.FindRuntime(spec.Runtime!, spec.Version!) is null)
             add("version", $"{spec.Runtime} {spec.Version} is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Runtimes)}");
@@ -144,6 +146,8 @@ public static partial class ContainerSpecRules
                 continue;
             }
             if (catalog.FindAddon(name, version) is { } found) pinned.Add($"{name}@{found.Version}");
+            else if (catalog.BuildCommand(name, version) is { } build)
+                add(field, $"addon '{entry}' is not built yet; an admin builds it with `{build}` (a few minutes, once)");
             else add(field, $"addon '{entry}' is not in the catalog; available: {RuntimeCatalog.Describe(catalog.Addons)}");
         }
         return pinned;

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Artifacts.StandIns;
 
 namespace ZeroLagHub.Api.Hosts.Local;
 
 /// <summary>
-/// Start-up: demo artifacts on a fresh machine, a warning when containers are not isolated (an error when they are
+/// Start-up: the stand-in artifacts in the quick mode (Artifacts:StandIns), a warning when containers are not isolated (an error when they are
 /// therefore not started), the artifact relay for containers in their own network namespaces, containers of
 /// the previous layout upgraded, and those that should run brought back once the server listens (agents
 /// fetch artifacts from it). Clean shutdown pauses the agents (game servers keep running); a crash leaves
@@ -22,10 +23,10 @@ public sealed partial class LocalHostLifetime(
     public Task StartAsync(CancellationToken ct)
     {
         var options = artifacts.Value;
-        if (options.Demo && !File.Exists(Path.Combine(options.Directory, "_catalog.json")))
+        if (options.StandIns)
         {
-            DemoArtifacts.WriteInto(options.Directory);
-            LogDemoArtifacts(logger, options.Directory);
+            StandInArtifacts.AddTo(options.Directory);
+            LogStandIns(logger, options.Directory);
         }
         if (sandbox.Refusal is { } refusal) LogRefused(logger, refusal);
         else if (sandbox.Weakness is { } weakness) LogWeakSandbox(logger, weakness);
@@ -36,8 +37,8 @@ public sealed partial class LocalHostLifetime(
 
     public Task StopAsync(CancellationToken ct) => containers.PauseAllAgentsAsync(ct);
 
-    [LoggerMessage(1, LogLevel.Information, "Wrote demo artifacts to {Directory}")]
-    private static partial void LogDemoArtifacts(ILogger logger, string directory);
+    [LoggerMessage(1, LogLevel.Information, "Artifacts:StandIns: stand-ins for the runtimes, code-server and the game server are offered from {Directory} (not the real runtimes)")]
+    private static partial void LogStandIns(ILogger logger, string directory);
 
     [LoggerMessage(2, LogLevel.Warning, "Local host: {Weakness}")]
     private static partial void LogWeakSandbox(ILogger logger, string weakness);

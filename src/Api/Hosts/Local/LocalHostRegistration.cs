@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ZeroLagHub.Api.Artifacts;
+using ZeroLagHub.Api.Artifacts.Building;
 using System.Security.Cryptography;
 using ZeroLagHub.Api.Auth.Tokens;
 
@@ -14,6 +15,7 @@ public static class LocalHostRegistration
         services.AddOptions<ArtifactOptions>().Bind(builder.Configuration.GetSection("Artifacts"))
             .PostConfigure(o => o.Directory = o.Directory.Length > 0 ? o.Directory : Path.Combine(dataDirectory, "artifacts"));
         services.AddSingleton<ArtifactCatalog>();
+        services.AddSingleton<ArtifactBuilder>();
         // Derived from the signing key, so there is one key file to guard and rotate, not two.
         services.AddSingleton(sp => new ArtifactTokens(
             HMACSHA256.HashData(sp.GetRequiredService<SigningKey>().ToSecurityKey().Key, "zlh-artifact-tokens"u8)));

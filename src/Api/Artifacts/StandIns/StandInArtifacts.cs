@@ -3,49 +3,55 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ZeroLagHub.Domain.Agent;
 
-namespace ZeroLagHub.Api.Artifacts;
+namespace ZeroLagHub.Api.Artifacts.StandIns;
 
 /// <summary>
-/// Small stand-ins for the real artifacts, so the whole flow runs offline on a fresh machine: runtimes
-/// whose <c>bin/</c> tools print a version, a stand-in code-server (a Python HTTP server on the Unix socket
-/// <c>--socket</c> names, with the mode <c>--socket-mode</c> gives, as the real one does, and a WebSocket echo
-/// on every path) and a stand-in game server that logs like a Minecraft server, becomes ready, obeys <c>stop</c>
-/// and can be told to crash.
+/// Small stand-ins for the real artifacts, for tests and the quick mode (<c>Artifacts:StandIns</c>): runtimes
+/// whose <c>bin/</c> tools print a version marked "(zlh stand-in)", a stand-in code-server (a Python HTTP server
+/// on the Unix socket <c>--socket</c> names, with the mode <c>--socket-mode</c> gives, as the real one does, and a
+/// WebSocket echo on every path) and a stand-in game server that logs like a Minecraft server, becomes ready, obeys
+/// <c>stop</c> and can be told to crash. Every catalog entry says <c>"standIn": true</c>. The game server is always
+/// a stand-in: no real game server is reachable from this machine's registries.
 /// </summary>
-public static class DemoArtifacts
+public static class StandInArtifacts
 {
-    public static void WriteInto(string directory)
+    /// <summary>Adds the stand-ins the catalog lacks; what it already lists (a real, built artifact) is kept.</summary>
+    public static void AddTo(string directory)
     {
         Directory.CreateDirectory(directory);
-        var runtimes = new Dictionary<string, Dictionary<string, CatalogArtifact>>
+        var path = Path.Combine(directory, "_catalog.json");
+        var catalog = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? [] : [];
+        void Add(string section, string name, string version, Func<CatalogArtifact> write)
         {
-            ["node"] = new() { ["24"] = Runtime(directory, "node", "24", "node", "node", "v24.0.0") },
-            ["python"] = new() { ["3.12"] = Runtime(directory, "python", "3.12", "python", "python3", "Python 3.12.0") },
-            ["go"] = new() { ["1.22"] = Runtime(directory, "go", "1.22", "go", "go", "go version go1.22.0 linux/amd64") },
-            ["java"] = new() { ["21"] = Runtime(directory, "java", "21", "jdk", "java", "openjdk 21") },
-        };
-        var addons = new Dictionary<string, Dictionary<string, CatalogArtifact>>
+            var versions = (catalog[section] ??= new JsonObject())[name] ??= new JsonObject();
+            if (versions[version] is null) versions[version] = JsonSerializer.SerializeToNode(write(), JsonSerializerOptions.Web);
+        }
+
+        Add("runtimes", "node", "24", () => Runtime(directory, "node", "24", "node", "node", "v24.0.0"));
+        Add("runtimes", "python", "3.12", () => Runtime(directory, "python", "3.12", "python", "python3", "Python 3.12.0"));
+        Add("runtimes", "go", "1.22", () => Runtime(directory, "go", "1.22", "go", "go", "go version go1.22.0 linux/amd64"));
+        Add("runtimes", "java", "21", () => Runtime(directory, "java", "21", "jdk", "java", "openjdk 21"));
+        Add("addons", "code-server", "4.96.4", () => Write(directory, "code-server-4.96.4-linux-amd64.tar.gz", "code-server", new()
         {
-            ["code-server"] = new() { ["4.96.4"] = Write(directory, "code-server-4.96.4-linux-amd64.tar.gz", "code-server", new()
-            {
-                ["code-server-4.96.4-linux-amd64/bin/code-server"] = (CodeServerLauncher, true),
-                ["code-server-4.96.4-linux-amd64/lib/standin.py"] = (CodeServerStandIn, false),
-            }) },
-            ["minecraft-standin"] = new() { ["1.21"] = Write(directory, "minecraft-standin-1.21.tar.gz", "minecraft-standin", new()
-            {
-                ["minecraft-standin-1.21/start.sh"] = (GameServerStandIn, true),
-            }) },
-        };
-        var catalog = JsonSerializer.Serialize(new { runtimes, addons }, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
-        File.WriteAllText(Path.Combine(directory, "_catalog.json"), catalog);
+            ["code-server-4.96.4-linux-amd64/bin/code-server"] = (CodeServerLauncher, true),
+            ["code-server-4.96.4-linux-amd64/lib/standin.py"] = (CodeServerStandIn, false),
+        }));
+        Add("addons", "minecraft-standin", "1.21", () => Write(directory, "minecraft-standin-1.21.tar.gz", "minecraft-standin", new()
+        {
+            ["minecraft-standin-1.21/start.sh"] = (GameServerStandIn, true),
+        }));
+        // By rename: the API re-reads the catalog when it changes and must never read half of it.
+        File.WriteAllText(path + ".tmp", catalog.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     private static CatalogArtifact Runtime(string directory, string runtime, string version, string prefix, string tool, string banner) =>
         Write(directory, $"{prefix}-{version}.tar.gz", prefix, new()
         {
-            [$"{prefix}-{version}/bin/{tool}"] = ($"#!/bin/sh\n# ZeroLagHub demo {runtime} {version}: a stand-in, not the real runtime.\necho '{banner} (zlh demo)'\n", true),
+            [$"{prefix}-{version}/bin/{tool}"] = ($"#!/bin/sh\n# ZeroLagHub stand-in {runtime} {version}: not the real runtime (Artifacts:StandIns).\necho '{banner} (zlh stand-in)'\n", true),
         });
 
     private static CatalogArtifact Write(string directory, string file, string prefix, Dictionary<string, (string Content, bool Executable)> entries)
@@ -66,12 +72,12 @@ public static class DemoArtifacts
             }
         }
         var bytes = File.ReadAllBytes(path);
-        return new CatalogArtifact(file, prefix, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length);
+        return new CatalogArtifact(file, prefix, Convert.ToHexStringLower(SHA256.HashData(bytes)), bytes.Length, StandIn: true);
     }
 
     private const string CodeServerLauncher = """
         #!/bin/sh
-        # ZeroLagHub demo code-server: serves the workspace over HTTP on the Unix socket --socket names.
+        # ZeroLagHub stand-in code-server (not the real one): serves the workspace over HTTP on the Unix socket --socket names.
         ROOT=$(cd "$(dirname "$0")/.." && pwd)
         exec python3 "$ROOT/lib/standin.py" "$@"
 
@@ -132,7 +138,7 @@ public static class DemoArtifacts
 
         args = sys.argv[1:]
         if "--socket" not in args:
-            sys.exit("zlh demo code-server: serves on a Unix socket only: --socket PATH [--socket-mode MODE] required")
+            sys.exit("zlh stand-in code-server: serves on a Unix socket only: --socket PATH [--socket-mode MODE] required")
         path = args[args.index("--socket") + 1]
         if os.path.lexists(path):
             os.unlink(path)
@@ -148,8 +154,8 @@ public static class DemoArtifacts
 
     private const string GameServerStandIn = """
         #!/bin/bash
-        # ZeroLagHub demo game server: logs like a Minecraft server. Console commands: stop, crash, oom, say <text>.
-        echo "[Server thread/INFO]: Starting minecraft server version 1.21 (zlh demo)"
+        # ZeroLagHub stand-in game server (no real game server is reachable here): logs like a Minecraft server. Console commands: stop, crash, oom, say <text>.
+        echo "[Server thread/INFO]: Starting minecraft server version 1.21 (zlh stand-in)"
         sleep 1
         echo "[Server thread/INFO]: Preparing level \"world\""
         echo "[Server thread/INFO]: Done (1.042s)! For help, type \"help\""
