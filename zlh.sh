@@ -60,6 +60,10 @@ banner() {
   echo "  next, in another terminal (./zlh is the command line; docs/cli.md):"
   [ "$url" = "$default_url" ] || echo "    export ZLH_API=$url"
   echo "    ./zlh login --user admin --password-file $password_file"
+  if [ "${ZLH_ARTIFACTS__STANDINS:-}" != true ]; then
+    # Real runtimes only: a create naming one not built yet is refused with the command that builds it.
+    echo "    ./zlh admin artifacts build node 24 && ./zlh admin artifacts build code-server 4.139.1   (once, a few minutes)"
+  fi
   echo "    ./zlh create dev --name my-box --runtime node --version 24 --wait"
   echo
 }

@@ -115,6 +115,18 @@ public sealed class ZlhUpTests : IDisposable
         Assert.Contains("ZeroLagHub: http://127.0.0.1:5080", run.Output);
         Assert.Contains(Path.Combine(Home, "logs", "api.log"), run.Output);
         Assert.Contains($"--password-file {Path.Combine(Home, "admin.password")}", run.Output);
+        // Real runtimes by default: a create names one not built yet only to be refused, so the banner says to build them.
+        Assert.Contains("./zlh admin artifacts build node 24 && ./zlh admin artifacts build code-server 4.139.1", run.Output);
+    }
+
+    [Fact]
+    public async Task InTheQuickModeTheBannerAsksForNoArtifactBuild()
+    {
+        var run = await ZlhShAsync(["banner"], ("ZLH_ARTIFACTS__STANDINS", "true"));
+
+        Assert.Equal(0, run.Exit);
+        Assert.DoesNotContain("admin artifacts build", run.Output);
+        Assert.Contains("./zlh create dev --name my-box --runtime node --version 24 --wait", run.Output);
     }
 
     private async Task<Run> UpAsync(string servicesStart, params (string Name, string Value)[] environment) =>
@@ -165,7 +177,7 @@ public sealed class ZlhUpTests : IDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["PATH"] = $"{Path.Combine(_root.FullName, "bin")}:/usr/bin:/bin";
         foreach (var name in (string[])["ZLH_POSTGRES", "ZLH_REDIS", "ZLH_POSTGRES_ADMIN", "ZLH_URLS", "ZLH_PORT", "ZLH_DATA", "ZLH_SERVICES_DIR",
-                     "ZLH_AUTH__ADMINPASSWORDFILE"])
+                     "ZLH_AUTH__ADMINPASSWORDFILE", "ZLH_ARTIFACTS__STANDINS"])
             start.Environment.Remove(name);
         start.Environment["ZLH_HOME"] = Home;
         foreach (var (name, value) in environment) start.Environment[name] = value;
