@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Tokens;
 using ZeroLagHub.Api.Tests.Auth;
@@ -102,6 +103,9 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>What the API logged at Error or above (a 500's cause).</summary>
+    public ErrorLog Errors { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         if (RealKestrel) builder.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{KestrelPort}");
@@ -112,6 +116,7 @@ public class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton(new OperatorConsole(OperatorOutput));
+            services.AddSingleton<ILoggerProvider>(Errors);
         });
     }
 

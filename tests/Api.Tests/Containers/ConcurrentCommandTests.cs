@@ -23,7 +23,9 @@ public sealed class ConcurrentCommandTests(LocalHostFixture api) : IClassFixture
         {
             var keys = new[] { Guid.NewGuid().ToString(), Guid.NewGuid().ToString() };
             var responses = await Task.WhenAll(keys.Select(key => PostAsync(client, $"/api/servers/{container}/code-server/restart", key)));
-            Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+            foreach (var response in responses)
+                Assert.True(response.StatusCode == HttpStatusCode.Accepted,
+                    $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\nAPI errors:\n{api.Errors.Last()}");
             var commandIds = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("commandId").GetGuid()));
             foreach (var id in commandIds)
                 Assert.Equal(1L, await CountAsync($"stream_id = '{container}' AND data->>'commandId' = '{id}'"));
