@@ -1,4 +1,4 @@
 namespace ZeroLagHub.Api.Commands;
 
-/// <summary>A durable message to enqueue with the events; the key makes a re-enqueue by a retried handler harmless.</summary>
-public sealed record OutgoingMessage(object Message, string IdempotencyKey, DateTimeOffset? DeliverAt = null);
+/// <summary>A durable message to send with the events, at once or at <paramref name="DeliverAt"/>.</summary>
+public sealed record OutgoingMessage(object Message, DateTimeOffset? DeliverAt = null);

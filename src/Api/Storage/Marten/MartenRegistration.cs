@@ -7,6 +7,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 using Weasel.Core;
+using Wolverine.Marten;
+using ZeroLagHub.Api.Messaging;
 using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Domain;
@@ -42,7 +44,14 @@ public static class MartenRegistration
         // Before the daemon's hosted service (added by AddAsyncDaemon): the tables it writes must exist.
         services.AddHostedService<ReadModelSetup>();
         services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
-            .AddAsyncDaemon(DaemonMode.HotCold);
+            .AddAsyncDaemon(DaemonMode.HotCold)
+            // Wolverine's inbox, outbox and dead letters on the same database, so that messages commit with the events.
+            // Marten creates nothing by itself (AutoCreate.None below); Wolverine's tables are made by Wolverine at start.
+            .IntegrateWithWolverine(w =>
+            {
+                w.MessageStorageSchemaName = WolverineRegistration.Schema;
+                w.AutoCreate = AutoCreate.CreateOrUpdate;
+            });
         services.AddSingleton<ReadModelAdmin>();
         services.AddHostedService<ReadModelRebuilder>();
         services.AddHostedService<ShardControl>();

@@ -1,0 +1,60 @@
+using JasperFx.CodeGeneration;
+using Wolverine;
+using Wolverine.ErrorHandling;
+using ZeroLagHub.Api.Containers;
+using ZeroLagHub.Api.Deployments;
+
+namespace ZeroLagHub.Api.Messaging;
+
+/// <summary>
+/// Wolverine, configured in this one place: the handlers of the durable messages (the deployment process
+/// manager, host and agent commands), their retries, and the code it runs them with. Its message store
+/// (inbox, outbox, scheduled messages, dead letters) lives in <see cref="Schema"/>, through Marten
+/// (<c>IntegrateWithWolverine</c> in Storage/Marten/MartenRegistration.cs).
+/// </summary>
+public static class WolverineRegistration
+{
+    /// <summary>Wolverine's tables; the bootstrap creates the schema for the API's role, Wolverine its tables at start.</summary>
+    public const string Schema = "wolverine";
+
+    /// <summary>Cooldown retries on the node that took the message: an agent restarting, a host briefly busy.</summary>
+    public static readonly TimeSpan[] Cooldowns = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
+    /// <summary>Then retries scheduled in the database (any node may run them), then the dead letters.</summary>
+    public static readonly TimeSpan[] Scheduled = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
+
+    /// <summary>Every delivery a message gets: the first, the cooldowns, the scheduled retries.</summary>
+    public static int MaxAttempts => 1 + Cooldowns.Length + Scheduled.Length;
+
+    /// <summary>Before the first hosted service that needs messaging: after SchemaMigration (Wolverine starts in registration order).</summary>
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
+    {
+        builder.Host.UseWolverine(Configure);
+        return builder;
+    }
+
+    /// <summary>The options; public so that the generated-code test builds the very same handlers.</summary>
+    public static void Configure(WolverineOptions opts)
+    {
+        opts.ServiceName = "zlh-api";
+        opts.ApplicationAssembly = typeof(WolverineRegistration).Assembly;
+        // Handlers are named, never found by convention: a class called *Handler with a Handle method
+        // (ContainerCommandHandler) is not a message handler.
+        opts.Discovery.DisableConventionalDiscovery()
+            .IncludeType<DeploymentProcess>()
+            .IncludeType<ContainerActions>();
+        // Pre-generated handler code (Internal/Generated, written by scripts/wolverine-codegen.sh): the API
+        // ships without Roslyn, and Dynamic mode needs it at start. A handler changed without regenerating
+        // fails the start (a missing type) or the test that compares the committed code with a fresh write.
+        opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
+        opts.Policies.AutoApplyTransactions();
+        // Every local queue is durable: a message is a row in the inbox until handled, so an API that dies
+        // mid-deployment leaves it for another node (owned by one node at a time: never run twice at once).
+        opts.Policies.UseDurableLocalQueues();
+        opts.OnException<Exception>()
+            .RetryWithCooldown(Cooldowns)
+            .Then.ScheduleRetry(Scheduled)
+            .Then.MoveToErrorQueue();
+        opts.Durability.DeadLetterQueueExpirationEnabled = false; // an operator replays or discards them
+    }
+}
