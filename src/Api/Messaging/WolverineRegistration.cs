@@ -55,6 +55,8 @@ public static class WolverineRegistration
             .RetryWithCooldown(Cooldowns)
             .Then.ScheduleRetry(Scheduled)
             .Then.MoveToErrorQueue();
+        // A message nobody can handle (a type from a newer or older build) is kept for an operator, not dropped.
+        opts.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
         opts.Durability.DeadLetterQueueExpirationEnabled = false; // an operator replays or discards them
     }
 }
