@@ -1,6 +1,9 @@
+using JasperFx;
 using JasperFx.CodeGeneration;
 using Wolverine;
+using Wolverine.Configuration;
 using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
 
@@ -26,6 +29,9 @@ public static class WolverineRegistration
     /// <summary>Every delivery a message gets: the first, the cooldowns, the scheduled retries.</summary>
     public static int MaxAttempts => 1 + Cooldowns.Length + Scheduled.Length;
 
+    /// <summary>The messages on durable local queues, run in the background: retried, then dead-lettered.</summary>
+    public static readonly IReadOnlyList<Type> DurableMessages = [typeof(AdvanceDeployment), typeof(HostCommand), typeof(AgentCommand)];
+
     /// <summary>Before the first hosted service that needs messaging: after SchemaMigration (Wolverine starts in registration order).</summary>
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
@@ -38,9 +44,9 @@ public static class WolverineRegistration
     {
         opts.ServiceName = "zlh-api";
         opts.ApplicationAssembly = typeof(WolverineRegistration).Assembly;
-        // Handlers are named, never found by convention: a class called *Handler with a Handle method
-        // (ContainerCommandHandler) is not a message handler.
+        // Handlers are named, never found by convention.
         opts.Discovery.DisableConventionalDiscovery()
+            .IncludeType<ContainerCommandHandler>()
             .IncludeType<DeploymentProcess>()
             .IncludeType<ContainerActions>();
         // Pre-generated handler code (Internal/Generated, written by scripts/wolverine-codegen.sh): the API
@@ -51,12 +57,25 @@ public static class WolverineRegistration
         // Every local queue is durable: a message is a row in the inbox until handled, so an API that dies
         // mid-deployment leaves it for another node (owned by one node at a time: never run twice at once).
         opts.Policies.UseDurableLocalQueues();
-        opts.OnException<Exception>()
-            .RetryWithCooldown(Cooldowns)
-            .Then.ScheduleRetry(Scheduled)
-            .Then.MoveToErrorQueue();
+        opts.Policies.Add(new DurableMessageRetries());
         // A message nobody can handle (a type from a newer or older build) is kept for an operator, not dropped.
         opts.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
         opts.Durability.DeadLetterQueueExpirationEnabled = false; // an operator replays or discards them
+    }
+
+    /// <summary>
+    /// Retries for the background messages only: a user's command (<see cref="SendContainerCommand"/>) runs
+    /// inline under its request, and its failure is that request's answer, never a retry minutes later.
+    /// </summary>
+    private sealed class DurableMessageRetries : IHandlerPolicy
+    {
+        public void Apply(IReadOnlyList<HandlerChain> chains, GenerationRules rules, IServiceContainer container)
+        {
+            foreach (var chain in chains.Where(c => DurableMessages.Contains(c.MessageType)))
+                chain.OnException<Exception>()
+                    .RetryWithCooldown([.. Cooldowns])
+                    .Then.ScheduleRetry([.. Scheduled])
+                    .Then.MoveToErrorQueue();
+        }
     }
 }
