@@ -45,6 +45,7 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
             await outbox.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction((IMessageDatabase)wolverine.Storage, tx));
             foreach (var message in messages)
             {
+                if (message.Key is { } key && !await OutboxKey.ClaimAsync(tx, key, ct)) continue;
                 if (message.DeliverAt is { } at) await outbox.ScheduleAsync(message.Message, at);
                 else await outbox.PublishAsync(message.Message);
             }

@@ -78,7 +78,7 @@ public sealed partial class DeploymentProcess(IEventStore store, ControlPlaneTra
             containerEvents.Add(outcome.Succeeded
                 ? new ProvisioningSucceeded(id, context.Now)
                 : new ProvisioningFailed(id, stage, outcome.Error!, context.Now));
-        var next = after.IsTerminal ? [] : new[] { new OutgoingMessage(new AdvanceDeployment(id)) };
+        var next = after.IsTerminal ? [] : new[] { new OutgoingMessage(new AdvanceDeployment(id), Key: $"deployment:{id}:{stage}:done") };
         await AppendAsync(id, deployment.Version, decision, containerEvents, next, ct, deployment.State.ContainerId);
     }
 

@@ -40,7 +40,7 @@ public static class ControlPlaneRegistration
         services.AddSingleton<ContainerActions>();
         // Wolverine runs the handlers of the durable messages; after SchemaMigration, before the poller.
         builder.AddMessaging();
-        services.AddMartenEventStore();
+        WolverineRegistration.IntegrateWith(services.AddMartenEventStore());
         // After Marten's registration: the poller reads the container directory, whose tables ReadModelSetup creates.
         builder.AddAgentPoller();
         return builder;

@@ -1,5 +1,7 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
+using Marten;
+using Wolverine.Marten;
 using Wolverine;
 using Wolverine.Configuration;
 using Wolverine.ErrorHandling;
@@ -13,7 +15,7 @@ namespace ZeroLagHub.Api.Messaging;
 /// Wolverine, configured in this one place: the handlers of the durable messages (the deployment process
 /// manager, host and agent commands), their retries, and the code it runs them with. Its message store
 /// (inbox, outbox, scheduled messages, dead letters) lives in <see cref="Schema"/>, through Marten
-/// (<c>IntegrateWithWolverine</c> in Storage/Marten/MartenRegistration.cs).
+/// (<see cref="IntegrateWith"/>, on the event store's registration).
 /// </summary>
 public static class WolverineRegistration
 {
@@ -39,6 +41,17 @@ public static class WolverineRegistration
         return builder;
     }
 
+    /// <summary>
+    /// Wolverine's inbox, outbox and dead letters in Marten's database, so that messages commit with the events.
+    /// Marten creates nothing by itself (AutoCreate.None); Wolverine creates its tables at start.
+    /// </summary>
+    public static void IntegrateWith(MartenServiceCollectionExtensions.MartenConfigurationExpression marten) =>
+        marten.IntegrateWithWolverine(w =>
+        {
+            w.MessageStorageSchemaName = Schema;
+            w.AutoCreate = AutoCreate.CreateOrUpdate;
+        });
+
     /// <summary>The options; public so that the generated-code test builds the very same handlers.</summary>
     public static void Configure(WolverineOptions opts)
     {
@@ -61,6 +74,9 @@ public static class WolverineRegistration
         // A message nobody can handle (a type from a newer or older build) is kept for an operator, not dropped.
         opts.UnknownMessageBehavior = UnknownMessageBehavior.DeadLetterQueue;
         opts.Durability.DeadLetterQueueExpirationEnabled = false; // an operator replays or discards them
+        // A stopping API lets running handlers finish for this long, then leaves their messages to another
+        // node (or its own next start). Well within the host's 30 s shutdown, which Wolverine's default equals.
+        opts.Durability.DrainTimeout = TimeSpan.FromSeconds(10);
     }
 
     /// <summary>

@@ -44,6 +44,24 @@ public sealed class DurableMessageTests(ApiFixture api) : IClassFixture<ApiFixtu
     }
 
     [Fact]
+    public async Task AKeyedMessageIsSentByTheFirstCommittedWriteOnly()
+    {
+        // A deployment step redelivered after its commit sends its follow-up again, under the same key.
+        var deployment = Guid.NewGuid();
+        var key = $"test:{deployment}:done";
+        var conflict = await Record.ExceptionAsync(() => Writer.WriteAsync(
+            [new StreamAppend(Guid.NewGuid().ToString(), ExpectedVersion.Exactly(3), [new Domain.Containers.ContainerStopped("test", DateTimeOffset.UtcNow)])],
+            [new OutgoingMessage(new AdvanceDeployment(deployment), Key: key)], new EventMetadata("test"), null, default));
+        Assert.NotNull(conflict);   // rolled back: the key is not taken
+
+        await Writer.WriteAsync([], [new OutgoingMessage(new AdvanceDeployment(deployment), Key: key)], new EventMetadata("test"), null, default);
+        await Writer.WriteAsync([], [new OutgoingMessage(new AdvanceDeployment(deployment), Key: key)], new EventMetadata("test"), null, default);
+
+        await WaitForStatusAsync(deployment, "Handled");
+        Assert.Equal(1L, await InboxCountAsync(deployment));
+    }
+
+    [Fact]
     public async Task AScheduledMessageWaitsInTheInboxForItsTime()
     {
         var deployment = Guid.NewGuid();

@@ -7,7 +7,6 @@ using JasperFx.Events.Projections;
 using Marten;
 using Npgsql;
 using Weasel.Core;
-using Wolverine.Marten;
 using ZeroLagHub.Api.Messaging;
 using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.Api.ReadModels;
@@ -38,26 +37,21 @@ public static class MartenRegistration
     /// every async projection runs on the one node holding the daemon's lock, and another takes over when it dies.
     /// The read models (<see cref="OurProjection"/>) must be registered before.
     /// </summary>
-    public static IServiceCollection AddMartenEventStore(this IServiceCollection services)
+    /// <returns>Marten's registration, for the API to integrate Wolverine with (<see cref="WolverineRegistration.IntegrateWith"/>):
+    /// a host without Wolverine (tools, tests, benchmarks) must not, since the daemon would then look for Wolverine's runtime.</returns>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddMartenEventStore(this IServiceCollection services)
     {
         services.AddSingleton(Folds);
         // Before the daemon's hosted service (added by AddAsyncDaemon): the tables it writes must exist.
         services.AddHostedService<ReadModelSetup>();
-        services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
-            .AddAsyncDaemon(DaemonMode.HotCold)
-            // Wolverine's inbox, outbox and dead letters on the same database, so that messages commit with the events.
-            // Marten creates nothing by itself (AutoCreate.None below); Wolverine's tables are made by Wolverine at start.
-            .IntegrateWithWolverine(w =>
-            {
-                w.MessageStorageSchemaName = WolverineRegistration.Schema;
-                w.AutoCreate = AutoCreate.CreateOrUpdate;
-            });
+        var marten = services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>()))
+            .AddAsyncDaemon(DaemonMode.HotCold);
         services.AddSingleton<ReadModelAdmin>();
         services.AddHostedService<ReadModelRebuilder>();
         services.AddHostedService<ShardControl>();
         services.AddSingleton<MartenEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MartenEventStore>());
-        return services;
+        return marten;
     }
 
     /// <summary>The domain's aggregates, folded live by Marten.</summary>
