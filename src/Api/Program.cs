@@ -1,3 +1,4 @@
+using JasperFx;
 using ZeroLagHub.Api.Anchoring;
 using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Artifacts.Building;
@@ -40,6 +41,13 @@ var app = builder.Build();
 if (args is ["migrate-events"])
 {
     Environment.ExitCode = await MigrateEventsCommand.RunAsync(app.Services, System.Console.Out, System.Console.Error);
+    return;
+}
+// `codegen write` (after changing a message handler or Wolverine's options): the handler code Wolverine runs,
+// pre-generated into Internal/Generated and committed (the API ships without Roslyn). See Messaging/.
+if (args is ["codegen", ..])
+{
+    Environment.ExitCode = await app.RunJasperFxCommands(args);
     return;
 }
 // First, so that every answer gets them: errors, redirects and the IDE's host mode included.

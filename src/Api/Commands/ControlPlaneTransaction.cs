@@ -4,15 +4,19 @@ using Npgsql;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Queue;
+using Wolverine;
+using Wolverine.RDBMS;
+using Wolverine.Runtime;
 
 namespace ZeroLagHub.Api.Commands;
 
 /// <summary>
 /// Events, the messages they cause and the audit row, in ONE transaction: a crash between them cannot
 /// leave events without their messages (a command never sent) or messages without events.
+/// The messages go through Wolverine's outbox enlisted in the same transaction: rows in its inbox (durable
+/// local queues) that commit or roll back with the events, handed to the local workers once committed.
 /// </summary>
-public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventStore store, MessageQueue queue)
+public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventStore store, IWolverineRuntime wolverine)
 {
     /// <exception cref="EventStreamUnexpectedMaxEventIdException">A stream moved since the decision (or another
     /// writer took the same next version); nothing was written.</exception>
@@ -26,6 +30,7 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var outbox = new MessageContext(wolverine);
         // First, before the appends take a transaction id (see es.append_events: a guard's lock assigns none).
         if (guard is not null && await guard(tx, ct) is { } rejection)
         {
@@ -34,12 +39,23 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
         }
         foreach (var append in appends.Where(a => a.Events.Count > 0))
             await store.AppendAsync(tx, append.StreamId, append.Expected, [.. append.Events], metadata, ct);
-        foreach (var message in messages)
-            await queue.EnqueueAsync(tx, message.Message, message.DeliverAt, message.IdempotencyKey, ct);
+        if (messages.Count > 0)
+        {
+            // Not disposed: disposing it would dispose the transaction, which is ours.
+            await outbox.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction((IMessageDatabase)wolverine.Storage, tx));
+            foreach (var message in messages)
+            {
+                if (message.Key is { } key && !await OutboxKey.ClaimAsync(tx, key, ct)) continue;
+                if (message.DeliverAt is { } at) await outbox.ScheduleAsync(message.Message, at);
+                else await outbox.PublishAsync(message.Message);
+            }
+        }
         if (audit is not null) await InsertAuditEntry.ExecuteAsync(connection, tx, audit, ct);
         await tx.CommitAsync(ct);
         store.AfterCommit();
-        if (messages.Count > 0) queue.Notify();
+        // After the commit: a worker handed the message before would not find the events it acts on. A crash
+        // in between loses nothing; the inbox rows are recovered as any node's.
+        await outbox.FlushOutgoingMessagesAsync();
         return null;
     }
 

@@ -1,14 +1,13 @@
 using ZeroLagHub.Api.Agents;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
-using ZeroLagHub.EventStore.Queue;
 
 namespace ZeroLagHub.Api.Containers;
 
 /// <summary>
 /// Carries out accepted commands: host actions (stop, start, delete) and agent commands (server and
-/// code-server power). An unreachable agent or host throws, and the queue retries with the same command
-/// id, which the agent answers with its first result.
+/// code-server power), as Wolverine handlers. An unreachable agent or host throws, and Wolverine retries with
+/// the same command id, which the agent answers with its first result.
 /// </summary>
 /// <remarks>
 /// An agent command writes no event itself. What the agent did (code-server started, server running or
@@ -19,9 +18,9 @@ namespace ZeroLagHub.Api.Containers;
 /// </remarks>
 public sealed partial class ContainerActions(IContainerHost host, AgentClient agents, AgentPoller poller, ILogger<ContainerActions> logger)
 {
-    public async Task HandleAsync(Envelope<HostCommand> envelope, CancellationToken ct)
+    public async Task HandleAsync(HostCommand message, CancellationToken ct)
     {
-        var (containerId, action, _) = envelope.Message;
+        var (containerId, action, _) = message;
         var log = new StageLog();
         switch (action)
         {
@@ -33,9 +32,9 @@ public sealed partial class ContainerActions(IContainerHost host, AgentClient ag
         LogHostAction(logger, containerId, action, string.Join(" | ", log.Tail()));
     }
 
-    public async Task HandleAsync(Envelope<AgentCommand> envelope, CancellationToken ct)
+    public async Task HandleAsync(AgentCommand message, CancellationToken ct)
     {
-        var (containerId, path, commandId) = envelope.Message;
+        var (containerId, path, commandId) = message;
         var reply = await agents.PostAsync(containerId, path, null, commandId, ct);
         if (reply.StatusCode >= 500) throw new AgentUnavailableException($"{path}: {reply.Problem}");
         LogAgentCommand(logger, containerId, path, reply.StatusCode, reply.IsSuccess ? "" : reply.Problem);

@@ -16,7 +16,8 @@ namespace ZeroLagHub.Api.Containers;
 /// Every user command on a container: load the stream, let the domain decide, write events + messages
 /// + audit row in one transaction. A version conflict is decided once more on the reloaded stream: if
 /// the command is still valid it succeeds, if the other command made it invalid it is refused with the
-/// reason (409) — never a 500. A create is also refused (409) when its owner has a live container of that
+/// reason (409) — never a 500. The routes invoke it through Wolverine (<see cref="SendContainerCommand"/>, run
+/// inline, without retries: a failure is the request's); the transaction is its own (<see cref="ControlPlaneTransaction"/>). A create is also refused (409) when its owner has a live container of that
 /// name (<see cref="UniqueName"/>, checked in the write's transaction).
 /// </summary>
 /// <remarks>
@@ -34,8 +35,12 @@ public sealed class ContainerCommandHandler(IEventStore store, ControlPlaneTrans
     /// <summary>How often a command is decided before a stream that keeps moving under it is a 409.</summary>
     private const int MaxDecisions = 3;
 
-    public async Task<CommandResult> HandleAsync(Guid containerId, ContainerCommand command, CurrentUser user, CancellationToken ct)
+    /// <summary>How long a route waits for the answer: Wolverine's default (5 s) is short on a loaded host.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
+
+    public async Task<CommandResult> HandleAsync(SendContainerCommand message, CancellationToken ct)
     {
+        var (containerId, command, user) = message;
         var name = CommandName(command.GetType());
         for (var attempt = 1; ; attempt++)
         {

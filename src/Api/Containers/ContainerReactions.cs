@@ -8,7 +8,6 @@ public static class ContainerReactions
 {
     public static IReadOnlyList<OutgoingMessage> For(Guid containerId, ContainerCommand command)
     {
-        var key = $"command:{command.CommandId}";
         object? message = command switch
         {
             CreateContainer c => new AdvanceDeployment(c.DeploymentId),
@@ -25,6 +24,6 @@ public static class ContainerReactions
             RestartCodeServer => new AgentCommand(containerId, "dev/codeserver/restart", command.CommandId),
             _ => null,
         };
-        return message is null ? [] : [new OutgoingMessage(message, key)];
+        return message is null ? [] : [new OutgoingMessage(message)];
     }
 }

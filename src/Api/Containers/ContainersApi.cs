@@ -3,6 +3,7 @@ using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Containers;
+using Wolverine;
 using ZeroLagHub.EventStore;
 
 namespace ZeroLagHub.Api.Containers;
@@ -19,8 +20,8 @@ public static class ContainersApi
         group.MapPost("", Create).WithMetadata(Named(_ => typeof(CreateContainer)));
         group.MapGet("", List);
         group.MapGet("/{id:guid}", Get);
-        group.MapDelete("/{id:guid}", (Guid id, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
-            Send(id, new DeleteContainer(CommandResults.CommandId(http, user.Id)), user, handler, ct))
+        group.MapDelete("/{id:guid}", (Guid id, HttpContext http, CurrentUser user, IMessageBus bus, CancellationToken ct) =>
+            Send(id, new DeleteContainer(CommandResults.CommandId(http, user.Id)), user, bus, ct))
             .WithMetadata(Named(_ => typeof(DeleteContainer)));
         group.MapPost("/{id:guid}/{action:regex(^(stop|start|reprovision)$)}", ContainerAction)
             .WithMetadata(Named(http => ContainerCommand(Action(http), Guid.Empty).GetType()));
@@ -38,7 +39,7 @@ public static class ContainersApi
     private static string Action(HttpContext http) => http.Request.RouteValues["action"]?.ToString() ?? "";
 
     private static async Task<IResult> Create(CreateContainerRequest? request, HttpContext http, CurrentUser user,
-        ContainerCommandHandler handler, IContainerHost host, CancellationToken ct)
+        ContainerCommandHandler handler, IMessageBus bus, IContainerHost host, CancellationToken ct)
     {
         var commandId = CommandResults.CommandId(http, user.Id);
         if (request is null)
@@ -62,7 +63,7 @@ public static class ContainersApi
                 extensions: new Dictionary<string, object?> { ["field"] = "ports" });
         }
         var command = new CreateContainer(commandId, containerId, CommandResults.Derive(commandId, "deployment"), spec);
-        return await Send(containerId, command, user, handler, ct);
+        return await Send(containerId, command, user, bus, ct);
     }
 
     private static async Task<IResult> List(CurrentUser user, ContainerQueries queries, CancellationToken ct, bool deleted = false) =>
@@ -76,14 +77,14 @@ public static class ContainersApi
             : NotFound();
     }
 
-    private static Task<IResult> ContainerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
-        Send(id, ContainerCommand(action, CommandResults.CommandId(http, user.Id)), user, handler, ct);
+    private static Task<IResult> ContainerAction(Guid id, string action, HttpContext http, CurrentUser user, IMessageBus bus, CancellationToken ct) =>
+        Send(id, ContainerCommand(action, CommandResults.CommandId(http, user.Id)), user, bus, ct);
 
-    private static Task<IResult> ServerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
-        Send(id, ServerCommand(action, CommandResults.CommandId(http, user.Id)), user, handler, ct);
+    private static Task<IResult> ServerAction(Guid id, string action, HttpContext http, CurrentUser user, IMessageBus bus, CancellationToken ct) =>
+        Send(id, ServerCommand(action, CommandResults.CommandId(http, user.Id)), user, bus, ct);
 
-    private static Task<IResult> CodeServerAction(Guid id, string action, HttpContext http, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
-        Send(id, CodeServerCommand(action, CommandResults.CommandId(http, user.Id)), user, handler, ct);
+    private static Task<IResult> CodeServerAction(Guid id, string action, HttpContext http, CurrentUser user, IMessageBus bus, CancellationToken ct) =>
+        Send(id, CodeServerCommand(action, CommandResults.CommandId(http, user.Id)), user, bus, ct);
 
     private static ContainerCommand ContainerCommand(string action, Guid commandId) => action.ToLowerInvariant() switch
     {
@@ -107,8 +108,10 @@ public static class ContainersApi
         _ => new RestartCodeServer(commandId),
     };
 
-    private static async Task<IResult> Send(Guid id, ContainerCommand command, CurrentUser user, ContainerCommandHandler handler, CancellationToken ct) =>
-        CommandResults.From(await handler.HandleAsync(id, command, user, ct), $"/api/servers/{id}");
+    /// <summary>Through Wolverine, run inline (<see cref="ContainerCommandHandler"/>): the answer is the command's result.</summary>
+    private static async Task<IResult> Send(Guid id, ContainerCommand command, CurrentUser user, IMessageBus bus, CancellationToken ct) =>
+        CommandResults.From(await bus.InvokeAsync<CommandResult>(new SendContainerCommand(id, command, user), ct, ContainerCommandHandler.Timeout),
+            $"/api/servers/{id}");
 
     private static IResult NotFound() =>
         TypedResults.Problem("no such container (or not yours)", statusCode: StatusCodes.Status404NotFound, title: "Not found");

@@ -6,7 +6,8 @@ using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Appending;
-using ZeroLagHub.EventStore.Queue;
+using Wolverine;
+using ZeroLagHub.Api.Messaging;
 
 namespace ZeroLagHub.Api.Deployments;
 
@@ -19,18 +20,19 @@ namespace ZeroLagHub.Api.Deployments;
 /// <remarks>
 /// Steps: (1) load the deployment; stop if it is over. (2) Stop (cancel) if its container was deleted.
 /// (3) Record the stage's start. (4) Run it. (5) Record its outcome on both streams and enqueue the next step.
-/// A stage that throws (agent unreachable, host busy) is retried by the queue; on the last attempts it
-/// is recorded as failed instead, so a deployment always ends.
+/// A stage that throws (agent unreachable, host busy) is retried by Wolverine (<see cref="WolverineRegistration"/>);
+/// on the last attempts it is recorded as failed instead, so a deployment always ends. The message's id, the
+/// same on every retry, is the agent calls' idempotency key.
 /// </remarks>
 public sealed partial class DeploymentProcess(IEventStore store, ControlPlaneTransaction writer, StageRunner stages,
     TimeProvider time, ILogger<DeploymentProcess> logger)
 {
-    /// <summary>From this attempt on, a stage that throws is recorded as failed (the queue allows five).</summary>
-    public const int FailOnAttempt = 4;
+    /// <summary>From this attempt on, a stage that throws is recorded as failed: the last two of <see cref="WolverineRegistration.MaxAttempts"/>.</summary>
+    public static int FailOnAttempt => WolverineRegistration.MaxAttempts - 1;
 
-    public async Task HandleAsync(Envelope<AdvanceDeployment> envelope, CancellationToken ct)
+    public async Task HandleAsync(AdvanceDeployment message, Envelope envelope, CancellationToken ct)
     {
-        var id = envelope.Message.DeploymentId;
+        var id = message.DeploymentId;
         var context = new DecisionContext(time.GetUtcNow(), new RuntimeCatalog(null, null), Actor.System);
 
         // :: Step 1
@@ -55,12 +57,12 @@ public sealed partial class DeploymentProcess(IEventStore store, ControlPlaneTra
         // :: Step 4
         StageOutcome outcome;
         try { outcome = await stages.RunAsync(stage, deployment.State, envelope.Id, ct); }
-        catch (Exception e) when (envelope.Attempt >= FailOnAttempt && e is not OperationCanceledException)
+        catch (Exception e) when (envelope.Attempts >= FailOnAttempt && e is not OperationCanceledException)
         {
             // An unexpected failure's text may name .NET types and host paths: the log keeps it under a
             // reference the user sees in the stage's error instead.
             LogUnexpected(logger, e, id, stage, envelope.Id);
-            var error = $"the stage failed unexpectedly {envelope.Attempt} times; the operator's log has the cause under reference {envelope.Id}";
+            var error = $"the stage failed unexpectedly {envelope.Attempts} times; the operator's log has the cause under reference {envelope.Id}";
             outcome = StageOutcome.Failure(error, [error]);
         }
         LogStage(logger, id, stage, outcome.Succeeded, outcome.Error);
@@ -76,7 +78,7 @@ public sealed partial class DeploymentProcess(IEventStore store, ControlPlaneTra
             containerEvents.Add(outcome.Succeeded
                 ? new ProvisioningSucceeded(id, context.Now)
                 : new ProvisioningFailed(id, stage, outcome.Error!, context.Now));
-        var next = after.IsTerminal ? [] : new[] { new OutgoingMessage(new AdvanceDeployment(id), $"deployment:{id}:{stage}:done") };
+        var next = after.IsTerminal ? [] : new[] { new OutgoingMessage(new AdvanceDeployment(id), Key: $"deployment:{id}:{stage}:done") };
         await AppendAsync(id, deployment.Version, decision, containerEvents, next, ct, deployment.State.ContainerId);
     }
 

@@ -5,7 +5,7 @@ using ZeroLagHub.Api.Audit;
 using Marten;
 using ZeroLagHub.Api.Audit.AsOf;
 using ZeroLagHub.Api.Audit.Chain;
-using ZeroLagHub.EventStore.Queue;
+using ZeroLagHub.Api.Operations.DeadLetters;
 
 namespace ZeroLagHub.Api.Extensions;
 
@@ -28,7 +28,7 @@ public static class AuditRegistration
             Path.GetFullPath(sp.GetRequiredService<IOptions<AnchorOptions>>().Value.Directory is { Length: > 0 } dir ? dir : Path.Combine(data, "anchors")),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Anchors>>()));
         services.AddHostedService<AnchorSchedule>();
-        services.AddSingleton(sp => new DeadLetterQueue(sp.GetRequiredService<MessageQueue>()));
+        services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<AuditTrail>();
         return builder;
     }

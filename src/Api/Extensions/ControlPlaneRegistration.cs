@@ -3,11 +3,11 @@ using ZeroLagHub.Api.Agents;
 using ZeroLagHub.Api.Commands;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Deployments;
+using ZeroLagHub.Api.Messaging;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Domain;
 using ZeroLagHub.EventStore;
 using ZeroLagHub.EventStore.Projections;
-using ZeroLagHub.EventStore.Queue;
 using ZeroLagHub.EventStore.Serialization;
 using ZeroLagHub.Projections.Containers;
 using ZeroLagHub.Projections.Crashes;
@@ -18,7 +18,7 @@ namespace ZeroLagHub.Api.Extensions;
 
 public static class ControlPlaneRegistration
 {
-    /// <summary>Events, projections, the durable queue and its handlers, and the background runners.</summary>
+    /// <summary>Events, projections, the durable messages and their handlers, and the background runners.</summary>
     public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -27,8 +27,6 @@ public static class ControlPlaneRegistration
         services.AddSingleton<IProjection, DeploymentHistoryProjection>();
         services.AddSingleton<IProjection, ContainerStatusProjection>();
         services.AddSingleton<IProjection, CrashHistoryProjection>();
-        services.AddSingleton(sp => new MessageQueue(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventTypeRegistry>(),
-            sp.GetRequiredService<ILogger<MessageQueue>>()));
 
         services.AddSingleton<ControlPlaneTransaction>();
         services.AddSingleton<ContainerCommandHandler>();
@@ -40,32 +38,19 @@ public static class ControlPlaneRegistration
         services.AddSingleton<StageRunner>();
         services.AddSingleton<DeploymentProcess>();
         services.AddSingleton<ContainerActions>();
-        services.AddSingleton(sp =>
-        {
-            var deployments = sp.GetRequiredService<DeploymentProcess>();
-            var actions = sp.GetRequiredService<ContainerActions>();
-            return new MessageHandlers()
-                .Register<AdvanceDeployment>(deployments.HandleAsync)
-                .Register<HostCommand>(actions.HandleAsync)
-                .Register<AgentCommand>(actions.HandleAsync);
-        });
-        services.AddSingleton(sp => new MessageWorker(sp.GetRequiredService<MessageQueue>(), sp.GetRequiredService<MessageHandlers>(),
-            new MessageWorkerOptions(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MessageWorker>>()));
-        services.AddHostedService<ControlPlaneRunner>();
-        services.AddMartenEventStore();
+        // Wolverine runs the handlers of the durable messages; after SchemaMigration, before the poller.
+        builder.AddMessaging();
+        WolverineRegistration.IntegrateWith(services.AddMartenEventStore());
         // After Marten's registration: the poller reads the container directory, whose tables ReadModelSetup creates.
         builder.AddAgentPoller();
         return builder;
     }
 
-    /// <summary>Every stored type by its stable name: the domain's events and the queue's messages.</summary>
+    /// <summary>Every event type by its stable name (the messages' names are their [MessageIdentity]).</summary>
     private static EventTypeRegistry Types()
     {
         var types = new EventTypeRegistry();
         foreach (var type in DomainEvents.All) types.Register(type.ClrType, type.Name, type.SchemaVersion);
-        types.Register<AdvanceDeployment>("message.advance_deployment");
-        types.Register<HostCommand>("message.host_command");
-        types.Register<AgentCommand>("message.agent_command");
         return types;
     }
 }

@@ -3,13 +3,13 @@ using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.ReadModels;
-using ZeroLagHub.EventStore.Queue;
+using ZeroLagHub.Api.Operations.DeadLetters;
 
 namespace ZeroLagHub.Api.Operations;
 
 /// <summary>
 /// <c>/api/admin</c> for operators: projection status (position, lag, what holds it back), rebuild
-/// with progress, retry or skip past a faulted one, the dead letters of the message queue (list, replay under
+/// with progress, retry or skip past a faulted one, the dead letters of Wolverine's durable queues (list, replay under
 /// the same id, discard), and the agents by poller node (every node's, from any node). Every action is
 /// recorded in the command log (<see cref="AuditTrail"/>).
 /// </summary>
@@ -68,7 +68,7 @@ public static class OperationsApi
         }
     }
 
-    private static async Task<IResult> DeadLetters(string? type, string? after, int? limit, DeadLetterQueue deadLetters, CancellationToken ct)
+    private static async Task<IResult> DeadLetters(string? type, string? after, int? limit, DeadLetterStore deadLetters, CancellationToken ct)
     {
         var size = limit ?? 100;
         if (size is < 1 or > 1000) return Problem(StatusCodes.Status400BadRequest, $"limit={size} must be from 1 to 1000");
@@ -79,12 +79,12 @@ public static class OperationsApi
         return TypedResults.Ok(new DeadLetterPage(items, items.Count == size ? DeadLetterCursor.From(items[^1]) : null));
     }
 
-    private static async Task<IResult> Replay(Guid id, DeadLetterQueue deadLetters, CancellationToken ct) =>
+    private static async Task<IResult> Replay(Guid id, DeadLetterStore deadLetters, CancellationToken ct) =>
         await deadLetters.ReplayAsync(id, ct)
             ? TypedResults.Accepted((string?)null, new { id, replayed = true })
             : NoDeadLetter(id);
 
-    private static async Task<IResult> Discard(Guid id, DeadLetterQueue deadLetters, CancellationToken ct) =>
+    private static async Task<IResult> Discard(Guid id, DeadLetterStore deadLetters, CancellationToken ct) =>
         await deadLetters.DiscardAsync(id, ct) ? TypedResults.NoContent() : NoDeadLetter(id);
 
     private static string ProjectionTarget(EndpointFilterInvocationContext context) => $"projection {context.Route("name")}";

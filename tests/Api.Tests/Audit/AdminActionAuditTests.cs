@@ -63,10 +63,7 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
     {
         var (replayed, discarded, missing) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         foreach (var id in (Guid[])[replayed, discarded])
-            await api.SqlAsync("""
-                INSERT INTO es.queue_dead_letters (id, type, schema_version, data, enqueued_at, attempts, error)
-                VALUES (@id, 'test.unreadable', 1, '{}', now(), 1, 'not registered')
-                """, ("id", id));
+            await ZeroLagHub.Api.Tests.Operations.PlantedDeadLetter.PlantAsync(api.Services, id);
         var operatorId = Guid.NewGuid();
         using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Tests.Status;
-using ZeroLagHub.EventStore.Queue;
 
 namespace ZeroLagHub.Api.Tests.Containers;
 
@@ -38,9 +37,9 @@ public sealed class AgentFactsOnceTests(PollerFixture api) : IClassFixture<Polle
         var commandId = Guid.NewGuid();
         var message = new AgentCommand(container, "dev/codeserver/stop", commandId);
 
-        await actions.HandleAsync(new Envelope<AgentCommand>(commandId, "message.agent_command", 1, DateTimeOffset.UtcNow, message), default);
-        // The lease ran out before the completion was recorded: the same message, same id, again.
-        await actions.HandleAsync(new Envelope<AgentCommand>(commandId, "message.agent_command", 2, DateTimeOffset.UtcNow, message), default);
+        await actions.HandleAsync(message, default);
+        // Its node died before the inbox recorded it handled: the same message, same id, again.
+        await actions.HandleAsync(message, default);
 
         // Recorded by the handler's own read of the journal, before any poll cycle…
         Assert.Equal(1L, await CountAsync(container, "container.code_server_stopped"));

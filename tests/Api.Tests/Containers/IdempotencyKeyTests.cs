@@ -36,7 +36,9 @@ public sealed class IdempotencyKeyTests(LocalHostFixture api) : IClassFixture<Lo
         Assert.Equal(1L, await CountEventsAsync($"stream_id = '{container}' AND type = 'container.code_server_restart_requested'"));
         Assert.Equal(1L, await CountEventsAsync($"stream_id = '{container}' AND data->>'commandId' = '{restartId}'"));
         Assert.Equal(1L, await CountAuditAsync(restartId));
-        Assert.Equal(1L, (long)(await api.Database.ScalarAsync($"SELECT count(*) FROM es.queue_keys WHERE key = 'command:{restartId}'"))!);
+        // One agent command in Wolverine's inbox (handled rows stay a while): its JSON names the command id.
+        Assert.Equal(1L, (long)(await api.Database.ScalarAsync(
+            $"SELECT count(*) FROM wolverine.wolverine_incoming_envelopes WHERE message_type = 'message.agent_command' AND position(convert_to('{restartId}', 'UTF8') in body) > 0"))!);
 
         // The same key for another request is a mistake the client must hear about, not a silent 202.
         var reused = await SendAsync(client, HttpMethod.Post, $"/api/servers/{container}/code-server/stop", restartKey);

@@ -10,6 +10,7 @@ using Marten.Events.Daemon.HighWater;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Weasel.Core;
+using ZeroLagHub.Api.Messaging;
 using ZeroLagHub.Api.Audit.Chain;
 using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Domain;
@@ -39,7 +40,9 @@ public static class MartenRegistration
     /// every async projection runs on the one node holding the daemon's lock, and another takes over when it dies.
     /// The read models (<see cref="OurProjection"/>) must be registered before.
     /// </summary>
-    public static IServiceCollection AddMartenEventStore(this IServiceCollection services)
+    /// <returns>Marten's registration, for the API to integrate Wolverine with (<see cref="WolverineRegistration.IntegrateWith"/>):
+    /// a host without Wolverine (tools, tests, benchmarks) must not, since the daemon would then look for Wolverine's runtime.</returns>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddMartenEventStore(this IServiceCollection services)
     {
         services.AddSingleton(Folds);
         // Before the daemon's hosted service (added by AddAsyncDaemon): the tables it writes must exist.
@@ -49,7 +52,7 @@ public static class MartenRegistration
             sp.GetRequiredService<ILogger<PostgresqlListenWakeup>>())));
         services.AddSingleton(sp => new AppendNotifier(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<AppendNotifier>>(),
             sp.GetRequiredService<DaemonWakeup>()));
-        services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>(),
+        var marten = services.AddMarten(sp => Options(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetServices<OurProjection>(),
                 sp.GetRequiredService<AppendNotifier>(), sp.GetRequiredService<DaemonWakeup>()))
             .AddAsyncDaemon(DaemonMode.HotCold);
         services.AddSingleton<ReadModelAdmin>();
@@ -57,7 +60,7 @@ public static class MartenRegistration
         services.AddHostedService<ShardControl>();
         services.AddSingleton<MartenEventStore>();
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<MartenEventStore>());
-        return services;
+        return marten;
     }
 
     /// <summary>The domain's aggregates, folded live by Marten.</summary>

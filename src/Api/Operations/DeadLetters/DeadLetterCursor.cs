@@ -1,7 +1,6 @@
 using System.Globalization;
-using ZeroLagHub.EventStore.Queue;
 
-namespace ZeroLagHub.Api.Operations;
+namespace ZeroLagHub.Api.Operations.DeadLetters;
 
 /// <summary>
 /// The keyset of a dead-letter page, (failed at, id), as one opaque query value:
@@ -12,7 +11,7 @@ public static class DeadLetterCursor
     public static string From(DeadLetter last) =>
         $"{(last.FailedAt - DateTimeOffset.UnixEpoch).Ticks / 10}.{last.Id:N}";
 
-    /// <returns>A dead letter carrying only the keyset (what <see cref="DeadLetterQueue.ListAsync"/> reads of <c>after</c>); null when malformed.</returns>
+    /// <returns>A dead letter carrying only the keyset (what <see cref="DeadLetterStore.ListAsync"/> reads of <c>after</c>); null when malformed.</returns>
     public static DeadLetter? Parse(string cursor)
     {
         var parts = cursor.Split('.');
