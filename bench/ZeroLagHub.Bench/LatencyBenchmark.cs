@@ -11,9 +11,8 @@ using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Bench.Polling;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.Events;
+using ZeroLagHub.Projections.ReadModels;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Bench;

@@ -1,8 +1,7 @@
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Bench.Polling;
 

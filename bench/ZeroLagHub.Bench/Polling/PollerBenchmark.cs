@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Domain;
-using ZeroLagHub.EventStore;
 using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Projections.Containers;

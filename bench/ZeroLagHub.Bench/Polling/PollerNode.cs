@@ -8,7 +8,7 @@ using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Hosts;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Bench.Polling;
 

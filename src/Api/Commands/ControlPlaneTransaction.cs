@@ -3,7 +3,7 @@ using Marten.Exceptions;
 using Npgsql;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Domain.Decisions;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 using Wolverine;
 using Wolverine.RDBMS;
 using Wolverine.Runtime;

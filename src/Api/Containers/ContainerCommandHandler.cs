@@ -7,8 +7,7 @@ using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Containers;
 

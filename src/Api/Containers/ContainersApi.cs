@@ -4,7 +4,7 @@ using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Domain.Containers;
 using Wolverine;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Containers;
 

@@ -4,8 +4,7 @@ using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 using Wolverine;
 using ZeroLagHub.Api.Messaging;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Extensions;
 

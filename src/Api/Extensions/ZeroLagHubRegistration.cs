@@ -5,7 +5,6 @@ using ZeroLagHub.Api.Hosts.Proxmox;
 using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Api.Storage.LegacyEvents;
-using ZeroLagHub.EventStore;
 
 namespace ZeroLagHub.Api.Extensions;
 

@@ -1,7 +1,7 @@
 using Marten;
 using Npgsql;
 using ZeroLagHub.Api.Storage.Marten;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.ReadModels;
 using ZeroLagHub.Projections.Marten;
 
 namespace ZeroLagHub.Api.ReadModels;

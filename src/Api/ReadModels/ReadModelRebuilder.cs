@@ -2,7 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Npgsql;
 using ZeroLagHub.Api.Storage.Marten;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.ReadModels;
 using ZeroLagHub.Projections.Marten;
 
 namespace ZeroLagHub.Api.ReadModels;

@@ -1,5 +1,5 @@
 using Npgsql;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.ReadModels;
 
 namespace ZeroLagHub.Api.ReadModels;
 

@@ -1,12 +1,11 @@
 using Marten;
 using Npgsql;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Schema;
+using ZeroLagHub.Api.Storage.Schema;
 
 namespace ZeroLagHub.Api.Storage;
 
 /// <summary>
-/// Creates or upgrades the database schemas when the API starts: the message queue's <c>es</c>, the
+/// Creates or upgrades the database schemas when the API starts: the old event store's <c>es</c> (Schema/EventStoreSchema.cs), the
 /// API's own <c>zlh</c> (scripts in Storage/Migrations, embedded in this assembly), then Marten's. Several API nodes may
 /// start at once; the migrator serialises them. A failure stops the start: serving on a half-made schema
 /// is worse.
@@ -18,9 +17,9 @@ public sealed partial class SchemaMigration(NpgsqlDataSource dataSource, IDocume
 
     public async Task StartAsync(CancellationToken ct)
     {
-        var version = await PostgresEventStore.MigrateAsync(dataSource, ct);
-        LogMigrated(log, "es", version);
-        version = await new SchemaMigrator(dataSource).MigrateAsync(Schema, typeof(SchemaMigration).Assembly, ct);
+        var version = await EventStoreSchema.MigrateAsync(dataSource, ct);
+        LogMigrated(log, EventStoreSchema.Name, version);
+        version = await new SchemaMigrator(dataSource).MigrateAsync(Schema, typeof(SchemaMigration).Assembly, "ZeroLagHub.Api.Migrations.", ct);
         LogMigrated(log, Schema, version);
         // Marten's tables, functions and daemon progress, as this build configures them (Marten's own
         // advisory lock serialises nodes). Marten never creates anything lazily (AutoCreate.None).

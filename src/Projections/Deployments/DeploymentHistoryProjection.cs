@@ -1,8 +1,8 @@
 using System.Text.Json;
 using NpgsqlTypes;
 using ZeroLagHub.Domain.Deployments;
-using ZeroLagHub.EventStore.Projections;
-using ZeroLagHub.EventStore.Reading;
+using ZeroLagHub.Projections.ReadModels;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Projections.Deployments;
 

@@ -3,14 +3,13 @@ using JasperFx.Events.Daemon;
 using Marten;
 using Marten.Events.Projections;
 using Npgsql;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Projections;
-using ZeroLagHub.EventStore.Reading;
+using ZeroLagHub.Projections.Events;
+using ZeroLagHub.Projections.ReadModels;
 
 namespace ZeroLagHub.Projections.Marten;
 
 /// <summary>
-/// Runs one of our SQL read models (<see cref="EventStore.Projections.IProjection"/>: tables behind views,
+/// Runs one of our SQL read models (<see cref="ReadModels.IProjection"/>: tables behind views,
 /// so a rebuild can fill generation n+1 and swap) as a Marten projection. Marten decides when and on
 /// which node it runs, and keeps its progress; the batch is written in Marten's own transaction, the one
 /// that also moves the projection's progress, so a crash can neither lose nor repeat a batch.
@@ -20,9 +19,9 @@ namespace ZeroLagHub.Projections.Marten;
 /// queued Marten operations because our projections read the rows they fold onto: that read must run in
 /// the same transaction as the write, after the previous batch committed.
 /// </remarks>
-public sealed class SqlReadModelProjection(EventStore.Projections.IProjection readModel) : global::Marten.Events.Projections.IProjection
+public sealed class SqlReadModelProjection(ReadModels.IProjection readModel) : global::Marten.Events.Projections.IProjection
 {
-    public EventStore.Projections.IProjection ReadModel { get; } = readModel;
+    public ReadModels.IProjection ReadModel { get; } = readModel;
 
     public Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
@@ -39,7 +38,7 @@ public sealed class SqlReadModelProjection(EventStore.Projections.IProjection re
         new EventMetadata(e.UserName, e.CorrelationId, e.CausationId, e.GetHeader(EventHeaders.ClientIp)?.ToString()),
         e.Timestamp);
 
-    private sealed class Batch(EventStore.Projections.IProjection readModel, IReadOnlyList<IEvent> events) : ITransactionParticipant
+    private sealed class Batch(ReadModels.IProjection readModel, IReadOnlyList<IEvent> events) : ITransactionParticipant
     {
         public async Task BeforeCommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
 using ZeroLagHub.Api.Health;
+using ZeroLagHub.Api.Storage.Schema;
 using ZeroLagHub.Testing;
 
 namespace ZeroLagHub.Api.Tests.Health;
@@ -15,7 +16,7 @@ public sealed class HealthApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var report = await response.Content.ReadFromJsonAsync<HealthApi.HealthReport>();
         Assert.Equal("ok", report!.Database);
-        Assert.Equal(ZeroLagHub.EventStore.PostgresEventStore.LatestSchemaVersion, report.SchemaVersion);
+        Assert.Equal(EventStoreSchema.LatestVersion, report.SchemaVersion);
         Assert.Equal(true, await api.Database.ScalarAsync("SELECT to_regclass('events.mt_events') IS NOT NULL"));
     }
 

@@ -4,8 +4,7 @@ using ZeroLagHub.Api.Containers;
 using ZeroLagHub.Api.Messaging;
 using ZeroLagHub.Api.Operations.DeadLetters;
 using ZeroLagHub.Domain.Decisions;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Messaging;
 

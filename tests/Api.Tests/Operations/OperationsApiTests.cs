@@ -14,8 +14,7 @@ using ZeroLagHub.Api.Tests.Status;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Decisions;
 using ZeroLagHub.Domain.Deployments;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Operations;
 

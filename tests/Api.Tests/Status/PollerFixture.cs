@@ -5,7 +5,7 @@ using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Api.Tests.Hosts;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Status;
 

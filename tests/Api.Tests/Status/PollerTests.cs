@@ -8,8 +8,7 @@ using ZeroLagHub.Api.Tests.Proxmox;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 using static ZeroLagHub.Api.Tests.Status.StatusSteps;
 
 namespace ZeroLagHub.Api.Tests.Status;

@@ -4,8 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 using ZeroLagHub.Testing;
 using static ZeroLagHub.Api.Tests.Status.StatusSteps;
 

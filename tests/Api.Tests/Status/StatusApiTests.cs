@@ -6,8 +6,7 @@ using Npgsql;
 using ZeroLagHub.Api.Agents.Polling;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 using ZeroLagHub.Projections.Status;
 using static ZeroLagHub.Api.Tests.Status.StatusSteps;
 

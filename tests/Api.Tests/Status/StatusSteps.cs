@@ -7,8 +7,7 @@ using ZeroLagHub.Api.Tests.Hosts;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Servers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Status;
 

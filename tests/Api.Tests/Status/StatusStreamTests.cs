@@ -7,8 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Status;
 

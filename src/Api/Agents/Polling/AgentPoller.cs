@@ -6,7 +6,7 @@ using Npgsql;
 using ZeroLagHub.Api.Hosts;
 using ZeroLagHub.Domain.Agent;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Agents.Polling;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Api.Storage;
 
 namespace ZeroLagHub.Api.Agents.Polling;
 

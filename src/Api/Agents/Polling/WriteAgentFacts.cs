@@ -2,8 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Agents.Polling;
 

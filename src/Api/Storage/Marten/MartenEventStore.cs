@@ -1,13 +1,10 @@
 using System.Runtime.CompilerServices;
 using JasperFx.Events;
-using IEventStore = ZeroLagHub.EventStore.IEventStore;
+using IEventStore = ZeroLagHub.Projections.Events.IEventStore;
 using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
 using Npgsql;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Appending;
-using ZeroLagHub.EventStore.Reading;
-using ZeroLagHub.EventStore.Verification;
+using ZeroLagHub.Projections.Events;
 using ZeroLagHub.Projections.Marten;
 
 namespace ZeroLagHub.Api.Storage.Marten;
@@ -109,10 +106,6 @@ public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource data
         foreach (var e in events) yield return SqlReadModelProjection.ToStored(e);
     }
 
-    /// <summary>Not on Marten: projections read the log through Marten's daemon, never through this.</summary>
-    public Task<EventPage> ReadAllAsync(LogPosition after, int maxCount = 1000, CancellationToken ct = default) =>
-        throw new NotSupportedException("the whole log is read by Marten's async daemon");
-
     public async Task<Aggregate<TState>> AggregateStreamAsync<TState>(string streamId, TState initial, Func<TState, object, TState> evolve,
         long upToVersion = long.MaxValue, DateTimeOffset? asOf = null, CancellationToken ct = default)
     {
@@ -123,14 +116,6 @@ public sealed class MartenEventStore(IDocumentStore store, NpgsqlDataSource data
             version: upToVersion == long.MaxValue ? 0 : upToVersion, timestamp: asOf, token: ct);
         return folded is null ? new Aggregate<TState>(initial, 0) : new Aggregate<TState>(folded.State, folded.Version);
     }
-
-    /// <summary>The hash chain moves onto Marten's event table with the audit part of issue 18.</summary>
-    public Task<StreamVerification?> VerifyAsync(string streamId, CancellationToken ct = default) =>
-        throw new NotSupportedException("the hash chain over Marten's events is verified by the audit module");
-
-    /// <inheritdoc cref="VerifyAsync"/>
-    public IAsyncEnumerable<StreamVerification> VerifyAllAsync(CancellationToken ct = default) =>
-        throw new NotSupportedException("the hash chain over Marten's events is verified by the audit module");
 
     private static Guid StreamGuid(string streamId) => Guid.TryParse(streamId, out var id)
         ? id

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using JasperFx;
 using JasperFx.Events;
-using IEventStore = ZeroLagHub.EventStore.IEventStore;
+using IEventStore = ZeroLagHub.Projections.Events.IEventStore;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -16,10 +16,10 @@ using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Domain;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Domain.Deployments;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 using ZeroLagHub.Projections.Marten;
-using OurProjection = ZeroLagHub.EventStore.Projections.IProjection;
-using OurLifecycle = ZeroLagHub.EventStore.Projections.ProjectionLifecycle;
+using OurProjection = ZeroLagHub.Projections.ReadModels.IProjection;
+using OurLifecycle = ZeroLagHub.Projections.ReadModels.ProjectionLifecycle;
 
 namespace ZeroLagHub.Api.Storage.Marten;
 

@@ -1,7 +1,7 @@
 using Npgsql;
 using ZeroLagHub.Api.Tests.Status;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Storage.Marten;
 

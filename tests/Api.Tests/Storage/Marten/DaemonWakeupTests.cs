@@ -3,7 +3,7 @@ using Marten.Events.Daemon.HighWater;
 using Npgsql;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Storage.Marten;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Api.Storage.Marten;
-using ZeroLagHub.EventStore;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.Events;
+using ZeroLagHub.Projections.ReadModels;
 
 namespace ZeroLagHub.Api.Tests.Storage.Marten;
 

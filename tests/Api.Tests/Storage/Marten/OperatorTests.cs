@@ -5,8 +5,8 @@ using ZeroLagHub.Api.ReadModels;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Api.Tests.Status;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore.Appending;
-using ZeroLagHub.EventStore.Projections;
+using ZeroLagHub.Projections.Events;
+using ZeroLagHub.Projections.ReadModels;
 
 namespace ZeroLagHub.Api.Tests.Storage.Marten;
 

@@ -2,7 +2,7 @@ using Npgsql;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Api.Tests.Status;
 using ZeroLagHub.Domain.Containers;
-using ZeroLagHub.EventStore.Appending;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Storage.Marten;
 

@@ -1,6 +1,6 @@
 using Npgsql;
-using ZeroLagHub.EventStore.Projections;
-using ZeroLagHub.EventStore.Reading;
+using ZeroLagHub.Projections.ReadModels;
+using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Storage.Marten;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using System;
 using ZeroLagHub.Api.Commands;
 using ZeroLagHub.Api.Deployments;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -16,9 +16,9 @@ namespace Internal.Generated.WolverineHandlers
         private readonly System.TimeProvider _timeProvider;
         private readonly ZeroLagHub.Api.Commands.ControlPlaneTransaction _controlPlaneTransaction;
         private readonly ZeroLagHub.Api.Deployments.StageRunner _stageRunner;
-        private readonly ZeroLagHub.EventStore.IEventStore _eventStore;
+        private readonly ZeroLagHub.Projections.Events.IEventStore _eventStore;
 
-        public AdvanceDeploymentHandler1248534666(Microsoft.Extensions.Logging.ILogger<ZeroLagHub.Api.Deployments.DeploymentProcess> loggerOfDeploymentProcess, System.TimeProvider timeProvider, ZeroLagHub.Api.Commands.ControlPlaneTransaction controlPlaneTransaction, ZeroLagHub.Api.Deployments.StageRunner stageRunner, ZeroLagHub.EventStore.IEventStore eventStore)
+        public AdvanceDeploymentHandler1248534666(Microsoft.Extensions.Logging.ILogger<ZeroLagHub.Api.Deployments.DeploymentProcess> loggerOfDeploymentProcess, System.TimeProvider timeProvider, ZeroLagHub.Api.Commands.ControlPlaneTransaction controlPlaneTransaction, ZeroLagHub.Api.Deployments.StageRunner stageRunner, ZeroLagHub.Projections.Events.IEventStore eventStore)
         {
             _loggerOfDeploymentProcess = loggerOfDeploymentProcess;
             _timeProvider = timeProvider;

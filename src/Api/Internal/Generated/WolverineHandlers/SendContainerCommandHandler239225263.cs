@@ -3,7 +3,7 @@
 using System;
 using ZeroLagHub.Api.Artifacts;
 using ZeroLagHub.Api.Commands;
-using ZeroLagHub.EventStore;
+using ZeroLagHub.Projections.Events;
 
 namespace Internal.Generated.WolverineHandlers
 {
@@ -14,9 +14,9 @@ namespace Internal.Generated.WolverineHandlers
         private readonly System.TimeProvider _timeProvider;
         private readonly ZeroLagHub.Api.Artifacts.ArtifactCatalog _artifactCatalog;
         private readonly ZeroLagHub.Api.Commands.ControlPlaneTransaction _controlPlaneTransaction;
-        private readonly ZeroLagHub.EventStore.IEventStore _eventStore;
+        private readonly ZeroLagHub.Projections.Events.IEventStore _eventStore;
 
-        public SendContainerCommandHandler239225263(System.TimeProvider timeProvider, ZeroLagHub.Api.Artifacts.ArtifactCatalog artifactCatalog, ZeroLagHub.Api.Commands.ControlPlaneTransaction controlPlaneTransaction, ZeroLagHub.EventStore.IEventStore eventStore)
+        public SendContainerCommandHandler239225263(System.TimeProvider timeProvider, ZeroLagHub.Api.Artifacts.ArtifactCatalog artifactCatalog, ZeroLagHub.Api.Commands.ControlPlaneTransaction controlPlaneTransaction, ZeroLagHub.Projections.Events.IEventStore eventStore)
         {
             _timeProvider = timeProvider;
             _artifactCatalog = artifactCatalog;

@@ -1,4 +1,0 @@
-namespace ZeroLagHub.EventStore;
-
-/// <summary>State folded from a stream, and the version of the last event folded in (0 for none).</summary>
-public sealed record Aggregate<TState>(TState State, long Version);
