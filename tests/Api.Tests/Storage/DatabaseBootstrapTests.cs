@@ -71,7 +71,7 @@ public sealed class DatabaseBootstrapTests(ApiDatabase database) : IClassFixture
     [Fact]
     public async Task TheRoleSeesWhatOtherRolesSessionsRun()
     {
-        // ProjectionAdmin's "what holds a projection back" reads other sessions' queries in pg_stat_activity:
+        // The role reads other roles' sessions in pg_stat_activity (the poller listing, EnsureApiRole):
         // without pg_read_all_stats they show as "<insufficient privilege>".
         var marker = $"SELECT 'held by {Guid.NewGuid():N}'";
         await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.AdminConnectionString) { Pooling = false }.ConnectionString);
