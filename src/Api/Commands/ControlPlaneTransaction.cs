@@ -31,7 +31,8 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var outbox = new MessageContext(wolverine);
-        // First, before the appends take a transaction id (see es.append_events: a guard's lock assigns none).
+        // First, before the appends take their sequence numbers: a guard waiting on its lock has taken none, so Marten's
+        // daemon, which holds its high-water mark behind a live transaction that may still commit taken numbers, waits for no guard.
         if (guard is not null && await guard(tx, ct) is { } rejection)
         {
             await tx.RollbackAsync(ct);

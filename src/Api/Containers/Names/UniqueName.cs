@@ -13,8 +13,8 @@ namespace ZeroLagHub.Api.Containers.Names;
 /// Checked in the create's transaction, under a lock on (owner, name): two creates racing with one name
 /// queue on the lock, and the second reads the first's row in the container directory (an inline
 /// projection, committed with the first's events) once the first has committed — each check is a new
-/// statement, so under READ COMMITTED it sees that commit. The lock assigns no transaction id, so the
-/// appends that follow keep their place in the log order (see es.append_events).
+/// statement, so under READ COMMITTED it sees that commit. The lock takes no event sequence number (the append after
+/// it does), so a create waiting on it holds back no projection of Marten's daemon.
 /// NOTE: not a unique index on the directory. The directory is rebuilt from the events, and names
 /// duplicated before this rule would then stop the rebuild; its live generation would also need the index
 /// added by hand on existing installations.
