@@ -4,15 +4,12 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using ZeroLagHub.Api.ReadModels;
-using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Bench.Polling;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Projections.Events;
-using ZeroLagHub.Projections.ReadModels;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Bench;
@@ -54,13 +51,7 @@ internal static class LatencyBenchmark
         if (wakeup == WakeupMode.None) throw new UsageException("latency needs a wake-up: coalesced or per-append");
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 64, ct);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(db.DataSource);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<SchemaMigration>();
-        builder.Services.AddSingleton<IProjection, ContainerStatusProjection>();
-        builder.Services.AddMartenEventStore();
+        var builder = StatusProjectionHost.CreateBuilder(db);
         if (wakeup == WakeupMode.PerAppend)
         {
             // The API before issue 18's fix: Marten's NOTIFY in every append transaction (Marten then installs its

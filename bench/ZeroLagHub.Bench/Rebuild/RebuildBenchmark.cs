@@ -3,15 +3,12 @@ using System.Globalization;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 using ZeroLagHub.Api.ReadModels;
-using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Api.Storage.Marten;
 using ZeroLagHub.Bench.Polling;
 using ZeroLagHub.Domain.Containers;
 using ZeroLagHub.Projections.Events;
-using ZeroLagHub.Projections.ReadModels;
 using ZeroLagHub.Projections.Status;
 
 namespace ZeroLagHub.Bench.Rebuild;
@@ -50,13 +47,7 @@ internal static class RebuildBenchmark
         var readerCount = (int)options.Count("--readers", 2, min: 0);
 
         await using var db = await BenchDatabase.CreateAsync(maxPoolSize: 64, ct);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(db.DataSource);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService<SchemaMigration>();
-        builder.Services.AddSingleton<IProjection, ContainerStatusProjection>();
-        builder.Services.AddMartenEventStore();
+        var builder = StatusProjectionHost.CreateBuilder(db);
         using var host = builder.Build();
         await host.StartAsync(ct);
         try
