@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using StackExchange.Redis;
+using ZeroLagHub.Projections.Multiplexer;
 
 namespace ZeroLagHub.Projections.Status;
 
@@ -53,8 +54,9 @@ public sealed class StatusSubscription
             var deadline = DateTime.UtcNow + within;
             do
             {
+                // A refused or timed-out probe proves nothing either way: publish again until the deadline.
                 try { await _subscriber.PublishAsync(_channel, probe).ConfigureAwait(false); }
-                catch (RedisException) { }
+                catch (Exception e) when (RedisMultiplexer.IsUnavailable(e)) { }
                 var wait = TimeSpan.FromTicks(Math.Clamp((deadline - DateTime.UtcNow).Ticks, 0, ProbeEvery.Ticks));
                 if (await received.Task.WaitAsync(wait, ct)
                         .ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default).ConfigureAwait(false))

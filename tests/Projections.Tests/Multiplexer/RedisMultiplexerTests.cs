@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using ZeroLagHub.Projections.Multiplexer;
 using ZeroLagHub.Projections.Status;
+using ZeroLagHub.Projections.Tests.Status;
 using ZeroLagHub.Testing;
 
 namespace ZeroLagHub.Projections.Tests.Multiplexer;
@@ -60,8 +62,7 @@ public sealed class RedisMultiplexerTests
         await using var api = RedisMultiplexer.Connect(server.ApiConnectionString);
         var cache = new LiveStatusCache(api);
         var container = Guid.NewGuid();
-        var confirmed = LiveStatusCache.Subscribe(api, _ => { }).Confirmed;
-        await confirmed;
+        await LiveStatusCache.Subscribe(api, _ => { }).LiveAsync();
 
         // Everything the API does, the handshake and the subscription included, as the API's user.
         await cache.SetStatusAsync(container, """{"state":"running"}""", new StatusCursor(1, 1));
@@ -146,16 +147,13 @@ public sealed class RedisMultiplexerTests
             restored.Add(e.ConnectionType);
             if (e.ConnectionType == ConnectionType.Subscription) subscriptionBack.TrySetResult();
         };
-        var changes = new BlockingCollection<StatusChange>();
-        var subscription = LiveStatusCache.Subscribe(redis, changes.Add);
-        // Not Confirmed: its deadline is the 500 ms command timeout this test needs for the kill, and the first
-        // SUBSCRIBE rides a pub/sub connection made lazily, which a loaded machine can take longer to open (CI
-        // caught it). What the test needs is the subscription live before the first publish: wait for that.
-        _ = subscription.Confirmed.ContinueWith(t => t.Exception, TaskScheduler.Default);
-        Assert.True(await subscription.WaitLiveAsync(HangGuard, default));
+        var changes = Channel.CreateUnbounded<StatusChange>();
+        var subscription = await LiveStatusCache.Subscribe(redis, c => changes.Writer.TryWrite(c)).LiveAsync();
+        // Commands ride the other connection, which a busy machine may open later (connectTimeout is 300 ms here).
+        await WaitUntilAsync(async () => await redis.GetDatabase().PingAsync() >= TimeSpan.Zero);
         var container = Guid.NewGuid();
         await cache.SetStatusAsync(container, """{"n":1}""", new StatusCursor(1, 1));
-        Assert.Equal(1, (await TakeAsync(changes)).ChangeId);
+        Assert.Equal(1, (await changes.TakeAsync()).ChangeId);
 
         await server.KillAsync();
         await Assert.ThrowsAnyAsync<RedisException>(() => cache.GetStatusAsync(container));
@@ -166,7 +164,7 @@ public sealed class RedisMultiplexerTests
         // it): once the subscription proves live, the very next change arrives.
         Assert.True(await subscription.WaitLiveAsync(HangGuard, default));
         await cache.SetStatusAsync(container, """{"n":2}""", new StatusCursor(2, 2));
-        var received = await TakeAsync(changes);
+        var received = await changes.TakeAsync();
         Assert.Equal(2, received.ChangeId);
         Assert.Equal("""{"n":2}""", await cache.GetStatusAsync(container));
         Assert.Contains(ConnectionType.Interactive, restored);
@@ -178,16 +176,22 @@ public sealed class RedisMultiplexerTests
         await using var server = await PrivateRedisServer.StartAsync();
         await server.KillAsync();
         await using var redis = RedisMultiplexer.Connect($"{server.ConnectionString},connectTimeout=200,timeout=500");
-        var changes = new BlockingCollection<StatusChange>();
+        var changes = Channel.CreateUnbounded<StatusChange>();
 
-        var confirmed = LiveStatusCache.Subscribe(redis, changes.Add).Confirmed;
+        var confirmed = LiveStatusCache.Subscribe(redis, c => changes.Writer.TryWrite(c)).Confirmed;
         await Assert.ThrowsAnyAsync<RedisException>(() => confirmed);
 
         await server.RestartAsync();
         var container = Guid.NewGuid();
         await WaitUntilAsync(async () => await redis.GetSubscriber().PingAsync() >= TimeSpan.Zero && redis.GetSubscriber().IsConnected(RedisChannel.Literal(LiveStatusCache.ChangesChannel)));
         await WaitUntilAsync(async () => await new LiveStatusCache(redis).SetStatusAsync(container, """{"n":1}""", new StatusCursor(1, 1))
-            && changes.TryTake(out var change, TimeSpan.FromMilliseconds(200)) && change.ContainerId == container);
+            && await ReceivedAsync());
+
+        async Task<bool> ReceivedAsync()
+        {
+            await Task.Delay(200);
+            return changes.Reader.TryRead(out var change) && change.ContainerId == container;
+        }
     }
 
     [Fact]
@@ -231,6 +235,4 @@ public sealed class RedisMultiplexerTests
         }
     }
 
-    private static async Task<T> TakeAsync<T>(BlockingCollection<T> items) =>
-        await Task.Run(() => items.TryTake(out var item, HangGuard) ? item : throw new TimeoutException("nothing received"));
 }

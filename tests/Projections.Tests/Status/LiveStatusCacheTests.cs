@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Threading.Channels;
 using StackExchange.Redis;
 using ZeroLagHub.Projections.Status;
 using ZeroLagHub.Projections.Tests.Multiplexer;
@@ -14,16 +14,15 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     public async Task SetStatusCachesTheJsonAndPublishesTheChange()
     {
         var container = Guid.NewGuid();
-        var changes = new BlockingCollection<StatusChange>();
-        var confirmed = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); }).Confirmed;
-        await confirmed;
+        var changes = Channel.CreateUnbounded<StatusChange>();
+        await LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Writer.TryWrite(change); }).LiveAsync();
 
         Assert.Null(await _cache.GetStatusAsync(container));
         Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", new StatusCursor(7, 41)));
 
         Assert.Equal("""{"state":"running"}""", await _cache.GetStatusAsync(container));
         Assert.Equal("""{"state":"running"}""", (string?)await redis.Admin.GetDatabase().StringGetAsync($"status:{container}"));
-        Assert.True(changes.TryTake(out var change, TimeSpan.FromSeconds(30)));
+        var change = await changes.TakeAsync();
         Assert.Equal((container, new StatusCursor(7, 41)), (change.ContainerId, change.Cursor));
         Assert.Equal("running", change.Status.GetProperty("state").GetString());
     }
@@ -32,19 +31,19 @@ public sealed class LiveStatusCacheTests(SharedRedis redis) : IClassFixture<Shar
     public async Task AnOlderChangeIsRefusedAndNotPublished()
     {
         var container = Guid.NewGuid();
-        var changes = new BlockingCollection<StatusChange>();
-        var confirmed = LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Add(change); }).Confirmed;
-        await confirmed;
+        var changes = Channel.CreateUnbounded<StatusChange>();
+        await LiveStatusCache.Subscribe(redis.Api, change => { if (change.ContainerId == container) changes.Writer.TryWrite(change); }).LiveAsync();
 
         Assert.True(await _cache.SetStatusAsync(container, """{"state":"running"}""", At(100)));
         Assert.False(await _cache.SetStatusAsync(container, """{"state":"starting"}""", At(99)));
         Assert.True(await _cache.SetStatusAsync(container, """{"state":"crashed"}""", At(100)));
 
         Assert.Equal("""{"state":"crashed"}""", await _cache.GetStatusAsync(container));
-        Assert.True(changes.TryTake(out var first, TimeSpan.FromSeconds(30)));
-        Assert.True(changes.TryTake(out var second, TimeSpan.FromSeconds(30)));
+        var first = await changes.TakeAsync();
+        var second = await changes.TakeAsync();
         Assert.Equal([100L, 100L], [first.ChangeId, second.ChangeId]);
-        Assert.False(changes.TryTake(out _, TimeSpan.FromMilliseconds(200)));
+        await Task.Delay(200);
+        Assert.False(changes.Reader.TryRead(out _));
     }
 
     [Fact]

@@ -16,7 +16,11 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
     private static readonly RedisChannel Channel = RedisChannel.Literal(LiveStatusCache.ChangesChannel);
     private readonly ConcurrentDictionary<StatusListener, byte> _listeners = new();
 
-    public bool IsLive => redis?.GetSubscriber().IsConnected(Channel) == true;
+    // Set once Redis first held the subscription: connected is not subscribed, and until then changes are dropped.
+    private volatile bool _held;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public bool IsLive => _held && redis?.GetSubscriber().IsConnected(Channel) == true;
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -34,15 +38,32 @@ public sealed partial class StatusFeed(ILogger<StatusFeed> log, IConnectionMulti
         try
         {
             await subscription.Confirmed.WaitAsync(ct);
+            _held = true;
         }
         catch (Exception e) when (RedisMultiplexer.IsUnavailable(e))
         {
-            // The subscription stays registered and takes effect when Redis is back; streams poll until then.
+            // The subscription stays registered and takes effect when Redis answers (a slow first connection on a
+            // busy machine, or Redis away); streams poll until then, and catch up once it is held.
             LogSubscribeDeferred(log, e.Message);
+            _ = HoldLaterAsync(subscription);
         }
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    private async Task HoldLaterAsync(StatusSubscription subscription)
+    {
+        try
+        {
+            while (!await subscription.WaitLiveAsync(TimeSpan.FromMinutes(1), _stopping.Token)) { }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        _held = true;
+        CatchUpAll();
+    }
+
+    public async Task StopAsync(CancellationToken ct) => await _stopping.CancelAsync();
 
     public StatusListener Listen(Guid? owner)
     {
