@@ -15,7 +15,8 @@ public sealed class DeploymentQueries(NpgsqlDataSource dataSource)
             SELECT d.doc FROM deployments d
             WHERE (@admin OR d.container_id IN (SELECT id FROM containers WHERE owner = @me))
               AND (@container::uuid IS NULL OR d.container_id = @container)
-              AND (@user::text IS NULL OR d.requested_by = @user)
+              AND (@user::text IS NULL OR d.requested_by = @user
+                   OR d.requested_by = (SELECT id::text FROM zlh.users WHERE lower(username) = lower(@user)))
               AND (@state::text IS NULL OR d.status = @state)
               AND (@since::timestamptz IS NULL OR d.queued_at >= @since)
               AND (@until::timestamptz IS NULL OR d.queued_at < @until)

@@ -1,4 +1,6 @@
+using Npgsql;
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Api.Auth.Accounts;
 
 namespace ZeroLagHub.Api.Deployments;
 
@@ -15,7 +17,7 @@ public static class DeploymentsApi
         return app;
     }
 
-    private static async Task<IResult> List(CurrentUser user, DeploymentQueries queries, CancellationToken ct,
+    private static async Task<IResult> List(CurrentUser user, DeploymentQueries queries, NpgsqlDataSource db, CancellationToken ct,
         Guid? container = null, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "user")] string? requestedBy = null, string? state = null, DateTimeOffset? since = null, DateTimeOffset? until = null,
         DateTimeOffset? before = null, int limit = 50)
     {
@@ -25,7 +27,9 @@ public static class DeploymentsApi
         if (since > until) errors["since"] = ["must not be after until"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var rows = await queries.ListAsync(user, new DeploymentFilter(container, requestedBy, state, since, until, before, limit), ct);
-        return TypedResults.Ok(new { items = rows, next = rows.Count == limit ? rows[^1].QueuedAt : (DateTimeOffset?)null });
+        // Who asked, by name: tables show people, not ids.
+        var users = await FindUserNames.ExecuteAsync(db, [.. rows.Select(r => Guid.TryParse(r.RequestedBy, out var id) ? id : (Guid?)null).OfType<Guid>().Distinct()], ct);
+        return TypedResults.Ok(new { items = rows, next = rows.Count == limit ? rows[^1].QueuedAt : (DateTimeOffset?)null, users });
     }
 
     private static async Task<IResult> Get(Guid id, CurrentUser user, DeploymentQueries queries, CancellationToken ct) =>

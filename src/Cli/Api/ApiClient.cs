@@ -83,19 +83,19 @@ public sealed class ApiClient : IDisposable
     /// stream ends or breaks (a problem with status 0), or <paramref name="onEvent"/> returns false (a success).
     /// </summary>
     /// <param name="lastEventId">Resume after this event (changes since), instead of starting with a snapshot.</param>
-    public Task<ApiResult<bool>> StreamStatusAsync(string? lastEventId, Func<ServerSentEvent, bool> onEvent, CancellationToken ct) =>
+    public Task<ApiResult<bool>> StreamStatusAsync(string? lastEventId, Func<ServerSentEvent, ValueTask<bool>> onEvent, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, WithQuery("api/servers/status/stream", ("lastEventId", lastEventId)), null,
             (response, token) => ReadEventsAsync(response, onEvent, token), ct);
 
     /// <summary>Three keepalive periods of the API's status stream: longer without a byte means the connection is dead.</summary>
     private static readonly TimeSpan StreamSilence = TimeSpan.FromSeconds(45);
 
-    private static async Task<ApiResult<bool>> ReadEventsAsync(HttpResponseMessage response, Func<ServerSentEvent, bool> onEvent, CancellationToken ct)
+    private static async Task<ApiResult<bool>> ReadEventsAsync(HttpResponseMessage response, Func<ServerSentEvent, ValueTask<bool>> onEvent, CancellationToken ct)
     {
         try
         {
             await foreach (var e in ServerSentEvent.ReadAllAsync(await response.Content.ReadAsStreamAsync(ct), StreamSilence, ct))
-                if (!onEvent(e)) return new ApiResult<bool>(true, null);
+                if (!await onEvent(e)) return new ApiResult<bool>(true, null);
             return new ApiProblem(0, "Stream ended", "the API closed the status stream");
         }
         catch (Exception e) when (e is IOException or TimeoutException or HttpRequestException)

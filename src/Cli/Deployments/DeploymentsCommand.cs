@@ -19,7 +19,7 @@ public static class DeploymentsCommand
         var since = new Option<string?>("--since") { Description = "Queued at or after: ISO time or an age (30m, 2h, 7d)" };
         var until = new Option<string?>("--until") { Description = "Queued before: ISO time or an age" };
         var before = new Option<string?>("--before") { Description = "Page cursor: the queued time printed as 'next' by the previous page" };
-        var user = new Option<string?>("--user") { Description = "Requested by this user id" };
+        var user = new Option<string?>("--user") { Description = "Requested by this user (name or id)" };
         var limit = new Option<int>("--limit") { Description = "At most this many (1–500)", DefaultValueFactory = _ => 20 };
         var command = new Command("deploys", "List deployments, newest first") { container, state, since, until, before, user, limit };
         command.SetAction((parse, ct) => CliContext.RunAsync(parse, async cli =>
@@ -55,7 +55,7 @@ public static class DeploymentsCommand
             foreach (var d in page.Items)
             {
                 List<string> row = [d.Id.ToString(), Markup.Escape(names.Value!.Of(d.ContainerId))];
-                if (cli.Wide) row.AddRange([d.ContainerId.ToString(), Markup.Escape(d.RequestedBy)]);
+                if (cli.Wide) row.AddRange([d.ContainerId.ToString(), Markup.Escape(page.RequesterOf(d))]);
                 row.AddRange([d.Kind.ToLowerInvariant(), d.Status, TimeDisplay.Utc(d.QueuedAt), DeploymentView.Duration(d.DurationSeconds, null, null),
                     d.FailedStage ?? ""]);
                 table.AddRow([.. row]);

@@ -52,9 +52,9 @@ public static class StatusCommand
         List<ContainerStatusInfo>? statuses = null;
         var result = await cli.Client.StreamStatusAsync(null, e =>
         {
-            if (e.Type != "snapshot") return true;
+            if (e.Type != "snapshot") return ValueTask.FromResult(true);
             statuses = JsonSerializer.Deserialize<List<ContainerStatusInfo>>(e.Data, JsonSerializerOptions.Web);
-            return false;
+            return ValueTask.FromResult(false);
         }, ct);
         if (result.Problem is { } problem) return cli.Fail(problem);
         if (cli.Json) cli.WriteJson(statuses);

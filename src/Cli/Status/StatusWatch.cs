@@ -22,11 +22,11 @@ public static class StatusWatch
         Action<IReadOnlyList<JsonElement>> show = cli.Json ? documents => { foreach (var d in documents) Console.Out.WriteLine(d.GetRawText()); }
             : documents => { foreach (var d in documents) cli.Out.WriteLine(StatusView.Line(StatusView.Parse(d), names, cli.Wide)); };
 
-        if (cli.Json || !CliContext.IsTerminal) return await FollowAsync(cli, only, show, ct);
+        if (cli.Json || !CliContext.IsTerminal) return await FollowAsync(cli, only, names, show, ct);
 
         var exit = ExitCodes.Ok;
         await cli.Out.Live(new Markup("waiting for the status stream…")).StartAsync(async live =>
-            exit = await FollowAsync(cli, only, documents =>
+            exit = await FollowAsync(cli, only, names, documents =>
             {
                 foreach (var status in documents.Select(StatusView.Parse)) statuses[status.ContainerId] = status;
                 live.UpdateTarget(StatusView.Table(statuses.Values.Where(s => s.State != "deleted"), names, cli.Wide));
@@ -35,13 +35,14 @@ public static class StatusWatch
         return exit;
     }
 
-    private static async Task<int> FollowAsync(CliContext cli, Guid? only, Action<IReadOnlyList<JsonElement>> show, CancellationToken ct)
+    private static async Task<int> FollowAsync(CliContext cli, Guid? only, ContainerNames names, Action<IReadOnlyList<JsonElement>> show,
+        CancellationToken ct)
     {
         string? lastEventId = null;
         var retry = FirstRetry;
         while (!ct.IsCancellationRequested)
         {
-            var result = await cli.Client.StreamStatusAsync(lastEventId, e =>
+            var result = await cli.Client.StreamStatusAsync(lastEventId, async e =>
             {
                 var documents = e.Type switch
                 {
@@ -49,7 +50,10 @@ public static class StatusWatch
                     "status" => [JsonDocument.Parse(e.Data).RootElement],
                     _ => [],
                 };
-                show([.. documents.Where(d => only is null || d.GetProperty("containerId").GetGuid() == only)]);
+                List<JsonElement> shown = [.. documents.Where(d => only is null || d.GetProperty("containerId").GetGuid() == only)];
+                // A container created since the watch began is named too.
+                await names.LearnAsync(shown.Select(d => d.GetProperty("containerId").GetGuid()), ct);
+                show(shown);
                 lastEventId = e.Id ?? lastEventId;
                 retry = FirstRetry;
                 return true;

@@ -22,7 +22,11 @@ public sealed class NamesTests(CliApiFixture api) : IClassFixture<CliApiFixture>
         Assert.True(deploys.ExitCode == 0, deploys.ToString());
         Assert.Matches($@"{deployment}\s+{name}\s+dev", deploys.Out);
         Assert.DoesNotContain(id.ToString(), deploys.Out);
-        Assert.Matches($@"{deployment}\s+{name}\s+{id}\s+", (await zlh.RunAsync("deploys", "-o", "wide")).Out);
+        // Who asked, by name; and --user takes a name as well as an id.
+        Assert.Matches($@"{deployment}\s+{name}\s+{id}\s+admin\s+", (await zlh.RunAsync("deploys", "-o", "wide")).Out);
+        var byAdmin = await zlh.RunAsync("deploys", "--user", "ADMIN", "--json");
+        Assert.Contains(byAdmin.Json.GetProperty("items").EnumerateArray(), d => d.GetProperty("id").GetGuid() == deployment);
+        Assert.Empty((await zlh.RunAsync("deploys", "--user", "nobody-by-that-name", "--json")).Json.GetProperty("items").EnumerateArray());
 
         var events = await zlh.RunAsync("audit", "events", name, "--json");
         Assert.True(events.ExitCode == 0, events.ToString());

@@ -53,6 +53,27 @@ public sealed class StatusTests(CliApiFixture api) : IClassFixture<CliApiFixture
     }
 
     [Fact]
+    public async Task WatchNamesAContainerCreatedAfterItBegan()
+    {
+        var (zlh, _) = await api.LoggedInAsync();
+        using var __ = zlh;
+        Assert.Equal(0, (await zlh.RunAsync("create", "dev", "--name", "before-watch", "--json")).ExitCode);
+        await using var watch = zlh.Start("status", "--watch");
+        // Its first line proves the watch follows the stream and has loaded the names it knew at the start.
+        Assert.Contains("before-watch", await watch.NextLineAsync(Patience));
+
+        var create = await zlh.RunAsync("create", "dev", "--name", "after-watch", "--json");
+        Assert.True(create.ExitCode == 0, create.ToString());
+        var id = (await zlh.RunAsync("ls", "--json")).Json.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "after-watch")
+            .GetProperty("id").GetString()!;
+        string line;
+        do line = await watch.NextLineAsync(Patience);
+        while (line.Contains("before-watch"));
+        Assert.Contains(" after-watch ", line);
+        Assert.DoesNotContain(id, line);
+    }
+
+    [Fact]
     public async Task AnotherUsersContainerIsNotFound()
     {
         var (owner, _) = await api.LoggedInAsync();
