@@ -158,14 +158,45 @@ build_dotnet() {
 
 build_java() {
   local major="$1"; local root="$work/java$major-root"
-  deb_fetch "$root" "openjdk-$major-jre-headless" "openjdk-$major-jdk-headless"
+  deb_fetch "$root" "openjdk-$major-jre-headless" "openjdk-$major-jdk-headless" ca-certificates
   local version; version="$(dpkg-deb -f "$(ls -t "$work/debs/openjdk-$major-jre-headless"_*.deb | head -n 1)" Version)"
   top="jdk-$major-${version%%-*}"
   top="${top//+/_}"
   relocate "$root" "usr/lib/jvm/java-$major-openjdk-amd64" "$stage/$top"
+  java_trust_store "$stage/$top" "$root/usr/share/ca-certificates/mozilla"
   version_seen="$("$stage/$top/bin/java" -version 2>&1 | head -n 1)"
   grep -q "\"$major\." <<<"$version_seen" || die "the relocated JDK does not run: $version_seen"
   "$stage/$top/bin/javac" -version >/dev/null 2>&1 || die "the relocated JDK's javac does not run"
+}
+
+# java_trust_store <jdk> <certificates>: lib/security/cacerts, which Debian's ca-certificates-java writes at
+# install time (so the package links to a file it does not carry): Mozilla's roots from Debian's
+# ca-certificates, so that HTTPS from Java (a game server's downloads, Maven) trusts what browsers trust.
+# Unprotected, as the JDK's own: Java opens its trust store without a password, and keytool's default
+# would encrypt the certificates (it would then read 0 of them).
+java_trust_store() {
+  local jdk="$1" certs="$2" store="$1/lib/security/cacerts" cert count
+  [ -n "$(ls "$certs"/*.crt 2>/dev/null)" ] || die "no certificates in $certs (Debian's ca-certificates package)"
+  rm -f "$store"
+  say "importing $(ls "$certs"/*.crt | wc -l) root certificates into lib/security/cacerts …"
+  for cert in "$certs"/*.crt; do
+    "$jdk/bin/keytool" -J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE -J-Dkeystore.pkcs12.macAlgorithm=NONE \
+      -importcert -noprompt -storetype pkcs12 -keystore "$store" -storepass changeit \
+      -alias "$(basename "$cert" .crt | tr '[:upper:]' '[:lower:]')" -file "$cert" >/dev/null 2>&1 || die "keytool refused $cert"
+  done
+  # What TLS will trust, asked as TLS asks (keytool -list would count certificates Java cannot read).
+  cat >"$work/TrustedIssuers.java" <<'JAVA'
+public class TrustedIssuers {
+    public static void main(String[] args) throws Exception {
+        var factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((java.security.KeyStore) null);
+        System.out.println(((javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0]).getAcceptedIssuers().length);
+    }
+}
+JAVA
+  count="$("$jdk/bin/java" "$work/TrustedIssuers.java" 2>/dev/null || echo 0)"
+  [ "$count" -gt 100 ] || die "Java trusts $count root certificates; expected Mozilla's (over 100)"
+  say "lib/security/cacerts: Java trusts $count roots"
 }
 
 build_go() {
