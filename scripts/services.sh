@@ -58,10 +58,14 @@ as_pg() {
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below the kernel's ephemeral range (32768-60999 by default): a port chosen inside it can be taken by any
+# outgoing connection's local end before the server binds it, which a busy test run makes likely.
 free_port() {
-  local p
+  local p low
+  low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+  [ "$low" -gt 12000 ] 2>/dev/null || low=32768
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (low - 10000)))
     listening "$p" || { echo "$p"; return; }
   done
   die "no free port found"
@@ -175,7 +179,7 @@ start_postgres() {
     return
   fi
   as_pg "$bin/pg_ctl" -D "$pgdata" -l "$pglog" -w -t 60 start >/dev/null \
-    || die "postgres did not start, see $pglog"
+    || die "postgres did not start ($(tail -n 2 "$pglog" 2>/dev/null | tr '\n' ' ')), see $pglog"
 }
 
 stop_redis() {
@@ -199,7 +203,7 @@ start_redis() {
     | redis-server - --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize yes \
         --pidfile "$redis_pid" --logfile "$dir/redis.log" --dir "$dir" >>"$dir/redis.log" 2>&1
   for _ in $(seq 1 100); do listening "$REDIS_PORT" && return; sleep 0.05; done
-  die "redis did not start, see $dir/redis.log"
+  die "redis did not start ($(tail -n 2 "$dir/redis.log" 2>/dev/null | tr '\n' ' ')), see $dir/redis.log"
 }
 
 cmd="${1:-}"; fast=0
