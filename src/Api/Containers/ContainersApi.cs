@@ -13,8 +13,8 @@ public static class ContainersApi
     public static IEndpointRouteBuilder MapContainersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/servers").WithTags("Containers");
-        group.MapGet("", List);
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("", List).Produces<ContainerView[]>().ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id:guid}", Get).Produces<ContainerView>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -10,8 +10,8 @@ public static class DeploymentsApi
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/deployments").WithTags("Deployments");
-        group.MapGet("", List);
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("", List).Produces<DeploymentPage>().ProducesValidationProblem();
+        group.MapGet("/{id:guid}", Get).Produces<DeploymentHistoryRow>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -25,7 +25,7 @@ public static class DeploymentsApi
         if (since > until) errors["since"] = ["must not be after until"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         var rows = await queries.ListAsync(user, new DeploymentFilter(container, requestedBy, state, since, until, before, limit), ct);
-        return TypedResults.Ok(new { items = rows, next = rows.Count == limit ? rows[^1].QueuedAt : (DateTimeOffset?)null });
+        return TypedResults.Ok(new DeploymentPage(rows, rows.Count == limit ? rows[^1].QueuedAt : null));
     }
 
     private static async Task<IResult> Get(Guid id, CurrentUser user, DeploymentQueries queries, CancellationToken ct) =>
