@@ -1,4 +1,5 @@
 using ZeroLagHub.Api.Auth;
+using ZeroLagHub.Projections.Deployments;
 
 namespace ZeroLagHub.Api.Deployments;
 

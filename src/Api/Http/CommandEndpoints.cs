@@ -26,15 +26,17 @@ public static class CommandEndpoints
     }
 
     /// <summary>
-    /// An endpoint that declares its answers (<c>[ProducesResponseType]</c>, <see cref="ProducesProblemAttribute"/>) is
-    /// documented with those alone: Wolverine.Http adds a 200 (and a 404 for a missing resource) from the return type,
-    /// which an endpoint answering 202 or a problem never sends.
+    /// An endpoint returning an <see cref="IResult"/> that declares its answers (<c>[ProducesResponseType]</c>,
+    /// <see cref="ProducesProblemAttribute"/>) is documented with those alone: Wolverine.Http adds a 200 (and a 404
+    /// for a missing resource) from the return type, which an endpoint answering 202 or a problem never sends.
+    /// (A typed <c>Results&lt;…&gt;</c> describes itself truthfully and keeps what it adds.)
     /// </summary>
     private sealed class DeclaredResponsesOnly : IHttpPolicy
     {
         public void Apply(IReadOnlyList<HttpChain> chains, GenerationRules rules, IServiceContainer container)
         {
-            foreach (var chain in chains.Where(c => c.Method.Method.GetCustomAttributes(true).OfType<IApiResponseMetadataProvider>().Any()))
+            foreach (var chain in chains.Where(c => c.ResourceType == typeof(IResult)
+                         && c.Method.Method.GetCustomAttributes(true).OfType<IApiResponseMetadataProvider>().Any()))
                 chain.Metadata.Finally(endpoint =>
                 {
                     foreach (var computed in endpoint.Metadata.Where(m => m is IProducesResponseTypeMetadata and not IApiResponseMetadataProvider).ToList())

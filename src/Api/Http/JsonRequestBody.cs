@@ -32,4 +32,8 @@ public static class JsonRequestBody
             throw new BadHttpRequestException($"Failed to read the request body as JSON ({typeof(T).Name}).", e);
         }
     }
+
+    /// <summary>The body of a route that needs one: its absence (or <c>null</c>) is refused as a Minimal API refuses it.</summary>
+    public static async Task<T> ReadRequiredAsync<T>(HttpContext context) where T : class =>
+        await ReadAsync<T>(context) ?? throw new BadHttpRequestException($"Required parameter \"{typeof(T).Name} body\" was not provided from body.");
 }
