@@ -77,7 +77,6 @@ app.MapHealthApi();
 app.MapArtifactsApi();
 app.MapArtifactBuildApi();
 app.MapAuthApi();
-app.MapAdminUsersApi();
 app.MapContainersApi();
 app.MapStatusApi();
 app.MapStatusStreamApi();

@@ -4,12 +4,14 @@ using ZeroLagHub.Api.Auth;
 namespace ZeroLagHub.Api.Audit;
 
 /// <summary>
-/// <c>.Audited(action, target)</c> on an endpoint: after its handler answers, the answer goes into the command log
-/// (<see cref="AuditTrail"/>): 2xx accepted, 409 conflict, other 4xx rejected with the problem's detail as reason.
+/// An admin action's answer in the command log (<see cref="AuditTrail"/>): 2xx accepted, 409 conflict, other 4xx
+/// rejected with the problem's detail as reason. A Minimal API endpoint says <c>.Audited(action, target)</c> (an
+/// endpoint filter); a Wolverine.Http endpoint records its result itself (<see cref="RecordAsync"/>) before answering.
 /// </summary>
 /// <remarks>
 /// An exception (a 500) leaves no row: it is logged, and whether the action took effect is not known here.
-/// Requests refused before the handler (no token, not an admin) are the authentication layer's to log.
+/// Requests refused before the handler (no token, not an admin) are the authentication layer's to log; a body that
+/// cannot be read is the body guard's.
 /// </remarks>
 public static class AuditedEndpoints
 {
@@ -18,11 +20,17 @@ public static class AuditedEndpoints
         endpoint.AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
-            if (CurrentUser.From(context.HttpContext) is { } user && Outcome(result) is ({ } outcome, var reason))
-                await context.HttpContext.RequestServices.GetRequiredService<AuditTrail>()
-                    .RecordAsync(user, action, null, target(context), outcome, reason);
+            await RecordAsync(context.HttpContext, action, target(context), result);
             return result;
         });
+
+    /// <summary>Records <paramref name="result"/>, the answer to <paramref name="action"/> on <paramref name="target"/>, for the caller.</summary>
+    public static async Task<T> RecordAsync<T>(HttpContext context, string action, string target, T result)
+    {
+        if (CurrentUser.From(context) is { } user && Outcome(result) is ({ } outcome, var reason))
+            await context.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(user, action, null, target, outcome, reason);
+        return result;
+    }
 
     /// <summary>The route value <paramref name="name"/> as text (for targets).</summary>
     public static string Route(this EndpointFilterInvocationContext context, string name) =>

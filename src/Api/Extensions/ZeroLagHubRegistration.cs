@@ -29,7 +29,7 @@ public static class ZeroLagHubRegistration
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Wolverine.Http endpoints that read their own body declare it (Accepts); the document shows it.
-        builder.Services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyFromAccepts>());
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyFromAccepts>().AddSchemaTransformer<NullableNotRequired>());
         builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Tests.Containers;
 using ZeroLagHub.Api.Tests.Hosts;
@@ -23,6 +24,8 @@ public sealed class DocumentedStatusCodesTests(LocalHostFixture api) : IClassFix
     {
         // A delete is refused only when the container keeps changing under it (three lost races): see ConcurrentCommandTests.
         ["DELETE /api/servers/{id}"] = [409],
+        // A body over 16 MiB (the route's limit): the body guard's 413, proven on another route by RequestBodyGuardTests.
+        ["POST /api/audit/anchors/verify"] = [413],
     };
 
     /// <summary>Routes in scope that need a socket or a stream, proven elsewhere (StatusStreamTests, Console tests).</summary>
@@ -42,6 +45,7 @@ public sealed class DocumentedStatusCodesTests(LocalHostFixture api) : IClassFix
         using var user = api.CreateClientAs(owner);
         using var stranger = api.CreateClientAs(Guid.NewGuid());
         using var auditor = api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
+        using var admin = api.CreateClientAs(Guid.NewGuid(), "admin", Role.User, Role.Admin);
         var unknown = Guid.NewGuid();
 
         // Containers: a dev and a game container to act on (provisioned), and a deleted one every action is refused on.
@@ -103,6 +107,17 @@ public sealed class DocumentedStatusCodesTests(LocalHostFixture api) : IClassFix
         await Probe("GET /api/audit/export", auditor, Get($"/api/audit/export?stream={unknown}"));
         await Probe("GET /api/audit/commands", auditor, Get("/api/audit/commands"));
         await Probe("GET /api/audit/commands", auditor, Get("/api/audit/commands?limit=0"));
+
+        var written = await SendAsync("POST /api/audit/anchors", admin, Post("/api/audit/anchors"));
+        var file = (await written.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("file").GetString()!;
+        await Probe("GET /api/audit/anchors", auditor, Get("/api/audit/anchors"));
+        await Probe("POST /api/audit/anchors/verify", auditor, Post("/api/audit/anchors/verify", Json(new { file })));
+        await Probe("POST /api/audit/anchors/verify", auditor, Post("/api/audit/anchors/verify", Json(new { file = "../key" })));
+        await Probe("POST /api/audit/anchors/verify", auditor, Post("/api/audit/anchors/verify",
+            Json(new { file = "anchor-20260101T000000000Z-abcdef.json" })));
+        var anchor = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(api.DataDirectory, "anchors", file)))!;
+        anchor["checkpoint"]!["format"] = "tampered";   // not a format this server checks
+        await Probe("POST /api/audit/anchors/verify", auditor, Post("/api/audit/anchors/verify", anchor.ToJsonString()));
 
         var failures = new List<string>();
         foreach (var (route, codes) in documented.Where(d => Scope.Any(d.Key.Split(' ')[1].StartsWith)).OrderBy(d => d.Key, StringComparer.Ordinal))
