@@ -10,6 +10,7 @@ using ZeroLagHub.Api.Deployments;
 using ZeroLagHub.Api.Extensions;
 using ZeroLagHub.Api.Headers;
 using ZeroLagHub.Api.Health;
+using ZeroLagHub.Api.Http;
 using ZeroLagHub.Api.Ide;
 using ZeroLagHub.Api.Idempotency;
 using ZeroLagHub.Api.Hosts.Proxmox.Enrollment;
@@ -43,7 +44,9 @@ if (args is ["migrate-events"])
     Environment.ExitCode = await MigrateEventsCommand.RunAsync(app.Services, System.Console.Out, System.Console.Error);
     return;
 }
-// `codegen write` (after changing a message handler or Wolverine's options): the handler code Wolverine runs,
+// The command routes (Wolverine.Http, see Http/CommandEndpoints.cs): mapped before `codegen`, which writes their code too.
+app.MapCommandEndpoints();
+// `codegen write` (after changing a message handler, an endpoint or Wolverine's options): the code Wolverine runs,
 // pre-generated into Internal/Generated and committed (the API ships without Roslyn). See Messaging/.
 if (args is ["codegen", ..])
 {
@@ -74,7 +77,6 @@ app.MapHealthApi();
 app.MapArtifactsApi();
 app.MapArtifactBuildApi();
 app.MapAuthApi();
-app.MapAdminUsersApi();
 app.MapContainersApi();
 app.MapStatusApi();
 app.MapStatusStreamApi();

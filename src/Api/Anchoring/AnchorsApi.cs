@@ -13,10 +13,12 @@ public static class AnchorsApi
     public static IEndpointRouteBuilder MapAnchorsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/audit/anchors").WithTags("Audit").RequireAuthorization(AuthPolicies.Auditor);
-        group.MapPost("", Write).RequireAuthorization(AuthPolicies.Admin);
+        group.MapPost("", Write).RequireAuthorization(AuthPolicies.Admin).Produces<AnchorWritten>(StatusCodes.Status201Created);
         group.MapGet("", (Anchors anchors) => TypedResults.Ok(anchors.List()));
         // An anchor holds every stream's head (about 150 bytes each): room for 100,000 streams.
-        group.MapPost("/verify", Verify).WithBodyLimit(new BodyLimit(16 * 1024 * 1024));
+        group.MapPost("/verify", Verify).WithBodyLimit(new BodyLimit(16 * 1024 * 1024)).Produces<AnchorVerification>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

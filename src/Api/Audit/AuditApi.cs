@@ -20,12 +20,12 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(AuthPolicies.Auditor);
-        group.MapGet("/containers/{id:guid}/events", Events);
-        group.MapGet("/containers/{id:guid}/state", State);
-        group.MapGet("/containers/{id:guid}/verify", VerifyContainer);
-        group.MapGet("/verify", VerifyAll);
-        group.MapGet("/export", Export);
-        group.MapGet("/commands", Commands);
+        group.MapGet("/containers/{id:guid}/events", Events).Produces<AuditEventPage>().ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/containers/{id:guid}/state", State).Produces<ContainerStateAt>().ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/containers/{id:guid}/verify", VerifyContainer).Produces<StreamVerification>().ProducesProblem(404);
+        group.MapGet("/verify", VerifyAll).Produces<ChainReport>();
+        group.MapGet("/export", Export).Produces<string>(contentType: NdjsonExport.ContentType).ProducesProblem(400).ProducesProblem(404);
+        group.MapGet("/commands", Commands).Produces<AuditLogPage>().ProducesProblem(400);
         return app;
     }
 

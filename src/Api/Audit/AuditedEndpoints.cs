@@ -4,29 +4,25 @@ using ZeroLagHub.Api.Auth;
 namespace ZeroLagHub.Api.Audit;
 
 /// <summary>
-/// <c>.Audited(action, target)</c> on an endpoint: after its handler answers, the answer goes into the command log
-/// (<see cref="AuditTrail"/>): 2xx accepted, 409 conflict, other 4xx rejected with the problem's detail as reason.
+/// An admin action's answer in the command log (<see cref="AuditTrail"/>): 2xx accepted, 409 conflict, other 4xx
+/// rejected with the problem's detail as reason. Its Wolverine.Http endpoint records its result (<see cref="RecordAsync"/>)
+/// before answering.
 /// </summary>
 /// <remarks>
 /// An exception (a 500) leaves no row: it is logged, and whether the action took effect is not known here.
-/// Requests refused before the handler (no token, not an admin) are the authentication layer's to log.
+/// Requests refused before the handler (no token, not an admin) are the authentication layer's to log; a body that
+/// cannot be read is the body guard's.
 /// </remarks>
 public static class AuditedEndpoints
 {
-    /// <param name="target">What the action acts on, from the route and the handler's arguments.</param>
-    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder endpoint, string action, Func<EndpointFilterInvocationContext, string> target) =>
-        endpoint.AddEndpointFilter(async (context, next) =>
-        {
-            var result = await next(context);
-            if (CurrentUser.From(context.HttpContext) is { } user && Outcome(result) is ({ } outcome, var reason))
-                await context.HttpContext.RequestServices.GetRequiredService<AuditTrail>()
-                    .RecordAsync(user, action, null, target(context), outcome, reason);
-            return result;
-        });
-
-    /// <summary>The route value <paramref name="name"/> as text (for targets).</summary>
-    public static string Route(this EndpointFilterInvocationContext context, string name) =>
-        context.HttpContext.Request.RouteValues[name]?.ToString() ?? "";
+    /// <summary>Records <paramref name="result"/>, the answer to <paramref name="action"/> on <paramref name="target"/>, for the caller.</summary>
+    /// <param name="target">What the action acts on, from the route and the body.</param>
+    public static async Task<T> RecordAsync<T>(HttpContext context, string action, string target, T result)
+    {
+        if (CurrentUser.From(context) is { } user && Outcome(result) is ({ } outcome, var reason))
+            await context.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(user, action, null, target, outcome, reason);
+        return result;
+    }
 
     private static (string? Outcome, string? Reason) Outcome(object? result)
     {

@@ -31,6 +31,13 @@ public sealed record CurrentUser(Guid Id, string Username, IReadOnlySet<string> 
             context.Connection.RemoteIpAddress);
     }
 
+    /// <summary>
+    /// The caller of a route that requires an access token (every route, unless it allows anonymous callers): a
+    /// Wolverine.Http endpoint's way to the user, as it does not bind <see cref="BindAsync"/>.
+    /// </summary>
+    public static CurrentUser Of(HttpContext context) =>
+        From(context) ?? throw new InvalidOperationException("no authenticated caller: this route must require an access token");
+
     /// <summary>The claims a short-lived token (IDE, console, status stream) carries so that it stands for this user.</summary>
     public Dictionary<string, object> ToTokenClaims() => new()
     {

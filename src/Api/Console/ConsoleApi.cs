@@ -30,7 +30,7 @@ public static class ConsoleApi
         var group = routes.MapGroup("/api/servers/{id:guid}").WithTags("Console");
         group.MapPost("/console-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the handler accepts a console token too, and checks both itself.
-        group.MapGet("/console", AttachAsync).AllowAnonymous();
+        group.MapGet("/console", AttachAsync).AllowAnonymous().Produces(StatusCodes.Status101SwitchingProtocols);
         return routes;
     }
 

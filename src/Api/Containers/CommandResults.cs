@@ -8,7 +8,7 @@ public static class CommandResults
 {
     public static IResult From(CommandResult result, string location) => result.Rejection switch
     {
-        null => TypedResults.Accepted(location, new { result.CommandId, result.ContainerId, result.DeploymentId }),
+        null => TypedResults.Accepted(location, new CommandAccepted(result.CommandId, result.ContainerId, result.DeploymentId)),
         { Kind: RejectionKind.InvalidInput, Errors: { } errors } r when errors.ContainsKey(KeyReused.Header) => KeyReused.Problem(r.Reason),
         { Kind: RejectionKind.InvalidInput } r => TypedResults.ValidationProblem(
             r.Errors?.ToDictionary(e => e.Key, e => e.Value) ?? new Dictionary<string, string[]>(), detail: r.Reason),

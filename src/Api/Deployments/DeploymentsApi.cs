@@ -1,6 +1,7 @@
 using Npgsql;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Accounts;
+using ZeroLagHub.Projections.Deployments;
 
 namespace ZeroLagHub.Api.Deployments;
 
@@ -12,8 +13,8 @@ public static class DeploymentsApi
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/deployments").WithTags("Deployments");
-        group.MapGet("", List);
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("", List).Produces<DeploymentPage>().ProducesValidationProblem();
+        group.MapGet("/{id:guid}", Get).Produces<DeploymentHistoryRow>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -29,7 +30,7 @@ public static class DeploymentsApi
         var rows = await queries.ListAsync(user, new DeploymentFilter(container, requestedBy, state, since, until, before, limit), ct);
         // Who asked, by name: tables show people, not ids.
         var users = await FindUserNames.ExecuteAsync(db, [.. rows.Select(r => Guid.TryParse(r.RequestedBy, out var id) ? id : (Guid?)null).OfType<Guid>().Distinct()], ct);
-        return TypedResults.Ok(new { items = rows, next = rows.Count == limit ? rows[^1].QueuedAt : (DateTimeOffset?)null, users });
+        return TypedResults.Ok(new DeploymentPage(rows, rows.Count == limit ? rows[^1].QueuedAt : null, users));
     }
 
     private static async Task<IResult> Get(Guid id, CurrentUser user, DeploymentQueries queries, CancellationToken ct) =>

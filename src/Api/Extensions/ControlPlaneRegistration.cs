@@ -1,3 +1,4 @@
+using ZeroLagHub.Api.Http;
 using Npgsql;
 using ZeroLagHub.Api.Agents;
 using ZeroLagHub.Api.Commands;
@@ -39,6 +40,7 @@ public static class ControlPlaneRegistration
         services.AddSingleton<ContainerActions>();
         // Wolverine runs the handlers of the durable messages; after SchemaMigration, before the poller.
         builder.AddMessaging();
+        builder.AddCommandEndpoints();
         WolverineRegistration.IntegrateWith(services.AddMartenEventStore());
         // After Marten's registration: the poller reads the container directory, whose tables ReadModelSetup creates.
         builder.AddAgentPoller();

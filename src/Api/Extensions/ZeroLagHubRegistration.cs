@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Npgsql;
 using ZeroLagHub.Api.Hosts.Local;
 using ZeroLagHub.Api.Hosts.Proxmox;
+using ZeroLagHub.Api.Http;
 using ZeroLagHub.Api.Problems;
 using ZeroLagHub.Api.Storage;
 using ZeroLagHub.Api.Storage.LegacyEvents;
@@ -27,7 +28,8 @@ public static class ZeroLagHubRegistration
         // Binding failures are thrown in every environment and answered as a 400 that says what to fix.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        builder.Services.AddOpenApi();
+        // Wolverine.Http endpoints that read their own body declare it (Accepts); the document shows it.
+        builder.Services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyFromAccepts>().AddSchemaTransformer<NullableNotRequired>());
         builder.Services.AddSingleton(_ => EventStoreDataSource.Create(postgres));
         // Before anything else starts: every later service assumes the schema exists.
         builder.Services.AddHostedService<SchemaMigration>();

@@ -9,7 +9,8 @@ public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/servers/{id:guid}/status", Get).WithTags("Containers");
+        app.MapGet("/api/servers/{id:guid}/status", Get).WithTags("Containers")
+            .Produces<StatusDocument>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Domain.Agent;
 
@@ -7,8 +6,8 @@ namespace ZeroLagHub.Api.Artifacts.Building;
 
 /// <summary>
 /// <c>GET /api/artifacts</c> (any user): what can be installed, each marked built, stand-in or not built (with the
-/// command that builds it). <c>POST /api/admin/artifacts/{name}/{version}/build</c> (admins, audited): builds one in
-/// the background, 202 with its progress; <c>GET</c> on the same path follows it.
+/// command that builds it). <c>GET /api/admin/artifacts/{name}/{version}/build</c> (admins) follows a build started by
+/// <see cref="BuildArtifactEndpoint"/>.
 /// </summary>
 public static class ArtifactBuildApi
 {
@@ -19,7 +18,6 @@ public static class ArtifactBuildApi
     {
         app.MapGet("/api/artifacts", List).WithTags("Artifacts");
         var admin = app.MapGroup("/api/admin/artifacts").WithTags("Artifacts").RequireAuthorization(AuthPolicies.Admin);
-        admin.MapPost("/{name}/{version}/build", Build).Audited(AuditTrail.Actions.BuildArtifact, Target);
         admin.MapGet("/{name}/{version}/build", Follow);
         return app;
     }
@@ -48,21 +46,12 @@ public static class ArtifactBuildApi
         });
     }
 
-    private static IResult Build(string name, string version, ArtifactBuilder builder)
-    {
-        if (ArtifactRecipes.Find(name, version) is not { } recipe) return NoRecipe(name, version);
-        var build = builder.Start(recipe);
-        return TypedResults.Accepted($"/api/admin/artifacts/{name}/{version}/build", build.View());
-    }
-
     private static IResult Follow(string name, string version, ArtifactBuilder builder) =>
         ArtifactRecipes.Find(name, version) is null ? NoRecipe(name, version)
         : builder.Latest(name, version) is { } build ? TypedResults.Ok(build.View())
         : TypedResults.Problem($"no build of {name} {version} since the API started; POST to this path starts one", statusCode: StatusCodes.Status404NotFound);
 
-    private static IResult NoRecipe(string name, string version) => TypedResults.Problem(
+    public static IResult NoRecipe(string name, string version) => TypedResults.Problem(
         $"no recipe for {name} {version}; these can be built: {string.Join(", ", ArtifactRecipes.All.Select(r => $"{r.Name} {r.Version}"))}",
         statusCode: StatusCodes.Status404NotFound);
-
-    private static string Target(EndpointFilterInvocationContext context) => $"artifact {context.Route("name")} {context.Route("version")}";
 }

@@ -29,7 +29,7 @@ public static class StatusStreamApi
         var group = routes.MapGroup("/api/servers/status").WithTags("Status");
         group.MapPost("/stream-token", IssueToken).WithNoStore();
         // Anonymous to the access-token policy: the handler accepts a stream token too, and checks both itself.
-        group.MapGet("/stream", StreamAsync).AllowAnonymous();
+        group.MapGet("/stream", StreamAsync).AllowAnonymous().Produces<string>(StatusCodes.Status200OK, "text/event-stream");
         return routes;
     }
 

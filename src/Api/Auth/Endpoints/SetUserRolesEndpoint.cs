@@ -1,31 +1,36 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Wolverine.Http;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Auth.Accounts;
+using ZeroLagHub.Api.Http;
 
-namespace ZeroLagHub.Api.Auth;
+namespace ZeroLagHub.Api.Auth.Endpoints;
 
 /// <summary>
-/// Account administration (admin role only):
-/// <c>POST /api/admin/users/{id}/roles</c> {roles: ["auditor", …]} replaces the account's roles
-/// ("user" is always kept) → 200 user; 400 unknown role; 404 no such account; 409 an admin removing
-/// their own admin role (so the last admin cannot lock everyone out by accident). Takes effect at the
-/// account's next login or refresh.
+/// <c>POST /api/admin/users/{id}/roles</c> {roles: ["auditor", …]} (admin role only) replaces the account's roles
+/// ("user" is always kept) → 200 user; 400 unknown role; 404 no such account; 409 an admin removing their own admin
+/// role (so the last admin cannot lock everyone out by accident). Takes effect at the account's next login or
+/// refresh. Audited with the roles asked for, so a refused attempt shows what was tried.
 /// </summary>
-public static class AdminUsersApi
+public static class SetUserRolesEndpoint
 {
     public sealed record RolesRequest(string[]? Roles);
 
-    public static IEndpointRouteBuilder MapAdminUsersApi(this IEndpointRouteBuilder routes)
+    public static void Configure(HttpChain chain) => chain.Metadata.Accepts<RolesRequest>("application/json");
+
+    [WolverinePost("/api/admin/users/{id:guid}/roles"), Tags("Admin"), Authorize(Policy = AuthPolicies.Admin)]
+    [ProducesProblem(404), ProducesProblem(409)]
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> Post(Guid id, HttpContext context,
+        NpgsqlDataSource db, CancellationToken ct)
     {
-        var api = routes.MapGroup("/api/admin/users").WithTags("Admin").RequireAuthorization(AuthPolicies.Admin);
-        // Audited with the roles asked for, so a refused attempt shows what was tried.
-        api.MapPost("/{id:guid}/roles", SetRoles).Audited(AuditTrail.Actions.SetUserRoles, c =>
-            $"user {c.Route("id")}: roles [{string.Join(", ", c.Arguments.OfType<RolesRequest>().FirstOrDefault()?.Roles ?? [])}]");
-        return routes;
+        var body = await JsonRequestBody.ReadRequiredAsync<RolesRequest>(context);
+        return await AuditedEndpoints.RecordAsync(context, AuditTrail.Actions.SetUserRoles,
+            $"user {id}: roles [{string.Join(", ", body.Roles ?? [])}]", await SetAsync(id, body, CurrentUser.Of(context), db, ct));
     }
 
-    private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> SetRoles(
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> SetAsync(
         Guid id, RolesRequest body, CurrentUser admin, NpgsqlDataSource db, CancellationToken ct)
     {
         var unknown = (body.Roles ?? []).Where(r => !Role.All.Contains(r)).Distinct(StringComparer.Ordinal).Take(5)
