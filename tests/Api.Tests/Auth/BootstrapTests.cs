@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Alba;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Tokens;
@@ -29,10 +30,13 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
         Assert.Contains(Role.Admin, me!.Roles);
 
         // A second start on the same database creates and prints nothing.
-        await using (var second = api.WithWebHostBuilder(_ => { }))
+        await using (var second = await api.StartAnotherAsync())
         {
-            _ = second.Server;
-            Assert.Equal(HttpStatusCode.OK, (await second.CreateClient().PostLoginAsync("admin", password)).StatusCode);
+            await second.Scenario(x =>
+            {
+                x.Post.Json(new { username = "admin", password }).ToUrl("/api/auth/login");
+                x.StatusCodeShouldBeOk();
+            });
         }
         Assert.Single(GeneratedPassword().Matches(api.OperatorOutput.ToString()));
         Assert.Equal(1L, await api.Database.ScalarAsync("SELECT count(*) FROM zlh.users WHERE 'admin' = ANY (roles)"));
@@ -48,7 +52,7 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
         Assert.True(Convert.FromBase64String(key.Trim()).Length >= SigningKey.MinimumBytes);
 
         var token = api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", [Role.User], Guid.NewGuid()).Token;
-        await using var second = api.WithWebHostBuilder(_ => { });
+        await using var second = await api.StartAnotherAsync();
         var check = await second.Services.GetRequiredService<TokenService>().ValidateAsync(token, TokenTypes.Access);
         Assert.True(check.IsValid, check.Failure);
         Assert.Equal(key, await File.ReadAllTextAsync(path));
@@ -63,8 +67,7 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
             var path = Path.Combine(directory, "shared.key");
             await File.WriteAllTextAsync(path, Convert.ToBase64String(new byte[32]));
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-            await using var host = api.WithWebHostBuilder(b => b.UseSetting("Auth:KeyFile", path));
-            var error = Assert.ThrowsAny<Exception>(() => host.Server);
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => api.StartAnotherAsync(b => b.UseSetting("Auth:KeyFile", path)));
             Assert.Contains("chmod 600", error.ToString());
         }
         finally
