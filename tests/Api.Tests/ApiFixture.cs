@@ -24,15 +24,20 @@ public class ApiFixture : ApiHostFixture
     public Task<IScenarioResult> Scenario(Action<Scenario> configure) => Host.Scenario(configure);
 
     /// <summary>A <see cref="Scenario"/> carrying an access token for <paramref name="userId"/> (<see cref="ApiHostFixture.TokenFor"/>).</summary>
-    public Task<IScenarioResult> ScenarioAs(Guid userId, Action<Scenario> configure, params string[] roles)
-    {
-        var token = TokenFor(userId, roles: roles);
-        return Host.Scenario(x =>
+    public Task<IScenarioResult> ScenarioAs(Guid userId, Action<Scenario> configure, params string[] roles) =>
+        ScenarioWithToken(TokenFor(userId, roles: roles), configure);
+
+    /// <summary>A <see cref="Scenario"/> carrying <paramref name="accessToken"/> (e.g. <see cref="ApiHostFixture.TokenFor"/>'s, for a named user).</summary>
+    public Task<IScenarioResult> ScenarioWithToken(string accessToken, Action<Scenario> configure) =>
+        Host.Scenario(x =>
         {
-            x.WithBearerToken(token);
+            x.WithBearerToken(accessToken);
             configure(x);
         });
-    }
+
+    /// <summary>GET <paramref name="url"/> with <paramref name="accessToken"/>, expecting 200: the JSON answered.</summary>
+    public async Task<System.Text.Json.JsonElement> GetJsonAsync(string accessToken, string url) =>
+        await (await ScenarioWithToken(accessToken, x => x.Get.Url(url))).ReadAsJsonAsync<System.Text.Json.JsonElement>();
 
     /// <summary>An in-memory client, for what reads a response as a stream (server-sent events) or drives raw requests.</summary>
     public override HttpClient CreateClient() => Host.Server.CreateClient();

@@ -15,4 +15,12 @@ internal static class ScenarioSteps
         scenario.ContentTypeShouldBe(ProblemJson);
         return scenario;
     }
+
+    /// <summary>The request with <paramref name="accessToken"/>, expecting <paramref name="status"/>.</summary>
+    public static Task<IScenarioResult> SendAsync(this ApiFixture api, string accessToken, Action<Scenario> request, HttpStatusCode status) =>
+        api.ScenarioWithToken(accessToken, x =>
+        {
+            request(x);
+            x.StatusCodeShouldBe(status);
+        });
 }

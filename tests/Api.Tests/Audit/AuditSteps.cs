@@ -1,4 +1,5 @@
 using System.Net;
+using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ZeroLagHub.Domain.Agent;
@@ -75,11 +76,15 @@ internal static class AuditSteps
         }
     }
 
-    public static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    /// <summary>The request with <paramref name="accessToken"/>, answered with a <paramref name="status"/> problem whose text says <paramref name="detailContains"/>.</summary>
+    public static async Task ProblemShouldSayAsync(this ApiFixture api, string accessToken, Action<Scenario> request, HttpStatusCode status,
+        string detailContains)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(detailContains, body, StringComparison.OrdinalIgnoreCase);
+        var response = await api.ScenarioWithToken(accessToken, x =>
+        {
+            request(x);
+            x.ProblemShouldBe(status);
+        });
+        Assert.Contains(detailContains, await response.ReadAsTextAsync(), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Alba;
 using Microsoft.AspNetCore.Hosting;
@@ -24,19 +23,14 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
         var printed = GeneratedPassword().Matches(api.OperatorOutput.ToString());
         var password = Assert.Single(printed).Groups[1].Value;
 
-        var client = api.CreateClient();
-        var session = await client.LoginAsync("admin", password);
-        var me = await (await client.GetMeAsync(session.AccessToken)).Content.ReadFromJsonAsync<UserResponse>();
-        Assert.Contains(Role.Admin, me!.Roles);
+        var session = await api.Host.LoginAsync("admin", password);
+        var me = await (await api.Host.GetMeAsync(session.AccessToken, HttpStatusCode.OK)).ReadAsJsonAsync<UserResponse>();
+        Assert.Contains(Role.Admin, me.Roles);
 
         // A second start on the same database creates and prints nothing.
         await using (var second = await api.StartAnotherAsync())
         {
-            await second.Scenario(x =>
-            {
-                x.Post.Json(new { username = "admin", password }).ToUrl("/api/auth/login");
-                x.StatusCodeShouldBeOk();
-            });
+            await second.PostLoginAsync("admin", password, HttpStatusCode.OK);
         }
         Assert.Single(GeneratedPassword().Matches(api.OperatorOutput.ToString()));
         Assert.Equal(1L, await api.Database.ScalarAsync("SELECT count(*) FROM zlh.users WHERE 'admin' = ANY (roles)"));
@@ -85,7 +79,7 @@ public sealed class ConfiguredAdminTests(ApiFixture api) : IClassFixture<ApiFixt
     [Fact]
     public async Task AConfiguredAdminPasswordIsUsedAndNothingIsPrinted()
     {
-        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().PostLoginAsync("admin", ApiFixture.AdminPassword)).StatusCode);
+        await api.Host.PostLoginAsync("admin", ApiFixture.AdminPassword, HttpStatusCode.OK);
         Assert.Equal("", api.OperatorOutput.ToString());
     }
 }
