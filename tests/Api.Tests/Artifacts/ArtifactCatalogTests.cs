@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Alba;
 using ZeroLagHub.Api.Artifacts.StandIns;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Tests.Audit;
@@ -45,14 +45,13 @@ public sealed class RealArtifactsByDefaultTests(RealArtifactsApiFixture api) : I
     [Fact]
     public async Task ACreateNamingArtifactsNotBuiltIsA400NamingTheCommandsThatBuildThemAndWritesNothing()
     {
-        var user = Guid.NewGuid();
-        using var client = api.CreateClientAs(user);
+        var response = await api.ScenarioAs(Guid.NewGuid(), x =>
+        {
+            x.Post.Json(ControlPlaneSteps.DevSpec("node", "22", name: "unbuilt-box")).ToUrl("/api/servers");
+            x.ProblemShouldBe(HttpStatusCode.BadRequest);
+        });
 
-        var response = await client.PostAsJsonAsync("/api/servers", ControlPlaneSteps.DevSpec("node", "22", name: "unbuilt-box"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        var errors = (await response.ReadAsJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.Contains("node 22 is not built yet; an admin builds it with `zlh admin artifacts build node 22`",
             errors.GetProperty("version")[0].GetString());
         Assert.Contains("`zlh admin artifacts build code-server 4.139.1`", errors.GetProperty("addons[0]")[0].GetString());
@@ -63,9 +62,9 @@ public sealed class RealArtifactsByDefaultTests(RealArtifactsApiFixture api) : I
     public async Task StandInsInTheCatalogAreNotOfferedWithoutTheQuickMode()
     {
         StandInArtifacts.AddTo(api.ArtifactDirectory);
-        using var client = api.CreateClientAs(Guid.NewGuid());
+        var user = api.TokenFor(Guid.NewGuid());
 
-        var list = await client.GetFromJsonAsync<JsonElement>("/api/artifacts");
+        var list = await api.GetJsonAsync(user, "/api/artifacts");
 
         Assert.False(list.GetProperty("standIns").GetBoolean());
         var artifacts = list.GetProperty("artifacts").EnumerateArray().ToList();
@@ -73,23 +72,21 @@ public sealed class RealArtifactsByDefaultTests(RealArtifactsApiFixture api) : I
         var node24 = Assert.Single(artifacts, a => a.GetProperty("name").GetString() == "node" && a.GetProperty("version").GetString() == "24");
         Assert.Equal("not built", node24.GetProperty("state").GetString());
         Assert.Equal("zlh admin artifacts build node 24", node24.GetProperty("buildCommand").GetString());
-        var refused = await client.PostAsJsonAsync("/api/servers", ControlPlaneSteps.DevSpec("node", "24", name: "standin-box"));
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        await api.SendAsync(user, x => x.Post.Json(ControlPlaneSteps.DevSpec("node", "24", name: "standin-box")).ToUrl("/api/servers"),
+            HttpStatusCode.BadRequest);
     }
 
     [Fact]
     public async Task BuildingIsForAdminsAndAnUnknownRecipeIsA404NamingWhatCanBeBuiltAndIsAudited()
     {
-        using var user = api.CreateClientAs(Guid.NewGuid());
-        Assert.Equal(HttpStatusCode.Forbidden, (await user.PostAsync("/api/admin/artifacts/node/22/build", null)).StatusCode);
+        await api.SendAsync(api.TokenFor(Guid.NewGuid()), x => x.Post.Url("/api/admin/artifacts/node/22/build"), HttpStatusCode.Forbidden);
 
         var adminId = Guid.NewGuid();
-        using var admin = api.CreateClientAs(adminId, "artifact-admin", Role.Admin);
-        var response = await admin.PostAsync("/api/admin/artifacts/python/3.11/build", null);
+        var admin = api.TokenFor(adminId, "artifact-admin", Role.Admin);
+        var response = await api.SendAsync(admin, x => x.Post.Url("/api/admin/artifacts/python/3.11/build"), HttpStatusCode.NotFound);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("no recipe for python 3.11; these can be built: node 22, node 24, dotnet 10, java 17, go 1.19, code-server 4.139.1",
-            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+            (await response.ReadAsJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         var log = await CommandLog.ReadAsync(api, $"user={adminId}");
         Assert.Equal([("BuildArtifact", "artifact python 3.11", "rejected")], log.Select(CommandLog.Summary));
     }
@@ -102,11 +99,14 @@ public sealed class ArtifactBuildEndpointTests(RealArtifactsApiFixture api) : IC
     public async Task ABuildRunsTheBuilderOnTheArtifactDirectoryWithoutTheApisEnvironmentAndIsFollowedToItsEnd()
     {
         var adminId = Guid.NewGuid();
-        using var admin = api.CreateClientAs(adminId, "artifact-admin", Role.Admin);
+        var admin = api.TokenFor(adminId, "artifact-admin", Role.Admin);
 
-        var started = await admin.PostAsync("/api/admin/artifacts/node/24/build", null);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        Assert.Equal("/api/admin/artifacts/node/24/build", started.Headers.Location?.OriginalString);
+        await api.ScenarioWithToken(admin, x =>
+        {
+            x.Post.Url("/api/admin/artifacts/node/24/build");
+            x.StatusCodeShouldBe(HttpStatusCode.Accepted);
+            x.Header("Location").SingleValueShouldEqual("/api/admin/artifacts/node/24/build");
+        });
         var built = await FollowAsync(admin, "node/24");
 
         Assert.Equal("succeeded", built.GetProperty("state").GetString());
@@ -116,7 +116,7 @@ public sealed class ArtifactBuildEndpointTests(RealArtifactsApiFixture api) : IC
         Assert.Contains("[node 24] built", log);
         Assert.DoesNotContain(log, l => l!.StartsWith(RealArtifactsApiFixture.Canary, StringComparison.Ordinal));
 
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/artifacts/node/22/build", null)).StatusCode);
+        await api.SendAsync(admin, x => x.Post.Url("/api/admin/artifacts/node/22/build"), HttpStatusCode.Accepted);
         var failed = await FollowAsync(admin, "node/22");
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Equal("[node 22] error: the npm registry is unreachable; nothing was built", failed.GetProperty("error").GetString());
@@ -129,19 +129,18 @@ public sealed class ArtifactBuildEndpointTests(RealArtifactsApiFixture api) : IC
     [Fact]
     public async Task FollowingABuildThatNeverStartedIsA404()
     {
-        using var admin = api.CreateClientAs(Guid.NewGuid(), "artifact-admin", Role.Admin);
-        var response = await admin.GetAsync("/api/admin/artifacts/go/1.19/build");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("no build of go 1.19 since the API started", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        var admin = api.TokenFor(Guid.NewGuid(), "artifact-admin", Role.Admin);
+        var response = await api.SendAsync(admin, x => x.Get.Url("/api/admin/artifacts/go/1.19/build"), HttpStatusCode.NotFound);
+        Assert.Contains("no build of go 1.19 since the API started", (await response.ReadAsJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
     /// <summary>Polls the build until it ends (a guard of two minutes against a hung builder, not a timing assertion).</summary>
-    private static async Task<JsonElement> FollowAsync(HttpClient admin, string artifact)
+    private async Task<JsonElement> FollowAsync(string admin, string artifact)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
-            var build = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/artifacts/{artifact}/build");
+            var build = await api.GetJsonAsync(admin, $"/api/admin/artifacts/{artifact}/build");
             if (build.GetProperty("state").GetString() != "building") return build;
             Assert.True(DateTime.UtcNow < deadline, $"the build of {artifact} did not end: {build}");
             await Task.Delay(100);
@@ -168,8 +167,7 @@ public sealed class StandInArtifactTests(ApiFixture api) : IClassFixture<ApiFixt
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), entry.GetProperty("sha256").GetString());
         }
 
-        using var client = api.CreateClientAs(Guid.NewGuid());
-        var list = await client.GetFromJsonAsync<JsonElement>("/api/artifacts");
+        var list = await api.GetJsonAsync(api.TokenFor(Guid.NewGuid()), "/api/artifacts");
         Assert.True(list.GetProperty("standIns").GetBoolean());
         var listed = list.GetProperty("artifacts").EnumerateArray().Where(a => a.GetProperty("state").GetString() != "not built").ToList();
         Assert.Equal(6, listed.Count);

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using Alba;
 using System.Text.Json;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Tests.Auth;
@@ -16,14 +16,14 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
     public async Task ProjectionRebuildRetryAndSkipAreLogged()
     {
         var operatorId = Guid.NewGuid();
-        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+        var admin = api.TokenFor(operatorId, "operator", Role.User, Role.Admin);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/projections/crash_history/rebuild", null)).StatusCode);
-        await AuditSteps.AssertProblemAsync(await admin.PostAsync("/api/admin/projections/crash_history/retry", null),
+        await api.SendAsync(admin, x => x.Post.Url("/api/admin/projections/crash_history/rebuild"), HttpStatusCode.Accepted);
+        await api.ProblemShouldSayAsync(admin, x => x.Post.Url("/api/admin/projections/crash_history/retry"),
             HttpStatusCode.Conflict, "not faulted");
-        await AuditSteps.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/projections/crash_history/skip", new { reason = " " }),
+        await api.ProblemShouldSayAsync(admin, x => x.Post.Json(new { reason = " " }).ToUrl("/api/admin/projections/crash_history/skip"),
             HttpStatusCode.BadRequest, "reason");
-        await AuditSteps.AssertProblemAsync(await admin.PostAsJsonAsync("/api/admin/projections/crash_history/skip", new { reason = "poison event" }),
+        await api.ProblemShouldSayAsync(admin, x => x.Post.Json(new { reason = "poison event" }).ToUrl("/api/admin/projections/crash_history/skip"),
             HttpStatusCode.Conflict, "not faulted");
 
         var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
@@ -49,9 +49,9 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
             ON CONFLICT (name) DO UPDATE SET agent_status = 'Paused', pause_reason = 'injected by the test'
             """));
         var operatorId = Guid.NewGuid();
-        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+        var admin = api.TokenFor(operatorId, "operator", Role.User, Role.Admin);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync("/api/admin/projections/deployment_history/retry", null)).StatusCode);
+        await api.SendAsync(admin, x => x.Post.Url("/api/admin/projections/deployment_history/retry"), HttpStatusCode.Accepted);
 
         var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
         Assert.Equal([("RetryProjection", "projection deployment_history", "accepted")], log.Select(CommandLog.Summary));
@@ -65,11 +65,11 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
         foreach (var id in (Guid[])[replayed, discarded])
             await ZeroLagHub.Api.Tests.Operations.PlantedDeadLetter.PlantAsync(api.Services, id);
         var operatorId = Guid.NewGuid();
-        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+        var admin = api.TokenFor(operatorId, "operator", Role.User, Role.Admin);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/admin/deadletters/{replayed}/replay", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/deadletters/{discarded}")).StatusCode);
-        await AuditSteps.AssertProblemAsync(await admin.PostAsync($"/api/admin/deadletters/{missing}/replay", null), HttpStatusCode.NotFound, "no dead letter");
+        await api.SendAsync(admin, x => x.Post.Url($"/api/admin/deadletters/{replayed}/replay"), HttpStatusCode.Accepted);
+        await api.SendAsync(admin, x => x.Delete.Url($"/api/admin/deadletters/{discarded}"), HttpStatusCode.NoContent);
+        await api.ProblemShouldSayAsync(admin, x => x.Post.Url($"/api/admin/deadletters/{missing}/replay"), HttpStatusCode.NotFound, "no dead letter");
 
         var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
         log.Reverse();
@@ -85,13 +85,13 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
     [Fact]
     public async Task RoleChangesAreLoggedWithTheRolesAskedFor()
     {
-        var member = await api.CreateClient().RegisterAsync(AuthSteps.NewUsername("member"));
+        var member = await api.Host.RegisterAsync(AuthSteps.NewUsername("member"));
         var operatorId = Guid.NewGuid();
-        using var admin = api.CreateClientAs(operatorId, "operator", Role.User, Role.Admin);
+        var admin = api.TokenFor(operatorId, "operator", Role.User, Role.Admin);
 
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/admin/users/{member.Id}/roles", new { roles = (string[])["auditor"] })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/admin/users/{member.Id}/roles", new { roles = (string[])["root"] })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync($"/api/admin/users/{operatorId}/roles", new { roles = (string[])[] })).StatusCode);
+        await api.SendAsync(admin, x => x.Post.Json(new { roles = (string[])["auditor"] }).ToUrl($"/api/admin/users/{member.Id}/roles"), HttpStatusCode.OK);
+        await api.SendAsync(admin, x => x.Post.Json(new { roles = (string[])["root"] }).ToUrl($"/api/admin/users/{member.Id}/roles"), HttpStatusCode.BadRequest);
+        await api.SendAsync(admin, x => x.Post.Json(new { roles = (string[])[] }).ToUrl($"/api/admin/users/{operatorId}/roles"), HttpStatusCode.Conflict);
 
         var log = await CommandLog.ReadAsync(api, $"user={operatorId}");
         log.Reverse();
@@ -103,4 +103,5 @@ public sealed class AdminActionAuditTests(ApiFixture api) : IClassFixture<ApiFix
         ], log.Select(CommandLog.Summary));
         Assert.Contains("unknown: root", log[1].GetProperty("reason").GetString());
     }
+
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using Alba;
 using System.Text.Json;
 using ZeroLagHub.Api.Auth;
 
@@ -8,33 +8,33 @@ namespace ZeroLagHub.Api.Tests.Audit;
 /// <summary>/api/audit: history, state as of then, verification, export and the command log, on real PostgreSQL.</summary>
 public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private HttpClient Auditor() => api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
+    private string Auditor() => api.TokenFor(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
 
     [Fact]
     public async Task AUserWithoutTheAuditorRoleIsForbidden()
     {
         var owner = Guid.NewGuid();
         var container = await api.AppendContainerHistoryAsync(owner);
-        using var user = api.CreateClientAs(owner);
+        var user = api.TokenFor(owner);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync($"/api/audit/containers/{container}/events")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/api/audit/commands")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync($"/api/audit/export?stream={container}")).StatusCode);
-        using var admin = api.CreateClientAs(Guid.NewGuid(), "root", Role.User, Role.Admin);
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/audit/containers/{container}/events")).StatusCode);
+        await api.SendAsync(user, x => x.Get.Url($"/api/audit/containers/{container}/events"), HttpStatusCode.Forbidden);
+        await api.SendAsync(user, x => x.Get.Url("/api/audit/commands"), HttpStatusCode.Forbidden);
+        await api.SendAsync(user, x => x.Get.Url($"/api/audit/export?stream={container}"), HttpStatusCode.Forbidden);
+        var admin = api.TokenFor(Guid.NewGuid(), "root", Role.User, Role.Admin);
+        await api.SendAsync(admin, x => x.Get.Url($"/api/audit/containers/{container}/events"), HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task AnAuditorSeesTheStateAsOfAPastTimeAndAsOfAVersion()
     {
         var container = await api.AppendContainerHistoryAsync(Guid.NewGuid());
-        using var auditor = Auditor();
-        var events = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{container}/events");
+        var auditor = Auditor();
+        var events = await api.GetJsonAsync(auditor, $"/api/audit/containers/{container}/events");
         var readyAt = events.GetProperty("events")[1].GetProperty("timestamp").GetDateTimeOffset();
 
-        var asOfTime = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{container}/state?at={Uri.EscapeDataString(readyAt.ToString("O"))}");
-        var asOfVersion = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{container}/state?version=1");
-        var now = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{container}/state");
+        var asOfTime = await api.GetJsonAsync(auditor, $"/api/audit/containers/{container}/state?at={Uri.EscapeDataString(readyAt.ToString("O"))}");
+        var asOfVersion = await api.GetJsonAsync(auditor, $"/api/audit/containers/{container}/state?version=1");
+        var now = await api.GetJsonAsync(auditor, $"/api/audit/containers/{container}/state");
 
         Assert.Equal(2, asOfTime.GetProperty("version").GetInt64());
         Assert.Equal("ready", asOfTime.GetProperty("state").GetProperty("lifecycle").GetString());
@@ -42,7 +42,7 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal("stopped", now.GetProperty("state").GetProperty("lifecycle").GetString());
         Assert.Equal(3, now.GetProperty("version").GetInt64());
         var before = Uri.EscapeDataString(readyAt.AddHours(-1).ToString("O"));
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync($"/api/audit/containers/{container}/state?at={before}"),
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url($"/api/audit/containers/{container}/state?at={before}"),
             HttpStatusCode.NotFound, "did not exist yet");
     }
 
@@ -56,28 +56,28 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task BadQueriesGetAProblemThatSaysWhatToFix(string query, string detail)
     {
         var container = await api.AppendContainerHistoryAsync(Guid.NewGuid());
-        using var auditor = Auditor();
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync($"/api/audit/containers/{container}/{query}"), HttpStatusCode.BadRequest, detail);
+        var auditor = Auditor();
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url($"/api/audit/containers/{container}/{query}"), HttpStatusCode.BadRequest, detail);
     }
 
     [Fact]
     public async Task AnUnknownContainerIsA404Problem()
     {
-        using var auditor = Auditor();
+        var auditor = Auditor();
         foreach (var path in new[] { "events", "state", "verify" })
-            await AuditSteps.AssertProblemAsync(await auditor.GetAsync($"/api/audit/containers/{Guid.NewGuid()}/{path}"),
+            await api.ProblemShouldSayAsync(auditor, x => x.Get.Url($"/api/audit/containers/{Guid.NewGuid()}/{path}"),
                 HttpStatusCode.NotFound, "no container");
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync($"/api/audit/export?stream={Guid.NewGuid()}"), HttpStatusCode.NotFound, "no stream");
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url($"/api/audit/export?stream={Guid.NewGuid()}"), HttpStatusCode.NotFound, "no stream");
     }
 
     [Fact]
     public async Task EventsArePagedWithTheirHashes()
     {
         var container = await api.AppendContainerHistoryAsync(Guid.NewGuid());
-        using var auditor = Auditor();
+        var auditor = Auditor();
 
-        var first = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{container}/events?limit=2");
-        var second = await auditor.GetFromJsonAsync<JsonElement>(
+        var first = await api.GetJsonAsync(auditor, $"/api/audit/containers/{container}/events?limit=2");
+        var second = await api.GetJsonAsync(auditor, 
             $"/api/audit/containers/{container}/events?limit=2&fromVersion={first.GetProperty("nextFromVersion").GetInt64()}");
 
         Assert.Equal([1L, 2L], first.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("version").GetInt64()));
@@ -92,16 +92,20 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task ExportedNdjsonLinesParseAndMatchTheEvents()
     {
         var container = await api.AppendContainerHistoryAsync(Guid.NewGuid());
-        using var auditor = Auditor();
-        var events = (await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{container}/events")).GetProperty("events");
+        var auditor = Auditor();
+        var events = (await api.GetJsonAsync(auditor, $"/api/audit/containers/{container}/events")).GetProperty("events");
 
-        var response = await auditor.GetAsync($"/api/audit/export?stream={container}");
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var response = await api.ScenarioWithToken(auditor, x =>
+        {
+            x.Get.Url($"/api/audit/export?stream={container}");
+            x.ContentTypeShouldBe("application/x-ndjson");
+        });
+        var lines = (await response.ReadAsTextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var since = Uri.EscapeDataString(events[0].GetProperty("timestamp").GetDateTimeOffset().ToString("O"));
-        var range = (await auditor.GetStringAsync($"/api/audit/export?since={since}")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var range = (await (await api.ScenarioWithToken(auditor, x => x.Get.Url($"/api/audit/export?since={since}"))).ReadAsTextAsync())
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("streamId").GetString() == container.ToString()).ToList();
 
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(3, lines.Length);
         foreach (var (line, expected) in lines.Select(l => JsonDocument.Parse(l).RootElement).Zip(events.EnumerateArray()))
         {
@@ -110,8 +114,8 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
             Assert.True(JsonElement.DeepEquals(expected.GetProperty("data"), line.GetProperty("data")));
         }
         Assert.Equal([1L, 2L, 3L], range.Select(e => e.GetProperty("version").GetInt64()));
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync("/api/audit/export"), HttpStatusCode.BadRequest, "give stream");
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync($"/api/audit/export?stream={container}&since={since}"),
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url("/api/audit/export"), HttpStatusCode.BadRequest, "give stream");
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url($"/api/audit/export?stream={container}&since={since}"),
             HttpStatusCode.BadRequest, "not both");
     }
 
@@ -120,14 +124,14 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     {
         var intact = await api.AppendContainerHistoryAsync(Guid.NewGuid());
         var edited = await api.AppendContainerHistoryAsync(Guid.NewGuid());
-        using var auditor = Auditor();
+        var auditor = Auditor();
         Assert.Equal(JsonValueKind.Null,
-            (await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{edited}/verify")).GetProperty("firstBroken").ValueKind);
+            (await api.GetJsonAsync(auditor, $"/api/audit/containers/{edited}/verify")).GetProperty("firstBroken").ValueKind);
 
         await api.EditEventAsync(edited, 2);
 
-        var one = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/containers/{edited}/verify");
-        var all = await auditor.GetFromJsonAsync<JsonElement>("/api/audit/verify");
+        var one = await api.GetJsonAsync(auditor, $"/api/audit/containers/{edited}/verify");
+        var all = await api.GetJsonAsync(auditor, "/api/audit/verify");
         Assert.Equal(2, one.GetProperty("firstBroken").GetInt64());
         Assert.False(all.GetProperty("intact").GetBoolean());
         var broken = all.GetProperty("broken").EnumerateArray().Select(b => b.GetProperty("streamId").GetString()).ToList();
@@ -139,18 +143,18 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task TheCommandLogListsAcceptedAndRejectedCommandsWithTheirOutcome()
     {
         var owner = Guid.NewGuid();
-        using var user = api.CreateClientAs(owner, "commander");
+        var user = api.TokenFor(owner, "commander");
         var history = await api.AppendContainerHistoryAsync(owner);
         var missing = Guid.NewGuid();
-        Assert.Equal(HttpStatusCode.NotFound, (await user.PostAsync($"/api/servers/{missing}/stop", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await user.PostAsync($"/api/servers/{history}/start", null)).StatusCode);
-        using var auditor = Auditor();
+        await api.SendAsync(user, x => x.Post.Url($"/api/servers/{missing}/stop"), HttpStatusCode.NotFound);
+        await api.SendAsync(user, x => x.Post.Url($"/api/servers/{history}/start"), HttpStatusCode.Accepted);
+        var auditor = Auditor();
 
-        var log = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/commands?user={owner}");
-        var firstPage = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/commands?user={owner}&limit=1");
-        var secondPage = await auditor.GetFromJsonAsync<JsonElement>(
+        var log = await api.GetJsonAsync(auditor, $"/api/audit/commands?user={owner}");
+        var firstPage = await api.GetJsonAsync(auditor, $"/api/audit/commands?user={owner}&limit=1");
+        var secondPage = await api.GetJsonAsync(auditor, 
             $"/api/audit/commands?user={owner}&limit=1&before={firstPage.GetProperty("nextBefore").GetInt64()}");
-        var forContainer = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/commands?container={missing}");
+        var forContainer = await api.GetJsonAsync(auditor, $"/api/audit/commands?container={missing}");
 
         var items = log.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, items.Count);
@@ -163,7 +167,7 @@ public sealed class AuditApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.Equal(items[1].GetProperty("id").GetInt64(), secondPage.GetProperty("items")[0].GetProperty("id").GetInt64());
         Assert.Equal(missing, forContainer.GetProperty("items").EnumerateArray().Single().GetProperty("containerId").GetGuid());
         var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"));
-        Assert.Empty((await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/commands?user={owner}&since={future}")).GetProperty("items").EnumerateArray());
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync("/api/audit/commands?user=bob"), HttpStatusCode.BadRequest, "not an id");
+        Assert.Empty((await api.GetJsonAsync(auditor, $"/api/audit/commands?user={owner}&since={future}")).GetProperty("items").EnumerateArray());
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url("/api/audit/commands?user=bob"), HttpStatusCode.BadRequest, "not an id");
     }
 }

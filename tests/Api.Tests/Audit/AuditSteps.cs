@@ -1,4 +1,5 @@
 using System.Net;
+using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using ZeroLagHub.Domain.Agent;
@@ -18,7 +19,7 @@ internal static class AuditSteps
     /// Three appends, so three timestamps: v1 requested (provisioning), v2 provisioning succeeded (ready),
     /// v3 stopped. Appended with Marten, as the handlers do.
     /// </summary>
-    public static async Task<Guid> AppendContainerHistoryAsync(this ApiFixture api, Guid owner)
+    public static async Task<Guid> AppendContainerHistoryAsync(this ApiHostFixture api, Guid owner)
     {
         var store = api.Services.GetRequiredService<IDocumentStore>();
         var id = Guid.NewGuid();
@@ -42,17 +43,17 @@ internal static class AuditSteps
         return id;
     }
 
-    public static async Task<int> SqlAsync(this ApiFixture api, string sql, params (string Name, object Value)[] parameters)
+    public static async Task<int> SqlAsync(this ApiHostFixture api, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = api.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await command.ExecuteNonQueryAsync();
     }
 
-    private static ChainTables Tables(ApiFixture api) => ChainTables.For(api.Services.GetRequiredService<IDocumentStore>());
+    private static ChainTables Tables(ApiHostFixture api) => ChainTables.For(api.Services.GetRequiredService<IDocumentStore>());
 
     /// <summary>Edits one event's payload and leaves its link alone: the clumsy attacker.</summary>
-    public static Task EditEventAsync(this ApiFixture api, Guid container, long version) => api.SqlAsync(
+    public static Task EditEventAsync(this ApiHostFixture api, Guid container, long version) => api.SqlAsync(
         $$"""UPDATE {{Tables(api).Events}} SET data = data || '{"forged": true}' WHERE stream_id = @stream AND version = @version""",
         ("stream", container), ("version", version));
 
@@ -60,7 +61,7 @@ internal static class AuditSteps
     /// Edits one event and recomputes its link and every later one with the chain's own hash function:
     /// the careful attacker, whose chain verifies.
     /// </summary>
-    public static async Task RewriteChainFromAsync(this ApiFixture api, Guid container, long version, long head)
+    public static async Task RewriteChainFromAsync(this ApiHostFixture api, Guid container, long version, long head)
     {
         await api.EditEventAsync(container, version);
         var t = Tables(api);
@@ -75,11 +76,15 @@ internal static class AuditSteps
         }
     }
 
-    public static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detailContains)
+    /// <summary>The request with <paramref name="accessToken"/>, answered with a <paramref name="status"/> problem whose text says <paramref name="detailContains"/>.</summary>
+    public static async Task ProblemShouldSayAsync(this ApiFixture api, string accessToken, Action<Scenario> request, HttpStatusCode status,
+        string detailContains)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(detailContains, body, StringComparison.OrdinalIgnoreCase);
+        var response = await api.ScenarioWithToken(accessToken, x =>
+        {
+            request(x);
+            x.ProblemShouldBe(status);
+        });
+        Assert.Contains(detailContains, await response.ReadAsTextAsync(), StringComparison.OrdinalIgnoreCase);
     }
 }

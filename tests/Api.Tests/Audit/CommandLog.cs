@@ -8,7 +8,7 @@ namespace ZeroLagHub.Api.Tests.Audit;
 internal static class CommandLog
 {
     /// <param name="query">e.g. <c>user={id}</c> or <c>container={id}</c>.</param>
-    public static async Task<List<JsonElement>> ReadAsync(ApiFixture api, string query)
+    public static async Task<List<JsonElement>> ReadAsync(ApiHostFixture api, string query)
     {
         using var auditor = api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
         var page = await auditor.GetFromJsonAsync<JsonElement>($"/api/audit/commands?{query}");

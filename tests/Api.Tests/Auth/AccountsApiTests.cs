@@ -1,7 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
+using Alba;
 using ZeroLagHub.Api.Auth;
 
 namespace ZeroLagHub.Api.Tests.Auth;
@@ -11,16 +10,15 @@ public sealed class AccountsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task RegisteredUserLogsInAndMeShowsTheAccount()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        var registered = await client.RegisterAsync(name);
+        var registered = await api.Host.RegisterAsync(name);
         Assert.Equal([Role.User], registered.Roles);
 
         // Case-insensitive name on login.
-        var tokens = await client.LoginAsync(name.ToUpperInvariant());
+        var tokens = await api.Host.LoginAsync(name.ToUpperInvariant());
         Assert.InRange(tokens.ExpiresAt - api.Clock.GetUtcNow(), TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
-        var me = await (await client.GetMeAsync(tokens.AccessToken)).Content.ReadFromJsonAsync<UserResponse>();
-        Assert.Equal(registered.Id, me!.Id);
+        var me = await (await api.Host.GetMeAsync(tokens.AccessToken, HttpStatusCode.OK)).ReadAsJsonAsync<UserResponse>();
+        Assert.Equal(registered.Id, me.Id);
         Assert.Equal(name, me.Username);
 
         var hash = (string)(await api.Database.ScalarAsync($"SELECT password_hash FROM zlh.users WHERE id = '{registered.Id}'"))!;
@@ -36,11 +34,13 @@ public sealed class AccountsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task BadRegistrationIs400WithFieldErrorsAndWritesNothing(string body, string field)
     {
         var before = await api.Database.ScalarAsync("SELECT count(*) FROM zlh.users");
-        var response = await api.CreateClient().PostAsync("/api/auth/register", new StringContent(body, null, "application/json"));
+        var response = await api.Scenario(x =>
+        {
+            x.Post.RawJson(body).ToUrl("/api/auth/register");
+            x.ProblemShouldBe(HttpStatusCode.BadRequest);
+        });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var problem = await response.ReadAsJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for {field}: {problem}");
         Assert.Equal(before, await api.Database.ScalarAsync("SELECT count(*) FROM zlh.users"));
     }
@@ -48,80 +48,78 @@ public sealed class AccountsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task MalformedJsonIs400Problem()
     {
-        var response = await api.CreateClient().PostAsync("/api/auth/login", new StringContent("{\"username\":", null, "application/json"));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await api.Scenario(x =>
+        {
+            x.Post.RawJson("{\"username\":").ToUrl("/api/auth/login");
+            x.ProblemShouldBe(HttpStatusCode.BadRequest);
+        });
     }
 
     [Fact]
     public async Task RegisteringATakenNameInAnotherCaseIs409()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
-        var response = await client.PostAsJsonAsync("/api/auth/register", new { username = name.ToUpperInvariant(), password = "another long password" });
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await api.Host.RegisterAsync(name);
+        await api.Scenario(x =>
+        {
+            x.Post.Json(new { username = name.ToUpperInvariant(), password = "another long password" }).ToUrl("/api/auth/register");
+            x.ProblemShouldBe(HttpStatusCode.Conflict);
+        });
         Assert.Equal(1L, await api.Database.ScalarAsync($"SELECT count(*) FROM zlh.users WHERE lower(username) = '{name}'"));
     }
 
     [Fact]
     public async Task WrongPasswordAndUnknownUserGetIdenticalResponses()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
+        await api.Host.RegisterAsync(name);
 
-        var wrongPassword = await client.PostLoginAsync(name, "not the password at all");
-        var unknownUser = await client.PostLoginAsync(AuthSteps.NewUsername("ghost"), "not the password at all");
+        var wrongPassword = await api.Host.PostLoginAsync(name, "not the password at all", HttpStatusCode.Unauthorized);
+        var unknownUser = await api.Host.PostLoginAsync(AuthSteps.NewUsername("ghost"), "not the password at all", HttpStatusCode.Unauthorized);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode);
-        Assert.Equal(wrongPassword.StatusCode, unknownUser.StatusCode);
-        Assert.Equal(wrongPassword.Content.Headers.ContentType?.MediaType, unknownUser.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(Without(await wrongPassword.Content.ReadFromJsonAsync<JsonElement>(), "traceId"),
-            Without(await unknownUser.Content.ReadFromJsonAsync<JsonElement>(), "traceId"));
+        Assert.Equal(wrongPassword.Context.Response.ContentType, unknownUser.Context.Response.ContentType);
+        Assert.Equal(Without(await wrongPassword.ReadAsJsonAsync<JsonElement>(), "traceId"),
+            Without(await unknownUser.ReadAsJsonAsync<JsonElement>(), "traceId"));
     }
 
     [Fact]
     public async Task BootstrapAdminGrantsAuditorWhichTheUserGetsAtTheNextRefresh()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        var user = await client.RegisterAsync(name);
-        var session = await client.LoginAsync(name);
-        var admin = await client.LoginAsync("admin", ApiFixture.AdminPassword);
+        var user = await api.Host.RegisterAsync(name);
+        var session = await api.Host.LoginAsync(name);
+        var admin = await api.Host.LoginAsync("admin", ApiFixture.AdminPassword);
 
         // A plain user may not grant roles.
-        Assert.Equal(HttpStatusCode.Forbidden, (await GrantAsync(client, session.AccessToken, user.Id, Role.Auditor)).StatusCode);
+        await GrantAsync(session.AccessToken, user.Id, HttpStatusCode.Forbidden, Role.Auditor);
 
-        var granted = await GrantAsync(client, admin.AccessToken, user.Id, Role.Auditor);
-        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
-        Assert.Equal([Role.Auditor, Role.User], (await granted.Content.ReadFromJsonAsync<UserResponse>())!.Roles);
+        var granted = await GrantAsync(admin.AccessToken, user.Id, HttpStatusCode.OK, Role.Auditor);
+        Assert.Equal([Role.Auditor, Role.User], (await granted.ReadAsJsonAsync<UserResponse>()).Roles);
 
-        var refreshed = await (await client.PostRefreshAsync(session.RefreshToken)).Content.ReadFromJsonAsync<TokenResponse>();
-        var me = await (await client.GetMeAsync(refreshed!.AccessToken)).Content.ReadFromJsonAsync<UserResponse>();
-        Assert.Contains(Role.Auditor, me!.Roles);
+        var refreshed = await (await api.Host.PostRefreshAsync(session.RefreshToken, HttpStatusCode.OK)).ReadAsJsonAsync<TokenResponse>();
+        var me = await (await api.Host.GetMeAsync(refreshed.AccessToken, HttpStatusCode.OK)).ReadAsJsonAsync<UserResponse>();
+        Assert.Contains(Role.Auditor, me.Roles);
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await GrantAsync(client, admin.AccessToken, user.Id, "superuser")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await GrantAsync(client, admin.AccessToken, Guid.NewGuid(), Role.Auditor)).StatusCode);
+        await GrantAsync(admin.AccessToken, user.Id, HttpStatusCode.BadRequest, "superuser");
+        await GrantAsync(admin.AccessToken, Guid.NewGuid(), HttpStatusCode.NotFound, Role.Auditor);
     }
 
     [Fact]
     public async Task AnAdminCannotDropTheirOwnAdminRole()
     {
-        var client = api.CreateClient();
-        var admin = await client.LoginAsync("admin", ApiFixture.AdminPassword);
-        var me = await (await client.GetMeAsync(admin.AccessToken)).Content.ReadFromJsonAsync<UserResponse>();
-        Assert.Equal(HttpStatusCode.Conflict, (await GrantAsync(client, admin.AccessToken, me!.Id, Role.Auditor)).StatusCode);
+        var admin = await api.Host.LoginAsync("admin", ApiFixture.AdminPassword);
+        var me = await (await api.Host.GetMeAsync(admin.AccessToken, HttpStatusCode.OK)).ReadAsJsonAsync<UserResponse>();
+        await GrantAsync(admin.AccessToken, me.Id, HttpStatusCode.Conflict, Role.Auditor);
         Assert.Equal(true, await api.Database.ScalarAsync($"SELECT 'admin' = ANY (roles) FROM zlh.users WHERE id = '{me.Id}'"));
     }
 
-    private static async Task<HttpResponseMessage> GrantAsync(HttpClient client, string accessToken, Guid userId, params string[] roles)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/admin/users/{userId}/roles") { Content = JsonContent.Create(new { roles }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        return await client.SendAsync(request);
-    }
+    private Task<IScenarioResult> GrantAsync(string accessToken, Guid userId, HttpStatusCode status, params string[] roles) =>
+        api.Scenario(x =>
+        {
+            x.Post.Json(new { roles }).ToUrl($"/api/admin/users/{userId}/roles");
+            x.WithBearerToken(accessToken);
+            x.StatusCodeShouldBe(status);
+        });
 
     private static string Without(JsonElement problem, string property) =>
         JsonSerializer.Serialize(problem.EnumerateObject().Where(p => p.Name != property).ToDictionary(p => p.Name, p => p.Value));

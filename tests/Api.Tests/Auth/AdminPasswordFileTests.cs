@@ -22,7 +22,7 @@ public sealed class AdminPasswordFileTests(PasswordFileApi api) : IClassFixture<
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(api.PasswordFile));
         var password = (await File.ReadAllLinesAsync(api.PasswordFile)).Single();
-        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().PostLoginAsync("admin", password)).StatusCode);
+        await api.Host.PostLoginAsync("admin", password, HttpStatusCode.OK);
 
         var printed = api.OperatorOutput.ToString();
         Assert.Contains($"its password is in {api.PasswordFile}", printed);

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
+using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Tokens;
@@ -14,18 +14,22 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
     [Fact]
     public async Task AnEndpointWithoutATokenIs401ProblemWithAChallenge()
     {
-        var response = await api.CreateClient().GetAsync(Protected);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        await api.Scenario(x =>
+        {
+            x.Get.Url(Protected);
+            x.ProblemShouldBe(HttpStatusCode.Unauthorized);
+            x.Header("WWW-Authenticate").SingleValueShouldMatch("^Bearer( |$)");
+        });
     }
 
     [Fact]
     public async Task AnUnknownRouteWithoutATokenIs401NotRevealingWhichRoutesExist()
     {
-        var response = await api.CreateClient().GetAsync("/api/nothing-here");
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await api.Scenario(x =>
+        {
+            x.Get.Url("/api/nothing-here");
+            x.ProblemShouldBe(HttpStatusCode.Unauthorized);
+        });
     }
 
     [Fact]
@@ -34,9 +38,7 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
         var tokens = api.Services.GetRequiredService<TokenService>();
         var ide = tokens.Issue(TokenTypes.DevIde, Guid.NewGuid().ToString(), TimeSpan.FromMinutes(5),
             new Dictionary<string, object> { [TokenClaims.Name] = "mallory", [TokenClaims.Role] = new[] { Role.Admin } });
-        var response = await Send(ide.Token);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+        await Send(ide.Token, HttpStatusCode.Unauthorized, x => x.Header("WWW-Authenticate").SingleValueShouldMatch("invalid_token"));
     }
 
     [Fact]
@@ -47,10 +49,8 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
         var sessionless = tokens.Issue(TokenTypes.Access, Guid.NewGuid().ToString(), TimeSpan.FromMinutes(5),
             new Dictionary<string, object> { [TokenClaims.Name] = "someone", [TokenClaims.Role] = new[] { Role.User } });
         // With a session the same user gets past authentication (to "no such account": none was registered).
-        Assert.Equal(HttpStatusCode.NotFound, (await Send(Issue(Role.User))).StatusCode);
-        var response = await Send(sessionless.Token);
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+        await Send(Issue(Role.User), HttpStatusCode.NotFound);
+        await Send(sessionless.Token, HttpStatusCode.Unauthorized, x => x.Header("WWW-Authenticate").SingleValueShouldMatch("invalid_token"));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
         var payload = System.Text.Encoding.UTF8.GetString(Base64UrlDecode(parts[1])).Replace("\"user\"", "\"admin\"");
         var forged = $"{parts[0]}.{Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes(payload))}.{parts[2]}";
         Assert.NotEqual(token, forged);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(forged)).StatusCode);
+        await Send(forged, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -70,18 +70,21 @@ public sealed class AuthenticationTests(ApiFixture api) : IClassFixture<ApiFixtu
     {
         var parts = Issue(Role.User).Split('.');
         var none = $"{Base64UrlEncode("{\"alg\":\"none\",\"typ\":\"JWT\"}"u8.ToArray())}.{parts[1]}.";
-        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(none)).StatusCode);
+        await Send(none, HttpStatusCode.Unauthorized);
     }
 
     private string Issue(params string[] roles) =>
         api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", roles, Guid.NewGuid()).Token;
 
-    private async Task<HttpResponseMessage> Send(string token)
-    {
-        var client = api.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await client.GetAsync(Protected);
-    }
+    /// <summary>GET the protected endpoint with <paramref name="token"/>, expecting <paramref name="status"/> (and <paramref name="expect"/>).</summary>
+    private Task<IScenarioResult> Send(string token, HttpStatusCode status, Action<Scenario>? expect = null) =>
+        api.Scenario(x =>
+        {
+            x.Get.Url(Protected);
+            x.WithBearerToken(token);
+            x.StatusCodeShouldBe(status);
+            expect?.Invoke(x);
+        });
 
     private static byte[] Base64UrlDecode(string s) => Convert.FromBase64String(
         s.Replace('-', '+').Replace('_', '/').PadRight(s.Length + (4 - s.Length % 4) % 4, '='));

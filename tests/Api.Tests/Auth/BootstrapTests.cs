@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Alba;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Auth.Tokens;
@@ -23,16 +23,14 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
         var printed = GeneratedPassword().Matches(api.OperatorOutput.ToString());
         var password = Assert.Single(printed).Groups[1].Value;
 
-        var client = api.CreateClient();
-        var session = await client.LoginAsync("admin", password);
-        var me = await (await client.GetMeAsync(session.AccessToken)).Content.ReadFromJsonAsync<UserResponse>();
-        Assert.Contains(Role.Admin, me!.Roles);
+        var session = await api.Host.LoginAsync("admin", password);
+        var me = await (await api.Host.GetMeAsync(session.AccessToken, HttpStatusCode.OK)).ReadAsJsonAsync<UserResponse>();
+        Assert.Contains(Role.Admin, me.Roles);
 
         // A second start on the same database creates and prints nothing.
-        await using (var second = api.WithWebHostBuilder(_ => { }))
+        await using (var second = await api.StartAnotherAsync())
         {
-            _ = second.Server;
-            Assert.Equal(HttpStatusCode.OK, (await second.CreateClient().PostLoginAsync("admin", password)).StatusCode);
+            await second.PostLoginAsync("admin", password, HttpStatusCode.OK);
         }
         Assert.Single(GeneratedPassword().Matches(api.OperatorOutput.ToString()));
         Assert.Equal(1L, await api.Database.ScalarAsync("SELECT count(*) FROM zlh.users WHERE 'admin' = ANY (roles)"));
@@ -48,7 +46,7 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
         Assert.True(Convert.FromBase64String(key.Trim()).Length >= SigningKey.MinimumBytes);
 
         var token = api.Services.GetRequiredService<AccessTokenIssuer>().Issue(Guid.NewGuid(), "someone", [Role.User], Guid.NewGuid()).Token;
-        await using var second = api.WithWebHostBuilder(_ => { });
+        await using var second = await api.StartAnotherAsync();
         var check = await second.Services.GetRequiredService<TokenService>().ValidateAsync(token, TokenTypes.Access);
         Assert.True(check.IsValid, check.Failure);
         Assert.Equal(key, await File.ReadAllTextAsync(path));
@@ -63,8 +61,7 @@ public sealed partial class BootstrapTests(FirstRunApi api) : IClassFixture<Firs
             var path = Path.Combine(directory, "shared.key");
             await File.WriteAllTextAsync(path, Convert.ToBase64String(new byte[32]));
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-            await using var host = api.WithWebHostBuilder(b => b.UseSetting("Auth:KeyFile", path));
-            var error = Assert.ThrowsAny<Exception>(() => host.Server);
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => api.StartAnotherAsync(b => b.UseSetting("Auth:KeyFile", path)));
             Assert.Contains("chmod 600", error.ToString());
         }
         finally
@@ -82,7 +79,7 @@ public sealed class ConfiguredAdminTests(ApiFixture api) : IClassFixture<ApiFixt
     [Fact]
     public async Task AConfiguredAdminPasswordIsUsedAndNothingIsPrinted()
     {
-        Assert.Equal(HttpStatusCode.OK, (await api.CreateClient().PostLoginAsync("admin", ApiFixture.AdminPassword)).StatusCode);
+        await api.Host.PostLoginAsync("admin", ApiFixture.AdminPassword, HttpStatusCode.OK);
         Assert.Equal("", api.OperatorOutput.ToString());
     }
 }

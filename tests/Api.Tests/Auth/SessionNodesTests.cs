@@ -1,4 +1,5 @@
 using System.Net;
+using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Auth;
 using StackExchange.Redis;
@@ -14,24 +15,23 @@ internal static class SessionNodeSteps
     /// <summary>Generous: the refusal is expected at once; the bound only keeps a broken build from hanging.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    public static async Task<(HttpClient OnFirst, HttpClient OnSecond, TokenResponse Session)> LoggedInOnBothAsync(TwoNodes nodes)
+    public static async Task<(IAlbaHost OnFirst, IAlbaHost OnSecond, TokenResponse Session)> LoggedInOnBothAsync(TwoNodes nodes)
     {
-        var onFirst = nodes.First.CreateClient();
-        var onSecond = nodes.Second.CreateClient();
+        var (onFirst, onSecond) = (nodes.First.Host, nodes.Second.Host);
         var name = AuthSteps.NewUsername();
         await onFirst.RegisterAsync(name);
         var session = await onFirst.LoginAsync(name);
-        Assert.Equal(HttpStatusCode.OK, (await onSecond.GetMeAsync(session.AccessToken)).StatusCode);
+        await onSecond.GetMeAsync(session.AccessToken, HttpStatusCode.OK);
         return (onFirst, onSecond, session);
     }
 
     /// <summary>Asks until the token is refused (or <see cref="Patience"/> runs out); returns the last status.</summary>
-    public static async Task<HttpStatusCode> StatusOnceRefusedAsync(HttpClient client, string accessToken)
+    public static async Task<HttpStatusCode> StatusOnceRefusedAsync(IAlbaHost node, string accessToken)
     {
         using var deadline = new CancellationTokenSource(Patience);
         while (true)
         {
-            var status = (await client.GetMeAsync(accessToken)).StatusCode;
+            var status = (await node.GetMeAsync(accessToken, null)).Status();
             if (status == HttpStatusCode.Unauthorized || deadline.IsCancellationRequested) return status;
             await Task.Delay(20);
         }
@@ -45,19 +45,19 @@ public sealed class SessionNodesTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     {
         var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+        await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken, null, HttpStatusCode.NoContent);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
-        Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.GetMeAsync(session.AccessToken)).StatusCode);
+        await onFirst.GetMeAsync(session.AccessToken, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
     public async Task AReusedRefreshTokenOnOneNodeEndsTheAccessTokensOnTheOther()
     {
         var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
-        Assert.Equal(HttpStatusCode.OK, (await onFirst.PostRefreshAsync(session.RefreshToken)).StatusCode);
+        await onFirst.PostRefreshAsync(session.RefreshToken, HttpStatusCode.OK);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.PostRefreshAsync(session.RefreshToken)).StatusCode);
+        await onFirst.PostRefreshAsync(session.RefreshToken, HttpStatusCode.Unauthorized);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
     }
@@ -70,7 +70,7 @@ public sealed class SessionNodesWithoutRedisTests(TwoNodesWithoutRedis nodes) : 
     {
         var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+        await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken, null, HttpStatusCode.NoContent);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
     }
@@ -83,21 +83,21 @@ public sealed class SessionNodesRedisLossTests(TwoNodesOnPrivateRedis nodes) : I
     {
         var (onFirst, onSecond, session) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
         var (_, _, other) = await SessionNodeSteps.LoggedInOnBothAsync(nodes);
-        Assert.Equal(HttpStatusCode.NoContent, (await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+        await onFirst.PostWithTokenAsync("/api/auth/logout", session.AccessToken, null, HttpStatusCode.NoContent);
         Assert.Equal(HttpStatusCode.Unauthorized, await SessionNodeSteps.StatusOnceRefusedAsync(onSecond, session.AccessToken));
 
         // What a Redis restart does here (no persistence): every key gone, the completeness marker too.
         await using (var admin = await ConnectionMultiplexer.ConnectAsync($"{nodes.Redis.ConnectionString},allowAdmin=true"))
             await admin.GetServers()[0].FlushAllDatabasesAsync();
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await onSecond.GetMeAsync(session.AccessToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await onSecond.GetMeAsync(other.AccessToken)).StatusCode);
+        await onSecond.GetMeAsync(session.AccessToken, HttpStatusCode.Unauthorized);
+        await onSecond.GetMeAsync(other.AccessToken, HttpStatusCode.OK);
         // The first check without the marker started a refill: the copy is whole again, and answers the same.
         var redis = nodes.First.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
         using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
             while ((await redis.StringGetAsync("session-revocations:complete")).IsNull && !deadline.IsCancellationRequested) await Task.Delay(20);
         Assert.False((await redis.StringGetAsync("session-revocations:complete")).IsNull);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await onFirst.GetMeAsync(session.AccessToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await onFirst.GetMeAsync(other.AccessToken)).StatusCode);
+        await onFirst.GetMeAsync(session.AccessToken, HttpStatusCode.Unauthorized);
+        await onFirst.GetMeAsync(other.AccessToken, HttpStatusCode.OK);
     }
 }

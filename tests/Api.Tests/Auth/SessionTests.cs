@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
+using Alba;
 using ZeroLagHub.Api.Auth;
 
 namespace ZeroLagHub.Api.Tests.Auth;
@@ -8,18 +8,19 @@ namespace ZeroLagHub.Api.Tests.Auth;
 /// <summary>Logout and password changes end sessions: refresh tokens and the access tokens already issued.</summary>
 public sealed class SessionTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
+    private IAlbaHost Host => api.Host;
+
     [Fact]
     public async Task LogoutWithoutABodyEndsTheSessionsAccessAndRefreshTokens()
     {
-        var (client, session, _) = await NewSessionAsync();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetMeAsync(session.AccessToken)).StatusCode);
+        var (session, _) = await NewSessionAsync();
+        await Host.GetMeAsync(session.AccessToken, HttpStatusCode.OK);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostWithTokenAsync("/api/auth/logout", session.AccessToken)).StatusCode);
+        await Host.PostWithTokenAsync("/api/auth/logout", session.AccessToken, null, HttpStatusCode.NoContent);
 
-        var refused = await client.GetMeAsync(session.AccessToken);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostRefreshAsync(session.RefreshToken)).StatusCode);
+        var refused = await Host.GetMeAsync(session.AccessToken, HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", refused.Context.Response.Headers.WWWAuthenticate.ToString());
+        await Host.PostRefreshAsync(session.RefreshToken, HttpStatusCode.Unauthorized);
         // The ended session is listed until its last possible access token has expired (15 min + 30 s skew).
         var listedFor = await api.Database.ScalarAsync(
             "SELECT extract(epoch FROM expires_at - revoked_at)::int FROM zlh.revoked_sessions ORDER BY revoked_at DESC LIMIT 1");
@@ -29,76 +30,71 @@ public sealed class SessionTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task LogoutWithAnEmptyObjectOrTheRefreshTokenWorksAndEndsOnlyThatSession()
     {
-        var (client, first, name) = await NewSessionAsync();
-        var second = await client.LoginAsync(name);
-        var third = await client.LoginAsync(name);
+        var (first, name) = await NewSessionAsync();
+        var second = await Host.LoginAsync(name);
+        var third = await Host.LoginAsync(name);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.PostWithTokenAsync("/api/auth/logout", first.AccessToken, new { })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent,
-            (await client.PostWithTokenAsync("/api/auth/logout", second.AccessToken, new { refreshToken = second.RefreshToken })).StatusCode);
+        await Host.PostWithTokenAsync("/api/auth/logout", first.AccessToken, new { }, HttpStatusCode.NoContent);
+        await Host.PostWithTokenAsync("/api/auth/logout", second.AccessToken, new { refreshToken = second.RefreshToken }, HttpStatusCode.NoContent);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetMeAsync(first.AccessToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetMeAsync(second.AccessToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetMeAsync(third.AccessToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostRefreshAsync(third.RefreshToken)).StatusCode);
+        await Host.GetMeAsync(first.AccessToken, HttpStatusCode.Unauthorized);
+        await Host.GetMeAsync(second.AccessToken, HttpStatusCode.Unauthorized);
+        await Host.GetMeAsync(third.AccessToken, HttpStatusCode.OK);
+        await Host.PostRefreshAsync(third.RefreshToken, HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task AnOverlongRefreshTokenInTheLogoutBodyIs400NamingItAndEndsNothing()
     {
-        var (client, session, _) = await NewSessionAsync();
+        var (session, _) = await NewSessionAsync();
 
-        var response = await client.PostWithTokenAsync("/api/auth/logout", session.AccessToken, new { refreshToken = new string('x', 500) });
+        var response = await Host.PostWithTokenAsync("/api/auth/logout", session.AccessToken, new { refreshToken = new string('x', 500) },
+            HttpStatusCode.BadRequest);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("refreshToken", out _));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetMeAsync(session.AccessToken)).StatusCode);
+        Assert.Equal(ScenarioSteps.ProblemJson, response.Context.Response.ContentType);
+        Assert.True((await response.ReadAsJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("refreshToken", out _));
+        await Host.GetMeAsync(session.AccessToken, HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task APasswordChangeEndsEverySessionOfTheAccountAndTheNewPasswordLogsIn()
     {
-        var (client, first, name) = await NewSessionAsync();
-        var second = await client.LoginAsync(name);
+        var (first, name) = await NewSessionAsync();
+        var second = await Host.LoginAsync(name);
         const string newPassword = "a brand new passphrase";
 
-        var changed = await client.PostWithTokenAsync("/api/auth/password", first.AccessToken,
-            new { currentPassword = AuthSteps.Password, newPassword });
+        await Host.PostWithTokenAsync("/api/auth/password", first.AccessToken,
+            new { currentPassword = AuthSteps.Password, newPassword }, HttpStatusCode.NoContent);
 
-        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
         foreach (var session in (TokenResponse[])[first, second])
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetMeAsync(session.AccessToken)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostRefreshAsync(session.RefreshToken)).StatusCode);
+            await Host.GetMeAsync(session.AccessToken, HttpStatusCode.Unauthorized);
+            await Host.PostRefreshAsync(session.RefreshToken, HttpStatusCode.Unauthorized);
         }
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostLoginAsync(name, AuthSteps.Password)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(name, newPassword)).StatusCode);
+        await Host.PostLoginAsync(name, AuthSteps.Password, HttpStatusCode.Unauthorized);
+        await Host.PostLoginAsync(name, newPassword, HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task AWrongCurrentPasswordOrAWeakNewOneIs400NamingTheFieldAndChangesNothing()
     {
-        var (client, session, name) = await NewSessionAsync();
+        var (session, name) = await NewSessionAsync();
 
-        var wrong = await client.PostWithTokenAsync("/api/auth/password", session.AccessToken,
-            new { currentPassword = "not the password", newPassword = "a brand new passphrase" });
-        var weak = await client.PostWithTokenAsync("/api/auth/password", session.AccessToken,
-            new { currentPassword = AuthSteps.Password, newPassword = "short" });
+        var wrong = await Host.PostWithTokenAsync("/api/auth/password", session.AccessToken,
+            new { currentPassword = "not the password", newPassword = "a brand new passphrase" }, HttpStatusCode.BadRequest);
+        var weak = await Host.PostWithTokenAsync("/api/auth/password", session.AccessToken,
+            new { currentPassword = AuthSteps.Password, newPassword = "short" }, HttpStatusCode.BadRequest);
 
-        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        Assert.True((await wrong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("currentPassword", out _));
-        Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
-        Assert.True((await weak.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("newPassword", out _));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetMeAsync(session.AccessToken)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(name, AuthSteps.Password)).StatusCode);
+        Assert.True((await wrong.ReadAsJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("currentPassword", out _));
+        Assert.True((await weak.ReadAsJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("newPassword", out _));
+        await Host.GetMeAsync(session.AccessToken, HttpStatusCode.OK);
+        await Host.PostLoginAsync(name, AuthSteps.Password, HttpStatusCode.OK);
     }
 
-    private async Task<(HttpClient Client, TokenResponse Session, string Username)> NewSessionAsync()
+    private async Task<(TokenResponse Session, string Username)> NewSessionAsync()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
-        return (client, await client.LoginAsync(name), name);
+        await Host.RegisterAsync(name);
+        return (await Host.LoginAsync(name), name);
     }
 }

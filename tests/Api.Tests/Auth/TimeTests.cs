@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using Alba;
 using ZeroLagHub.Api.Auth;
 
 namespace ZeroLagHub.Api.Tests.Auth;
@@ -10,62 +10,56 @@ public sealed class TimeTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task FiveFailuresLockTheAccountWith429ThenItRecoversWhenTheWindowPasses()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
+        await api.Host.RegisterAsync(name);
         for (var i = 0; i < 5; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostLoginAsync(name, "wrong password " + i)).StatusCode);
+            await api.Host.PostLoginAsync(name, "wrong password " + i, HttpStatusCode.Unauthorized);
 
         // Even the right password is refused from the address that failed (others get in: LockoutTests).
-        var locked = await client.PostLoginAsync(name, AuthSteps.Password);
-        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
-        Assert.Equal("application/problem+json", locked.Content.Headers.ContentType?.MediaType);
-        var retryAfter = locked.Headers.RetryAfter?.Delta;
-        Assert.NotNull(retryAfter);
-        Assert.InRange(retryAfter.Value, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
+        var locked = await api.Host.PostLoginAsync(name, AuthSteps.Password, HttpStatusCode.TooManyRequests);
+        Assert.Equal(ScenarioSteps.ProblemJson, locked.Context.Response.ContentType);
+        var retryAfter = TimeSpan.FromSeconds(int.Parse(locked.Context.Response.Headers.RetryAfter.ToString()));
+        Assert.InRange(retryAfter, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
 
         // An unknown name is locked out the same way (no hint which names exist).
         var ghost = AuthSteps.NewUsername("ghost");
-        for (var i = 0; i < 5; i++) await client.PostLoginAsync(ghost, "wrong password");
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostLoginAsync(ghost, "wrong password")).StatusCode);
+        for (var i = 0; i < 5; i++) await api.Host.PostLoginAsync(ghost, "wrong password", null);
+        await api.Host.PostLoginAsync(ghost, "wrong password", HttpStatusCode.TooManyRequests);
 
-        api.Clock.Advance(retryAfter.Value + TimeSpan.FromSeconds(1));
-        Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(name, AuthSteps.Password)).StatusCode);
+        api.Clock.Advance(retryAfter + TimeSpan.FromSeconds(1));
+        await api.Host.PostLoginAsync(name, AuthSteps.Password, HttpStatusCode.OK);
     }
 
     [Fact]
     public async Task AParallelBurstOfGuessesGetsNoMorePasswordChecksThanTheLimit()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
+        await api.Host.RegisterAsync(name);
 
         // Thirty guesses at once: all would pass a check made before the first failure is recorded.
-        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => client.PostLoginAsync(name, "wrong password " + i)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => api.Host.PostLoginAsync(name, "wrong password " + i, null)));
 
-        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized));
-        Assert.Equal(25, answers.Count(a => a.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.Equal(5, answers.Count(a => a.Status() == HttpStatusCode.Unauthorized));
+        Assert.Equal(25, answers.Count(a => a.Status() == HttpStatusCode.TooManyRequests));
     }
 
     [Fact]
     public async Task AnAccessTokenIsRefusedOnceItsFifteenMinutesAndTheSkewHavePassed()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
-        var session = await client.LoginAsync(name);
+        await api.Host.RegisterAsync(name);
+        var session = await api.Host.LoginAsync(name);
 
         api.Clock.Advance(TimeSpan.FromMinutes(14));
-        Assert.Equal(HttpStatusCode.OK, (await client.GetMeAsync(session.AccessToken)).StatusCode);
+        await api.Host.GetMeAsync(session.AccessToken, HttpStatusCode.OK);
 
         api.Clock.Advance(TimeSpan.FromMinutes(2));
-        var expired = await client.GetMeAsync(session.AccessToken);
-        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
-        Assert.Contains("invalid_token", expired.Headers.WwwAuthenticate.ToString());
+        var expired = await api.Host.GetMeAsync(session.AccessToken, HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", expired.Context.Response.Headers.WWWAuthenticate.ToString());
 
         // The refresh token still works and gives a fresh access token.
-        var refreshed = await (await client.PostRefreshAsync(session.RefreshToken)).Content.ReadFromJsonAsync<TokenResponse>();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetMeAsync(refreshed!.AccessToken)).StatusCode);
+        var refreshed = await (await api.Host.PostRefreshAsync(session.RefreshToken, HttpStatusCode.OK)).ReadAsJsonAsync<TokenResponse>();
+        await api.Host.GetMeAsync(refreshed.AccessToken, HttpStatusCode.OK);
     }
 }
 
@@ -80,25 +74,26 @@ public sealed class AddressLimitTests(LowAddressLimitApi api) : IClassFixture<Lo
     [Fact]
     public async Task ManyNamesFromOneAddressAreThrottledTogether()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
+        await api.Host.RegisterAsync(name);
         // Eight different names, one failure each: no account limit is reached, the address limit is.
         for (var i = 0; i < 8; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostLoginAsync(AuthSteps.NewUsername("spray"), "guess 1234567890")).StatusCode);
+            await api.Host.PostLoginAsync(AuthSteps.NewUsername("spray"), "guess 1234567890", HttpStatusCode.Unauthorized);
 
-        var blocked = await client.PostLoginAsync(name, AuthSteps.Password);
-        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
-        Assert.NotNull(blocked.Headers.RetryAfter);
+        await api.Scenario(x =>
+        {
+            x.Post.Json(new { username = name, password = AuthSteps.Password }).ToUrl("/api/auth/login");
+            x.StatusCodeShouldBe(HttpStatusCode.TooManyRequests);
+            x.Header("Retry-After").ShouldHaveOneNonNullValue();
+        });
     }
 
     [Fact]
     public async Task RightPasswordsDoNotUseUpTheAddressLimit()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        await client.RegisterAsync(name);
+        await api.Host.RegisterAsync(name);
         for (var i = 0; i < 12; i++)
-            Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(name, AuthSteps.Password)).StatusCode);
+            await api.Host.PostLoginAsync(name, AuthSteps.Password, HttpStatusCode.OK);
     }
 }

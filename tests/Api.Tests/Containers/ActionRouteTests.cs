@@ -16,10 +16,12 @@ public sealed class ActionRouteTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task AnActionInCapitalsIsThatAction(string action, string command)
     {
         var user = Guid.NewGuid();
-        using var client = api.CreateClientAs(user);
-        var response = await client.PostAsync($"/api/servers/{Guid.NewGuid()}/{action}", null);
+        await api.ScenarioAs(user, x =>
+        {
+            x.Post.Url($"/api/servers/{Guid.NewGuid()}/{action}");
+            x.StatusCodeShouldBe(HttpStatusCode.NotFound);
+        });
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(command, (string?)await api.Database.ScalarAsync($"SELECT command FROM zlh.command_audit WHERE user_id = '{user}'"));
     }
 }

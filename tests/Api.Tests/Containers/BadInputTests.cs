@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
+using Alba;
 using System.Text.Json;
 
 namespace ZeroLagHub.Api.Tests.Containers;
@@ -21,10 +20,8 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("[1, 2]", "")]                                                           // not an object
     public async Task AnUnreadableBodyIsA400ThatSaysWhereAndWritesNothing(string body, string path)
     {
-        using var client = api.CreateClientAs(_user);
-        var response = await client.PostAsync("/api/servers", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, x => x.Post.RawJson(body).ToUrl("/api/servers"));
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains(path, problem.GetProperty("detail").GetString());
         await AssertNothingWrittenAsync();
     }
@@ -35,10 +32,8 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("{\"name\": \"box\"}", "kind")]
     public async Task AMissingFieldIsA400WithAnErrorPerField(string body, params string[] fields)
     {
-        using var client = api.CreateClientAs(_user);
-        var response = await client.PostAsync("/api/servers", new StringContent(body, Encoding.UTF8, "application/json"));
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, x => x.Post.RawJson(body).ToUrl("/api/servers"));
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
         Assert.Equal(fields.Order(), errors.EnumerateObject().Select(e => e.Name).Order());
         await AssertNothingWrittenAsync();
@@ -50,9 +45,7 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task NoBodyAtAllIsA400()
     {
-        using var client = api.CreateClientAs(_user);
-        var response = await client.PostAsync("/api/servers", new StringContent("", Encoding.UTF8, "application/json"));
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await ProblemAsync(HttpStatusCode.BadRequest, x => x.Post.RawJson("").ToUrl("/api/servers"));
         await AssertNothingWrittenAsync();
     }
 
@@ -61,10 +54,8 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("node", "99", "version")]
     public async Task ARuntimeOrVersionOutsideTheCatalogIsA400NamingItAndIsAuditedAsRejected(string runtime, string version, string field)
     {
-        using var client = api.CreateClientAs(_user);
-        var response = await client.PostAsJsonAsync("/api/servers", ControlPlaneSteps.DevSpec(runtime, version));
+        var problem = await ProblemAsync(HttpStatusCode.BadRequest, x => x.Post.Json(ControlPlaneSteps.DevSpec(runtime, version)).ToUrl("/api/servers"));
 
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         await AssertNothingWrittenAsync();
         var rejected = (long)(await api.Database.ScalarAsync(
@@ -75,10 +66,9 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task AGameServerWithoutItsServerCommandIsA400()
     {
-        using var client = api.CreateClientAs(_user);
-        var response = await client.PostAsJsonAsync("/api/servers",
-            new { kind = "game", name = "world", runtime = "java", version = "21", addons = new[] { "minecraft-standin" } });
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await ProblemAsync(HttpStatusCode.BadRequest, x => x.Post
+            .Json(new { kind = "game", name = "world", runtime = "java", version = "21", addons = new[] { "minecraft-standin" } })
+            .ToUrl("/api/servers"));
         await AssertNothingWrittenAsync();
     }
 
@@ -92,9 +82,8 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("POST", "/code-server/restart")]
     public async Task AnUnknownContainerIsA404ForEveryRoute(string method, string suffix)
     {
-        using var client = api.CreateClientAs(_user);
-        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/api/servers/{Guid.NewGuid()}{suffix}"));
-        await AssertProblemAsync(response, HttpStatusCode.NotFound);
+        var url = $"/api/servers/{Guid.NewGuid()}{suffix}";
+        await ProblemAsync(HttpStatusCode.NotFound, x => (method switch { "GET" => x.Get, "DELETE" => x.Delete, _ => x.Post }).Url(url));
         await AssertNothingWrittenAsync();
     }
 
@@ -103,8 +92,11 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("/api/deployments/not-a-guid")]
     public async Task AnIdThatIsNotAGuidIsA404(string path)
     {
-        using var client = api.CreateClientAs(_user);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);
+        await api.ScenarioAs(_user, x =>
+        {
+            x.Get.Url(path);
+            x.StatusCodeShouldBe(HttpStatusCode.NotFound);
+        });
     }
 
     [Theory]
@@ -114,27 +106,28 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
     [InlineData("/api/deployments?container=not-a-guid")]
     public async Task ABadFilterIsA400(string path)
     {
-        using var client = api.CreateClientAs(_user);
-        await AssertProblemAsync(await client.GetAsync(path), HttpStatusCode.BadRequest);
+        await ProblemAsync(HttpStatusCode.BadRequest, x => x.Get.Url(path));
     }
 
     [Fact]
     public async Task TheOpenApiDocumentDescribesTheContainerRoutesWithoutAToken()
     {
-        using var anonymous = api.CreateClient();
-        var document = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await (await api.Scenario(x => x.Get.Url("/openapi/v1.json"))).ReadAsJsonAsync<JsonElement>();
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         Assert.Contains("/api/servers", paths);
         Assert.Contains("/api/servers/{id}", paths);
         Assert.Contains("/api/deployments", paths);
     }
 
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>The request as this class's user, answered with a problem document of <paramref name="status"/>.</summary>
+    private async Task<JsonElement> ProblemAsync(HttpStatusCode status, Action<Scenario> request)
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(text).RootElement;
+        var response = await api.ScenarioAs(_user, x =>
+        {
+            request(x);
+            x.ProblemShouldBe(status);
+        });
+        return await response.ReadAsJsonAsync<JsonElement>();
     }
 
     private async Task AssertNothingWrittenAsync() =>

@@ -1,5 +1,6 @@
 using System.Net;
-using System.Net.Http.Json;
+using Alba;
+using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Tests.Auth;
 
 namespace ZeroLagHub.Api.Tests.Headers;
@@ -8,63 +9,89 @@ namespace ZeroLagHub.Api.Tests.Headers;
 public sealed class SecurityHeadersTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
     [Theory]
-    [InlineData("/api/auth/me")]                // 401 from authentication
-    [InlineData("/api/nothing-here")]           // no such route
-    [InlineData("/health")]                     // an anonymous 200
-    public async Task EveryAnswerForbidsSniffingFramingAndReferrers(string path)
+    [InlineData("/api/auth/me", HttpStatusCode.Unauthorized)]     // 401 from authentication
+    [InlineData("/api/nothing-here", HttpStatusCode.Unauthorized)] // no such route (and no token)
+    [InlineData("/health", HttpStatusCode.OK)]                    // an anonymous 200
+    public async Task EveryAnswerForbidsSniffingFramingAndReferrers(string path, HttpStatusCode status)
     {
-        var response = await api.CreateClient().GetAsync(path);
-
-        AssertApiHeaders(response);
+        await api.Scenario(x =>
+        {
+            x.Get.Url(path);
+            x.StatusCodeShouldBe(status);
+            ApiHeadersShouldBeWritten(x);
+        });
     }
 
     [Fact]
     public async Task ErrorsAndTokenlessAnswersAreNotNoStoreButTokenAnswersAre()
     {
-        var client = api.CreateClient();
         var name = AuthSteps.NewUsername();
-        var registered = await client.PostAsJsonAsync("/api/auth/register", new { username = name, password = AuthSteps.Password });
-        Assert.False(registered.Headers.CacheControl?.NoStore ?? false);
-
-        var login = await client.PostLoginAsync(name, AuthSteps.Password);
-        var tokens = (await login.Content.ReadFromJsonAsync<ZeroLagHub.Api.Auth.TokenResponse>())!;
-        var refresh = await client.PostRefreshAsync(tokens.RefreshToken);
-        using var user = api.CreateClientAs(Guid.NewGuid());
-        var streamToken = await user.PostAsync("/api/servers/status/stream-token", null);
-        // Whatever these answer (no such container here), they are the token endpoints: never cached.
-        var consoleToken = await user.PostAsync($"/api/servers/{Guid.NewGuid()}/console-token", null);
-        var ideToken = await user.PostAsync($"/api/dev/{Guid.NewGuid()}/ide-token", null);
-
-        foreach (var response in (HttpResponseMessage[])[login, refresh, streamToken, consoleToken, ideToken])
+        var registered = await api.Scenario(x =>
         {
-            Assert.True(response.Headers.CacheControl?.NoStore, $"{response.RequestMessage!.RequestUri} has no Cache-Control: no-store");
-            AssertApiHeaders(response);
-        }
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, streamToken.StatusCode);
+            x.Post.Json(new { username = name, password = AuthSteps.Password }).ToUrl("/api/auth/register");
+            x.StatusCodeShouldBe(HttpStatusCode.Created);
+        });
+        Assert.False(NoStore(registered));
+
+        var login = await api.Scenario(x =>
+        {
+            x.Post.Json(new { username = name, password = AuthSteps.Password }).ToUrl("/api/auth/login");
+            ApiHeadersShouldBeWritten(x);
+        });
+        var tokens = await login.ReadAsJsonAsync<TokenResponse>();
+        var refresh = await api.Scenario(x =>
+        {
+            x.Post.Json(new { refreshToken = tokens.RefreshToken }).ToUrl("/api/auth/refresh");
+            x.IgnoreStatusCode();
+            ApiHeadersShouldBeWritten(x);
+        });
+        var user = Guid.NewGuid();
+        var streamToken = await api.ScenarioAs(user, x =>
+        {
+            x.Post.Url("/api/servers/status/stream-token");
+            ApiHeadersShouldBeWritten(x);
+        });
+        // Whatever these answer (no such container here), they are the token endpoints: never cached.
+        var consoleToken = await api.ScenarioAs(user, x =>
+        {
+            x.Post.Url($"/api/servers/{Guid.NewGuid()}/console-token");
+            x.IgnoreStatusCode();
+            ApiHeadersShouldBeWritten(x);
+        });
+        var ideToken = await api.ScenarioAs(user, x =>
+        {
+            x.Post.Url($"/api/dev/{Guid.NewGuid()}/ide-token");
+            x.IgnoreStatusCode();
+            ApiHeadersShouldBeWritten(x);
+        });
+
+        foreach (var response in (IScenarioResult[])[login, refresh, streamToken, consoleToken, ideToken])
+            Assert.True(NoStore(response), $"{response.Context.Request.Path} has no Cache-Control: no-store");
     }
 
     [Fact]
     public async Task TheIdeMayFrameItselfAndNothingElseMayFrameIt()
     {
-        var response = await api.CreateClient().GetAsync($"/api/dev/{Guid.NewGuid()}/ide/");
-
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("nosniff", Single(response, "X-Content-Type-Options"));
-        Assert.Equal("SAMEORIGIN", Single(response, "X-Frame-Options"));
-        Assert.Equal("frame-ancestors 'self'", Single(response, "Content-Security-Policy"));
-        Assert.Equal("strict-origin", Single(response, "Referrer-Policy"));
+        await api.Scenario(x =>
+        {
+            x.Get.Url($"/api/dev/{Guid.NewGuid()}/ide/");
+            x.StatusCodeShouldBe(HttpStatusCode.Unauthorized);
+            x.Header("X-Content-Type-Options").SingleValueShouldEqual("nosniff");
+            x.Header("X-Frame-Options").SingleValueShouldEqual("SAMEORIGIN");
+            x.Header("Content-Security-Policy").SingleValueShouldEqual("frame-ancestors 'self'");
+            x.Header("Referrer-Policy").SingleValueShouldEqual("strict-origin");
+        });
     }
 
-    private static void AssertApiHeaders(HttpResponseMessage response)
+    private static void ApiHeadersShouldBeWritten(Scenario x)
     {
-        Assert.Equal("nosniff", Single(response, "X-Content-Type-Options"));
-        Assert.Equal("DENY", Single(response, "X-Frame-Options"));
-        Assert.Equal("frame-ancestors 'none'", Single(response, "Content-Security-Policy"));
-        Assert.Equal("no-referrer", Single(response, "Referrer-Policy"));
-        Assert.False(response.Headers.Contains("Server"));
+        x.Header("X-Content-Type-Options").SingleValueShouldEqual("nosniff");
+        x.Header("X-Frame-Options").SingleValueShouldEqual("DENY");
+        x.Header("Content-Security-Policy").SingleValueShouldEqual("frame-ancestors 'none'");
+        x.Header("Referrer-Policy").SingleValueShouldEqual("no-referrer");
+        x.Header("Server").ShouldNotBeWritten();
     }
 
-    private static string Single(HttpResponseMessage response, string name) =>
-        Assert.Single(response.Headers.TryGetValues(name, out var values) ? values : response.Content.Headers.TryGetValues(name, out var content) ? content : []);
+    private static bool NoStore(IScenarioResult response) =>
+        response.Context.Response.Headers.CacheControl.Any(v => v?.Contains("no-store", StringComparison.OrdinalIgnoreCase) == true);
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using Alba;
 using Npgsql;
 using ZeroLagHub.Api.Health;
 using ZeroLagHub.Api.Storage.Schema;
@@ -12,10 +12,9 @@ public sealed class HealthApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task HealthReportsTheMigratedSchemaVersion()
     {
-        var response = await api.CreateClient().GetAsync("/health");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var report = await response.Content.ReadFromJsonAsync<HealthApi.HealthReport>();
-        Assert.Equal("ok", report!.Database);
+        var response = await api.Scenario(x => x.Get.Url("/health"));
+        var report = await response.ReadAsJsonAsync<HealthApi.HealthReport>();
+        Assert.Equal("ok", report.Database);
         Assert.Equal(EventStoreSchema.LatestVersion, report.SchemaVersion);
         Assert.Equal(true, await api.Database.ScalarAsync("SELECT to_regclass('events.mt_events') IS NOT NULL"));
     }
@@ -24,9 +23,11 @@ public sealed class HealthApiTests(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task AnUnknownRouteIsAProblemDocument()
     {
         // Authenticated: without a token every route, known or not, is a 401 (Auth/AuthenticationTests).
-        var response = await api.CreateClientAs(Guid.NewGuid()).GetAsync("/nope");
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await api.ScenarioAs(Guid.NewGuid(), x =>
+        {
+            x.Get.Url("/nope");
+            x.ProblemShouldBe(HttpStatusCode.NotFound);
+        });
     }
 }
 
@@ -50,8 +51,7 @@ public sealed class HealthWhenDatabaseIsGoneTests
 
     private static async Task DropDatabaseUnder(ApiFixture api)
     {
-        var client = api.CreateClient();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        await api.Scenario(x => x.Get.Url("/health"));
 
         var admin = new NpgsqlConnectionStringBuilder((await TestServices.GetAsync()).PostgresAdmin) { Pooling = false };
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))
@@ -61,19 +61,23 @@ public sealed class HealthWhenDatabaseIsGoneTests
             await drop.ExecuteNonQueryAsync();
         }
 
-        var response = await client.GetAsync("/health");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var response = await api.Scenario(x =>
+        {
+            x.Get.Url("/health");
+            x.ProblemShouldBe(HttpStatusCode.ServiceUnavailable);
+        });
         // Anonymous callers learn nothing of the database's host, port or name (issue 17, item 7).
-        var body = await response.Content.ReadAsStringAsync();
+        var body = await response.ReadAsTextAsync();
         Assert.DoesNotContain(api.Database.Name, body);
         Assert.Contains("traceId", body);
 
         // Any route failing on it is a 500 problem that names no exception, type or database, with the trace id for the log.
-        var failed = await api.CreateClientAs(Guid.NewGuid()).GetAsync("/api/servers");
-        var problem = await failed.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
-        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        var failed = await api.ScenarioAs(Guid.NewGuid(), x =>
+        {
+            x.Get.Url("/api/servers");
+            x.ProblemShouldBe(HttpStatusCode.InternalServerError);
+        });
+        var problem = await failed.ReadAsTextAsync();
         foreach (var leak in new[] { api.Database.Name, "Npgsql", "Exception", "ZeroLagHub" }) Assert.DoesNotContain(leak, problem);
         Assert.Contains("traceId", problem);
     }

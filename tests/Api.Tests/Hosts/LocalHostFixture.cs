@@ -10,14 +10,12 @@ namespace ZeroLagHub.Api.Tests.Hosts;
 /// agents, as a clean API shutdown does; the fixture that made the data directory then ends every process
 /// of its containers and removes their OS users, since the directory goes with it.
 /// </summary>
-public class LocalHostFixture : ApiFixture
+public class LocalHostFixture : KestrelApiFixture
 {
     public LocalHostFixture() { }
 
     /// <summary>Another API over <paramref name="first"/>'s database and data directory (and so its containers).</summary>
     protected LocalHostFixture(LocalHostFixture first) : base(first) { }
-
-    protected override bool RealKestrel => true;
 
     public IContainerHost Host => Services.GetRequiredService<IContainerHost>();
 

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
+using Alba;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,17 +21,17 @@ namespace ZeroLagHub.Api.Tests.Operations;
 /// <summary>/api/admin: projection status and rebuild, dead letters, on the real daemon and message worker; agents by poller node.</summary>
 public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
-    private HttpClient Admin() => api.CreateClientAs(Guid.NewGuid(), "operator", Role.User, Role.Admin);
+    private string Admin() => api.TokenFor(Guid.NewGuid(), "operator", Role.User, Role.Admin);
 
     [Fact]
     public async Task OnlyAdminsOperate()
     {
-        using var auditor = api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
-        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/admin/projections")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsync("/api/admin/projections/deployment_history/rebuild", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.GetAsync("/api/admin/deadletters")).StatusCode);
-        using var admin = Admin();
-        await AuditSteps.AssertProblemAsync(await admin.PostAsync("/api/admin/projections/nope/rebuild", null), HttpStatusCode.NotFound,
+        var auditor = api.TokenFor(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
+        await api.SendAsync(auditor, x => x.Get.Url("/api/admin/projections"), HttpStatusCode.Forbidden);
+        await api.SendAsync(auditor, x => x.Post.Url("/api/admin/projections/deployment_history/rebuild"), HttpStatusCode.Forbidden);
+        await api.SendAsync(auditor, x => x.Get.Url("/api/admin/deadletters"), HttpStatusCode.Forbidden);
+        var admin = Admin();
+        await api.ProblemShouldSayAsync(admin, x => x.Post.Url("/api/admin/projections/nope/rebuild"), HttpStatusCode.NotFound,
             "there are: container_directory, container_status, crash_history, deployment_history");
     }
 
@@ -39,9 +39,9 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task ProjectionsShowTheirPositionAndLag()
     {
         await api.AppendContainerHistoryAsync(Guid.NewGuid());
-        using var admin = Admin();
+        var admin = Admin();
 
-        var all = await admin.GetFromJsonAsync<JsonElement>("/api/admin/projections");
+        var all = await api.GetJsonAsync(admin, "/api/admin/projections");
 
         var names = all.EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
         Assert.Equal(["container_directory", "container_status", "crash_history", "deployment_history"], names);
@@ -59,16 +59,19 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
     public async Task ARebuildGivesTheSameRowsAsTheLiveProjection(string projection, string view)
     {
         for (var i = 0; i < 3; i++) await QueueDeploymentAsync(await api.AppendContainerHistoryAsync(Guid.NewGuid()));
-        using var admin = Admin();
+        var admin = Admin();
         var before = await WaitForAsync(admin, projection, generation: null);
         var live = await RowsAsync(view);
 
-        var response = await admin.PostAsync($"/api/admin/projections/{projection}/rebuild", null);
-        var generation = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("generation").GetInt32();
+        var response = await api.ScenarioWithToken(admin, x =>
+        {
+            x.Post.Url($"/api/admin/projections/{projection}/rebuild");
+            x.StatusCodeShouldBe(HttpStatusCode.Accepted);
+            x.Header("Location").SingleValueShouldEqual($"/api/admin/projections/{projection}");
+        });
+        var generation = (await response.ReadAsJsonAsync<JsonElement>()).GetProperty("generation").GetInt32();
         var after = await WaitForAsync(admin, projection, generation);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Equal($"/api/admin/projections/{projection}", response.Headers.Location?.ToString());
         Assert.True(generation > before.GetProperty("generation").GetInt32());
         Assert.Equal(generation, after.GetProperty("generation").GetInt32());
         Assert.NotEmpty(live);
@@ -81,23 +84,22 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         // A message of a type nobody handles, as Wolverine stores its dead letters.
         var id = Guid.NewGuid();
         await PlantedDeadLetter.PlantAsync(api.Services, id);
-        using var admin = Admin();
+        var admin = Admin();
 
         var first = await WaitForDeadLetterAsync(admin, id, replayed: false);
         Assert.Contains(PlantedDeadLetter.Error, first.GetProperty("error").GetString());
         Assert.Equal("{}", first.GetProperty("data").GetString());
-        var replay = await admin.PostAsync($"/api/admin/deadletters/{id}/replay", null);
-        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        await api.SendAsync(admin, x => x.Post.Url($"/api/admin/deadletters/{id}/replay"), HttpStatusCode.Accepted);
         // Delivered again under the same id, and given up again: back with Wolverine's own error.
         var again = await WaitForDeadLetterAsync(admin, id, replayed: true);
         Assert.Equal(id, again.GetProperty("id").GetGuid());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/admin/deadletters/{id}")).StatusCode);
-        var list = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deadletters?type=test.unreadable");
+        await api.SendAsync(admin, x => x.Delete.Url($"/api/admin/deadletters/{id}"), HttpStatusCode.NoContent);
+        var list = await api.GetJsonAsync(admin, "/api/admin/deadletters?type=test.unreadable");
         Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), d => d.GetProperty("id").GetGuid() == id);
-        await AuditSteps.AssertProblemAsync(await admin.DeleteAsync($"/api/admin/deadletters/{id}"), HttpStatusCode.NotFound, "no dead letter");
-        await AuditSteps.AssertProblemAsync(await admin.PostAsync($"/api/admin/deadletters/{id}/replay", null), HttpStatusCode.NotFound, "no dead letter");
-        await AuditSteps.AssertProblemAsync(await admin.GetAsync("/api/admin/deadletters?after=garbage"), HttpStatusCode.BadRequest, "not a cursor");
+        await api.ProblemShouldSayAsync(admin, x => x.Delete.Url($"/api/admin/deadletters/{id}"), HttpStatusCode.NotFound, "no dead letter");
+        await api.ProblemShouldSayAsync(admin, x => x.Post.Url($"/api/admin/deadletters/{id}/replay"), HttpStatusCode.NotFound, "no dead letter");
+        await api.ProblemShouldSayAsync(admin, x => x.Get.Url("/api/admin/deadletters?after=garbage"), HttpStatusCode.BadRequest, "not a cursor");
     }
 
     [Fact]
@@ -116,9 +118,9 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         await b.PollOnceAsync(default);           // joins: every shard is held
         await a.PollOnceAsync(default);           // gives back half; its own agents' second failed poll: offline
         await b.PollOnceAsync(default);           // takes the other half: a first failed poll, still online
-        using var admin = Admin();
+        var admin = Admin();
 
-        var pollers = await admin.GetFromJsonAsync<JsonElement>("/api/admin/pollers");
+        var pollers = await api.GetJsonAsync(admin, "/api/admin/pollers");
 
         var nodes = pollers.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("node").GetString()!);
         Assert.Equal(["ops-node-a", "ops-node-b"], nodes.Keys.ToList());
@@ -143,7 +145,7 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         await a.DisposeAsync();
         var after = await StatusSteps.EventuallyAsync(async () =>
         {
-            var now = await admin.GetFromJsonAsync<JsonElement>("/api/admin/pollers");
+            var now = await api.GetJsonAsync(admin, "/api/admin/pollers");
             return now.GetProperty("nodes").GetArrayLength() == 1 ? (object)now : null;
         }, "node a to leave the list");
         var left = (JsonElement)after;
@@ -151,8 +153,8 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
         Assert.Equal(shardsA, left.GetProperty("unheldShards").EnumerateArray().Select(s => s.GetInt32()).ToList());
         Assert.True(left.GetProperty("unpolledAgents").GetInt32() >= PollShards.Count / 2);
 
-        using var auditor = api.CreateClientAs(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
-        await AuditSteps.AssertProblemAsync(await auditor.GetAsync("/api/admin/pollers"), HttpStatusCode.Forbidden, "does not have the role");
+        var auditor = api.TokenFor(Guid.NewGuid(), "auditor", Role.User, Role.Auditor);
+        await api.ProblemShouldSayAsync(auditor, x => x.Get.Url("/api/admin/pollers"), HttpStatusCode.Forbidden, "does not have the role");
     }
 
     private static List<int> Shards(JsonElement node) => [.. node.GetProperty("shards").EnumerateArray().Select(s => s.GetInt32())];
@@ -171,13 +173,13 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
     }
 
     /// <summary>Polls the projection until it runs on <paramref name="generation"/> (any when null) and has caught up.</summary>
-    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string projection, int? generation)
+    private async Task<JsonElement> WaitForAsync(string admin, string projection, int? generation)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement status = default;
         while (DateTime.UtcNow < deadline)
         {
-            status = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/projections/{projection}");
+            status = await api.GetJsonAsync(admin, $"/api/admin/projections/{projection}");
             if ((generation is null || status.GetProperty("generation").GetInt32() == generation)
                 && status.GetProperty("rebuild").ValueKind == JsonValueKind.Null
                 && status.GetProperty("eventsBehind").GetInt64() == 0)
@@ -188,13 +190,13 @@ public sealed class OperationsApiTests(ApiFixture api) : IClassFixture<ApiFixtur
     }
 
     /// <param name="replayed">Wait for the dead letter Wolverine wrote after a replay, not the planted one.</param>
-    public static async Task<JsonElement> WaitForDeadLetterAsync(HttpClient admin, Guid id, bool replayed)
+    private async Task<JsonElement> WaitForDeadLetterAsync(string admin, Guid id, bool replayed)
     {
         // Wolverine's durability agent moves a replayed letter back into the inbox on its polling cycle.
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
-            var page = await admin.GetFromJsonAsync<JsonElement>("/api/admin/deadletters?type=test.unreadable&limit=10");
+            var page = await api.GetJsonAsync(admin, "/api/admin/deadletters?type=test.unreadable&limit=10");
             var found = page.GetProperty("items").EnumerateArray().Where(d => d.GetProperty("id").GetGuid() == id).ToList();
             if (found.Count == 1 && found[0].GetProperty("error").GetString()!.Contains(PlantedDeadLetter.Error) != replayed) return found[0];
             await Task.Delay(100);

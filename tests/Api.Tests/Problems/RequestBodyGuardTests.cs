@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Alba;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroLagHub.Api.Audit;
 using ZeroLagHub.Api.Commands;
@@ -56,12 +56,18 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
     public async Task AChunkedBodyOverTheLimitIs413Too()
     {
         var user = Guid.NewGuid();
-        using var client = api.CreateClientAs(user);
-        var content = new StreamContent(new UnknownLengthStream(Encoding.UTF8.GetBytes($$"""{"name": "{{new string('x', 200_000)}}"}""")));
-        content.Headers.ContentType = new("application/json");
-        var response = await client.PostAsync("/api/servers", content);
+        var body = Encoding.UTF8.GetBytes($$"""{"name": "{{new string('x', 200_000)}}"}""");
+        await ProblemAsync(api.TokenFor(user), x =>
+        {
+            x.Post.Url("/api/servers");
+            x.ConfigureHttpContext(c =>
+            {
+                c.Request.Body = new UnknownLengthStream(body);
+                c.Request.ContentType = "application/json";
+                c.Request.ContentLength = null;
+            });
+        }, HttpStatusCode.RequestEntityTooLarge);
 
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("larger than", await AuditAsync(user, "create_container"));
     }
 
@@ -119,9 +125,7 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
     public async Task ABodyThatIsNotJsonIs415SayingSo()
     {
         var user = Guid.NewGuid();
-        using var client = api.CreateClientAs(user);
-        var response = await client.PostAsync("/api/servers", new StringContent("kind=dev", Encoding.UTF8, "text/plain"));
-        var problem = await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        var problem = await ProblemAsync(api.TokenFor(user), x => x.Post.Text("kind=dev").ToUrl("/api/servers"), HttpStatusCode.UnsupportedMediaType);
         Assert.Contains("Content-Type: application/json", Detail(problem));
         // Routing refused it before the route was chosen: the log names the request by method and path.
         Assert.Contains("rejected", await AuditAsync(user, "POST /api/servers"));
@@ -149,8 +153,7 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
     [InlineData("/api/auth/refresh", """{"refreshToken": "x", "scope": "all"}""", "scope")]
     public async Task AnonymousRoutesRefuseUnknownFieldsToo(string route, string body, string field)
     {
-        var response = await api.CreateClient().PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(null, x => x.Post.RawJson(body).ToUrl(route), HttpStatusCode.BadRequest);
         Assert.StartsWith($"$.{field}: unknown field", Detail(problem));
     }
 
@@ -161,8 +164,7 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
     {
         // A 10,000-character name is refused before any look-up; a name ending in a newline is not a name.
         body = body.Replace("USERNAME", new string('a', 10_000));
-        var response = await api.CreateClient().PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
-        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(null, x => x.Post.RawJson(body).ToUrl(route), HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
     }
 
@@ -170,10 +172,9 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
     public async Task AnUnknownFieldOnAnAdminRouteIsAuditedUnderItsRoute()
     {
         var admin = Guid.NewGuid();
-        using var client = api.CreateClientAs(admin, "root", "admin", "user");
-        var response = await client.PostAsync($"/api/admin/users/{Guid.NewGuid()}/roles",
-            new StringContent("""{"roles": ["auditor"], "everyone": true}""", Encoding.UTF8, "application/json"));
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await ProblemAsync(api.TokenFor(admin, "root", "admin", "user"),
+            x => x.Post.RawJson("""{"roles": ["auditor"], "everyone": true}""").ToUrl($"/api/admin/users/{Guid.NewGuid()}/roles"),
+            HttpStatusCode.BadRequest);
         Assert.Contains("unknown field", await AuditAsync(admin, "POST /api/admin/users/{id:guid}/roles"));
     }
 
@@ -182,8 +183,7 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
     [InlineData("/api/audit/commands?limit=lots", "limit='lots' must be a whole number")]
     public async Task AnUnreadableQueryParameterIsNamedWithoutItsDotNetType(string path, string expected)
     {
-        using var client = api.CreateClientAs(Guid.NewGuid(), "auditor", "auditor", "user");
-        var problem = await AssertProblemAsync(await client.GetAsync(path), HttpStatusCode.BadRequest);
+        var problem = await ProblemAsync(api.TokenFor(Guid.NewGuid(), "auditor", "auditor", "user"), x => x.Get.Url(path), HttpStatusCode.BadRequest);
         Assert.StartsWith(expected, Detail(problem));
     }
 
@@ -201,17 +201,19 @@ public sealed class RequestBodyGuardTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.True(reason.Length <= InsertAuditEntry.MaxReason + 1, $"{reason.Length} characters");
     }
 
-    private async Task<JsonElement> PostAsync(Guid user, string body, HttpStatusCode status)
-    {
-        using var client = api.CreateClientAs(user);
-        return await AssertProblemAsync(await client.PostAsync("/api/servers", new StringContent(body, Encoding.UTF8, "application/json")), status);
-    }
+    private Task<JsonElement> PostAsync(Guid user, string body, HttpStatusCode status) =>
+        ProblemAsync(api.TokenFor(user), x => x.Post.RawJson(body).ToUrl("/api/servers"), status);
 
-    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    /// <summary>The request (with <paramref name="accessToken"/> unless null), answered with a <paramref name="status"/> problem that leaks nothing.</summary>
+    private async Task<JsonElement> ProblemAsync(string? accessToken, Action<Scenario> request, HttpStatusCode status)
     {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var response = await api.Scenario(x =>
+        {
+            if (accessToken is not null) x.WithBearerToken(accessToken);
+            request(x);
+            x.ProblemShouldBe(status);
+        });
+        var text = await response.ReadAsTextAsync();
         foreach (var leak in Internals) Assert.DoesNotContain(leak, text);
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()), text);

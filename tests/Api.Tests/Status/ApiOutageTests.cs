@@ -71,7 +71,7 @@ public sealed class ApiOutageTests
         return (await client.GetFromJsonAsync<AgentStatus>(new Uri(agent.BaseAddress, "status"), JsonSerializerOptions.Web))!.Server;
     }
 
-    private static async Task<object?> ScalarAsync(ApiFixture api, string sql, Guid id)
+    private static async Task<object?> ScalarAsync(ApiHostFixture api, string sql, Guid id)
     {
         await using var command = api.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
         command.Parameters.AddWithValue("id", id);

@@ -42,7 +42,7 @@ public static class StatusSteps
     /// A ready container whose agent is not on the local host (a test's stand-in answers for it): only its
     /// stream, as a finished deployment leaves it, with the agent registered as <paramref name="instance"/>.
     /// </summary>
-    public static async Task<Guid> StandInAsync(this ApiFixture api, ContainerKind kind, Guid instance, Guid? containerId = null)
+    public static async Task<Guid> StandInAsync(this ApiHostFixture api, ContainerKind kind, Guid instance, Guid? containerId = null)
     {
         var (id, deployment, now) = (containerId ?? Guid.NewGuid(), Guid.NewGuid(), DateTimeOffset.UtcNow);
         var spec = new ContainerSpec(kind, "stand-in", "java", "21", [],

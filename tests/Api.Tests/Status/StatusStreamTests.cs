@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -11,7 +9,11 @@ using ZeroLagHub.Projections.Events;
 
 namespace ZeroLagHub.Api.Tests.Status;
 
-/// <summary><c>GET /api/servers/status/stream</c>: snapshot, live changes through Redis pub/sub, resume without a gap, credentials.</summary>
+/// <summary>
+/// <c>GET /api/servers/status/stream</c>: snapshot, live changes through Redis pub/sub, resume without a gap, credentials.
+/// An open stream never ends, and an Alba scenario waits for the end of its answer: streams are read with the in-memory
+/// server's HttpClient, the answers that end (tokens, refusals) are scenarios.
+/// </summary>
 public sealed class StatusStreamTests(ApiFixture api, ITestOutputHelper output) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -101,7 +103,7 @@ public sealed class StatusStreamTests(ApiFixture api, ITestOutputHelper output) 
         var owner = Guid.NewGuid();
         var id = await StatusApiSteps.ProvisionedAsync(api.Services, owner);
         await ProjectedAsync(id, "running");
-        var issued = await (await api.CreateClientAs(owner).PostAsync("/api/servers/status/stream-token", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var issued = await (await api.ScenarioAs(owner, x => x.Post.Url("/api/servers/status/stream-token"))).ReadAsJsonAsync<JsonElement>();
         var token = issued.GetProperty("token").GetString()!;
         Assert.InRange(issued.GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(61));
         var anonymous = api.CreateClient();
@@ -115,17 +117,15 @@ public sealed class StatusStreamTests(ApiFixture api, ITestOutputHelper output) 
         }
 
         // …and nothing else: not an API route, and an access token is no stream token.
-        var withStreamToken = api.CreateClient();
-        withStreamToken.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await withStreamToken.GetAsync("/api/servers")).StatusCode);
-        var accessToken = api.CreateClientAs(owner).DefaultRequestHeaders.Authorization!.Parameter!;
-        await AssertProblemAsync(await anonymous.GetAsync($"/api/servers/status/stream?token={accessToken}"), HttpStatusCode.Unauthorized);
-        await AssertProblemAsync(await anonymous.GetAsync("/api/servers/status/stream"), HttpStatusCode.Unauthorized);
+        await api.SendAsync(token, x => x.Get.Url("/api/servers"), HttpStatusCode.Unauthorized);
+        var accessToken = api.TokenFor(owner);
+        await RefusedAsync($"/api/servers/status/stream?token={accessToken}", HttpStatusCode.Unauthorized);
+        await RefusedAsync("/api/servers/status/stream", HttpStatusCode.Unauthorized);
 
         api.Clock.Advance(StatusStreamApiLifetime + TimeSpan.FromMinutes(1));
         try
         {
-            await AssertProblemAsync(await anonymous.GetAsync(issued.GetProperty("url").GetString()), HttpStatusCode.Unauthorized);
+            await RefusedAsync(issued.GetProperty("url").GetString()!, HttpStatusCode.Unauthorized);
         }
         finally
         {
@@ -136,8 +136,11 @@ public sealed class StatusStreamTests(ApiFixture api, ITestOutputHelper output) 
     [Fact]
     public async Task AMalformedLastEventIdIsABadRequest()
     {
-        var client = api.CreateClientAs(Guid.NewGuid());
-        await AssertProblemAsync(await client.GetAsync("/api/servers/status/stream?lastEventId=yesterday"), HttpStatusCode.BadRequest);
+        await api.ScenarioAs(Guid.NewGuid(), x =>
+        {
+            x.Get.Url("/api/servers/status/stream?lastEventId=yesterday");
+            x.ProblemShouldBe(HttpStatusCode.BadRequest);
+        });
     }
 
     [Fact]
@@ -163,11 +166,13 @@ public sealed class StatusStreamTests(ApiFixture api, ITestOutputHelper output) 
         return new EventStreamReader(response);
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
+    /// <summary>An anonymous GET of <paramref name="url"/> refused with a <paramref name="status"/> problem (a stream opened instead would never end: the run's hang timeout catches it, as it caught a buffered HttpClient read before).</summary>
+    private Task RefusedAsync(string url, HttpStatusCode status) =>
+        api.Scenario(x =>
+        {
+            x.Get.Url(url);
+            x.ProblemShouldBe(status);
+        });
 
     private Task AppendAsync(Guid id, object @event) =>
         api.Services.GetRequiredService<IEventStore>().AppendAsync(Container.StreamId(id), ExpectedVersion.Any, [@event], EventMetadata.None);

@@ -14,14 +14,13 @@ namespace ZeroLagHub.Api.Tests.Proxmox.Deployments;
 /// HTTP, which is why the API serves on real Kestrel at a port known before it starts (the enrollment
 /// URL names it).
 /// </summary>
-public sealed class ProxmoxApiFixture : ApiFixture
+public sealed class ProxmoxApiFixture : KestrelApiFixture
 {
     private readonly int _apiPort = FreePort();
 
     public FakeProxmoxServer Proxmox { get; private set; } = null!;
     public FakeLxcRuntime Lxc { get; private set; } = null!;
 
-    protected override bool RealKestrel => true;
     protected override int KestrelPort => _apiPort;
 
     protected override async Task OnStartingAsync()
