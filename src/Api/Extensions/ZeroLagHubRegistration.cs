@@ -48,6 +48,7 @@ public static class ZeroLagHubRegistration
         builder.AddStatusPublisher();
         builder.AddIdeAndConsole();
         builder.AddAuditAndOperations();
+        builder.AddPortal();
         return builder;
     }
 

@@ -1,0 +1,72 @@
+// Dashboard: health in plain words, containers by state, notices. Live through the status stream.
+import { api, el } from './api.js';
+import { followStatus } from './status-feed.js';
+
+const admin = document.getElementById('dashboard-script')?.dataset.admin === 'true';
+const statuses = new Map();
+const health = document.getElementById('health');
+let controlPlane = null;  // null: unknown; true: reachable; false: not
+let projections = [];     // admin only: lagging or faulted read models
+
+const lower = v => (typeof v === 'string' ? v.toLowerCase() : v);
+
+async function checkHealth() {
+  try {
+    const r = await fetch('/health', { headers: { Accept: 'application/json' } });
+    controlPlane = r.ok;
+  } catch { controlPlane = false; }
+  if (admin) {
+    try { projections = await api('GET', '/api/admin/projections'); } catch { projections = []; }
+  }
+  render();
+}
+
+function troubledProjections() {
+  const list = Array.isArray(projections) ? projections : (projections?.projections ?? []);
+  return list.filter(p => {
+    const state = lower(p.state ?? p.status ?? '');
+    return state.includes('fault') || state.includes('stop') || (typeof p.lag === 'number' && p.lag > 100);
+  });
+}
+
+function render() {
+  const all = [...statuses.values()].filter(s => lower(s.state) !== 'deleted');
+  const offline = all.filter(s => !s.agentOnline && lower(s.state) !== 'provisioning' && lower(s.lifecycle) !== 'stopped');
+  const troubled = troubledProjections();
+  let level = 'ok', words = 'Everything is working.';
+  if (controlPlane === null) { level = 'unknown'; words = 'Checking…'; }
+  else if (!controlPlane) { level = 'down'; words = 'ZeroLagHub is having trouble: changes cannot be saved right now. Your servers keep running.'; }
+  else if (troubled.length) { level = 'warn'; words = 'Status updates are running late; what you see may be a little behind.'; }
+  else if (offline.length) { level = 'warn'; words = `Working, but ${offline.length} of your containers ${offline.length === 1 ? 'is' : 'are'} not answering.`; }
+  health.dataset.level = level;
+  health.textContent = words;
+
+  const counts = new Map();
+  for (const s of all) counts.set(lower(s.state), (counts.get(lower(s.state)) ?? 0) + 1);
+  const box = document.getElementById('counts');
+  box.replaceChildren(...(counts.size
+    ? [...counts].sort().map(([state, n]) => el('li', { 'data-state': state }, el('strong', {}, String(n)), ' ', state))
+    : [el('li', {}, 'No containers yet. '), el('li', {}, el('a', { href: '/create' }, 'Create one'))]));
+
+  const notices = [];
+  for (const s of all) {
+    const id = s.containerId;
+    if (lower(s.state) === 'crashed' || lower(s.state) === 'restarting')
+      notices.push(`A game server (${id.slice(0, 8)}) crashed${s.lastCrash ? ` (${lower(s.lastCrash.classification)})` : ''}; it is restarted automatically.`);
+    if (lower(s.state) === 'error') notices.push(`A container (${id.slice(0, 8)}) failed: ${s.error ?? s.serverError ?? 'see its card'}.`);
+  }
+  for (const s of offline) notices.push(`A container (${s.containerId.slice(0, 8)}) is not answering.`);
+  for (const p of troubled) notices.push(`Read model ${p.name ?? ''} is behind or stopped (admin: see /api/admin/projections).`);
+  const list = document.getElementById('notices');
+  list.replaceChildren(...(notices.length
+    ? [el('details', { open: true }, el('summary', {}, `${notices.length} notice${notices.length === 1 ? '' : 's'}`),
+        el('ul', {}, notices.map(n => el('li', {}, n))))]
+    : [el('p', {}, 'None.')]));
+}
+
+checkHealth();
+setInterval(checkHealth, 30000);
+followStatus({
+  onSnapshot: list => { for (const s of list) statuses.set(s.containerId, s); render(); },
+  onChange: s => { statuses.set(s.containerId, s); render(); },
+});
