@@ -16,6 +16,7 @@ public sealed class PortalFixture : LocalHostFixture
     public const string Chromium = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
+    private readonly List<IBrowserContext> _contexts = [];
 
     public PortalFixture()
     {
@@ -97,7 +98,20 @@ public sealed class PortalFixture : LocalHostFixture
             BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000);
+        lock (_contexts) _contexts.Add(context);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>Closes the browser contexts a test opened (their status streams and consoles with them).</summary>
+    public async Task CloseContextsAsync()
+    {
+        IBrowserContext[] open;
+        lock (_contexts)
+        {
+            open = [.. _contexts];
+            _contexts.Clear();
+        }
+        foreach (var context in open) await context.CloseAsync();
     }
 
     /// <summary>Signs in through the form, as a user would, and waits for the dashboard.</summary>

@@ -7,8 +7,12 @@ namespace ZeroLagHub.Portal.Tests.Session;
 
 /// <summary>Signing in and out in a real browser, the cookie's attributes, and the CSRF check on cookie requests.</summary>
 [Collection(PortalCollection.Name)]
-public sealed class SessionTests(PortalFixture portal)
+public sealed class SessionTests(PortalFixture portal) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => portal.CloseContextsAsync();
+
     [Fact]
     public async Task AnonymousVisitorIsSentToSignInAndTheApiStillAnswers401ProblemJson()
     {
