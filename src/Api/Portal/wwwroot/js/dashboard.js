@@ -4,6 +4,7 @@ import { followStatus } from './status-feed.js';
 
 const admin = document.getElementById('dashboard-script')?.dataset.admin === 'true';
 const statuses = new Map();
+const names = new Map(); // container id → name, for notices a person can read
 const health = document.getElementById('health');
 let controlPlane = null;  // null: unknown; true: reachable; false: not
 let projections = [];     // admin only: lagging or faulted read models
@@ -49,13 +50,13 @@ function render() {
     : [el('li', {}, 'No containers yet. '), el('li', {}, el('a', { href: '/create' }, 'Create one'))]));
 
   const notices = [];
+  const label = s => names.get(s.containerId) ?? s.containerId.slice(0, 8);
   for (const s of all) {
-    const id = s.containerId;
     if (lower(s.state) === 'crashed' || lower(s.state) === 'restarting')
-      notices.push(`A game server (${id.slice(0, 8)}) crashed${s.lastCrash ? ` (${lower(s.lastCrash.classification)})` : ''}; it is restarted automatically.`);
-    if (lower(s.state) === 'error') notices.push(`A container (${id.slice(0, 8)}) failed: ${s.error ?? s.serverError ?? 'see its card'}.`);
+      notices.push(`The game server ${label(s)} crashed${s.lastCrash ? ` (${lower(s.lastCrash.classification)})` : ''}; it is restarted automatically.`);
+    if (lower(s.state) === 'error') notices.push(`${label(s)} failed: ${s.error ?? s.serverError ?? 'see its card'}.`);
   }
-  for (const s of offline) notices.push(`A container (${s.containerId.slice(0, 8)}) is not answering.`);
+  for (const s of offline) notices.push(`${label(s)} is not answering.`);
   for (const p of troubled) notices.push(`Read model ${p.name ?? ''} is behind or stopped (admin: see /api/admin/projections).`);
   const list = document.getElementById('notices');
   list.replaceChildren(...(notices.length
@@ -64,9 +65,21 @@ function render() {
     : [el('p', {}, 'None.')]));
 }
 
+async function loadNames() {
+  try {
+    for (const c of await api('GET', '/api/servers')) names.set(c.id, c.name ?? c.id.slice(0, 8));
+  } catch { /* notices fall back to short ids */ }
+  render();
+}
+
 checkHealth();
+loadNames();
 setInterval(checkHealth, 30000);
 followStatus({
   onSnapshot: list => { for (const s of list) statuses.set(s.containerId, s); render(); },
-  onChange: s => { statuses.set(s.containerId, s); render(); },
+  onChange: s => {
+    if (!names.has(s.containerId)) loadNames();
+    statuses.set(s.containerId, s);
+    render();
+  },
 });

@@ -38,7 +38,20 @@ function matches(c, q) {
   return q.toLowerCase().split(/\s+/).every(w => hay.includes(w));
 }
 
+// A change re-renders the cards; the focused control (by card and label) gets focus back, so keyboard users keep
+// their place while the page updates.
 function render() {
+  const focused = document.activeElement?.closest?.('article.card');
+  const focus = focused && { id: focused.dataset.id, label: document.activeElement.textContent };
+  draw();
+  if (focus) {
+    const card = document.querySelector(`article.card[data-id="${focus.id}"]`);
+    const again = card && [...card.querySelectorAll('button, a, summary')].find(n => n.textContent === focus.label);
+    (again ?? card?.querySelector('button, a'))?.focus();
+  }
+}
+
+function draw() {
   const q = search.value.trim();
   for (const kind of ['dev', 'game']) {
     const all = [...containers.values()].filter(c => c.kind === kind && matches(c, q))
@@ -80,7 +93,7 @@ function card(c) {
     el('header', {},
       el('h3', { id: 'n-' + c.id }, name),
       el('span', { class: 'state state-' + state, 'data-testid': 'state' }, state)),
-    el('p', { class: 'words' }, stateWords[state] ?? state),
+    el('p', { class: 'words' }, c.kind === 'dev' && state === 'running' ? 'up: the agent answers' : stateWords[state] ?? state),
     el('div', { class: 'actions' }, actions(c, state)),
     details);
 }
