@@ -28,6 +28,7 @@ public static class PortalRegistration
             // Every page needs the session cookie but the sign-in page (the fallback policy would too; this says so).
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.ConfigureFilter(new PortalContentSecurityPolicy());
         });
         // Antiforgery tokens are sealed with Data Protection; its keys live beside the signing key, so a restart keeps
         // open pages working. NOTE: several API nodes must share this directory (or the portal be sticky to a node).

@@ -34,6 +34,9 @@ public sealed class SessionTests(PortalFixture portal) : IAsyncLifetime
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#health")).ToHaveTextAsync("Everything is working.");
 
+        var dashboard = await page.ReloadAsync();
+        Assert.Contains(dashboard!.Headers, h => h.Key == "content-security-policy" && h.Value.Contains("script-src 'self'"));
+
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "zlh_portal");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
@@ -126,5 +129,48 @@ public sealed class SessionTests(PortalFixture portal) : IAsyncLifetime
         await Assertions.Expect(stranger.Locator("#dev")).ToHaveTextAsync("None yet.");
         Assert.Equal(0, await stranger.Locator($"[data-id='{id}']").CountAsync());
         Assert.Equal(404, await stranger.EvaluateAsync<int>($"async () => (await fetch('/api/servers/{id}')).status"));
+    }
+
+    [Fact]
+    public async Task APasswordChangeThroughTheApiEndsThePortalSessionToo()
+    {
+        var user = await portal.RegisterAsync();
+        var page = await portal.SignedInPageAsync(user);
+        Assert.Equal(200, await page.EvaluateAsync<int>("async () => (await fetch('/api/servers')).status"));
+
+        using var api = await portal.ApiClientAsync(user);
+        var changed = await api.PostAsJsonAsync("/api/auth/password", new { currentPassword = PortalFixture.Password, newPassword = "another-password-0123" });
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+
+        Assert.Equal(401, await page.EvaluateAsync<int>("async () => (await fetch('/api/servers')).status"));
+        await page.GotoAsync("/servers");
+        await page.WaitForURLAsync(portal.BaseUrl + "/signin?returnUrl=%2Fservers");
+    }
+
+    [Fact]
+    public async Task SignInIsThrottledLikeTheApisLogin()
+    {
+        var user = await portal.RegisterAsync();
+        var page = await portal.NewPageAsync();
+        await page.GotoAsync("/signin");
+        // Auth:Login:MaxFailuresPerAccountFromIp (5) failures, then this address is refused for this account.
+        for (var i = 0; i < 6; i++)
+        {
+            await page.GetByLabel("Username").FillAsync(user);
+            await page.GetByLabel("Password").FillAsync($"wrong-password-{i}");
+            // The answer to this very POST, not the previous page's message.
+            await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+                r => r.Request.Method == "POST" && r.Url.Contains("/signin"));
+        }
+        await Assertions.Expect(page.Locator("#signin-problem")).ToContainTextAsync("Too many failed sign-ins from this address; try again in");
+
+        // Even the right password is refused now, from this address, as the API's login refuses it.
+        await page.GetByLabel("Username").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync(PortalFixture.Password);
+        var answer = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.Contains("/signin"));
+        Assert.Equal(429, answer.Status);
+        await Assertions.Expect(page.Locator("#signin-problem")).ToContainTextAsync("Too many failed sign-ins");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "zlh_portal");
     }
 }
