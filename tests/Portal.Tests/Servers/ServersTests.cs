@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -126,5 +127,36 @@ public sealed class ServersTests(PortalFixture portal) : IAsyncLifetime
         await Assertions.Expect(problem).ToBeVisibleAsync();
         await Assertions.Expect(problem).ToContainTextAsync("my-world");
         await Assertions.Expect(problem).Not.ToContainTextAsync("409");
+    }
+
+    [Fact]
+    public async Task ACardCatchesUpOnAChangeMadeWhileTheBrowserWasOfflineWithoutAReload()
+    {
+        var user = await portal.RegisterAsync();
+        using var api = await portal.ApiClientAsync(user);
+        var id = await api.CreateReadyGameServerAsync();
+        var page = await portal.SignedInPageAsync(user);
+        await page.GotoAsync("/servers");
+        var card = page.Card(id);
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "running", Long);
+
+        // The stream drops; the server is stopped meanwhile (seen through the API, not the page).
+        await page.Context.SetOfflineAsync(true);
+        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("Reconnecting…");
+        var stop = await api.PostAsync($"/api/servers/{id}/server/stop", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, stop.StatusCode);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/servers/{id}/status")).GetProperty("state").GetString() != "idle")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the server did not stop");
+            await Task.Delay(250);
+        }
+        Assert.Equal("running", await card.GetAttributeAsync("data-state"));
+
+        // Back online: the page resumes after the last change it saw and shows the one it missed.
+        await page.Context.SetOfflineAsync(false);
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "idle", Long);
+        await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+        await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Start server" })).ToBeVisibleAsync();
     }
 }
