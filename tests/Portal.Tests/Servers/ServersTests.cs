@@ -65,6 +65,20 @@ public sealed class ServersTests(PortalFixture portal) : IAsyncLifetime
         await page.Keyboard.TypeAsync("echo portal-$((6*7))");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Terminal()).ToContainTextAsync("portal-42");
+
+        // Resize: the page narrows, the terminal refits, and the shell's terminal narrows with it.
+        const string Columns = "echo cols-$(stty size | cut -d' ' -f2)";
+        await page.Keyboard.TypeAsync(Columns);
+        await page.Keyboard.PressAsync("Enter");
+        var wide = int.Parse(await (await page.WaitForFunctionAsync(
+            "() => [...document.querySelector('.xterm-rows').textContent.matchAll(/cols-(\\d+)/g)].pop()?.[1]")).JsonValueAsync<string>());
+        await page.SetViewportSizeAsync(390, 844);
+        await page.Locator("#terminal").ClickAsync();
+        await page.Keyboard.PressAsync("Control+L");
+        await page.Keyboard.TypeAsync(Columns);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForFunctionAsync(
+            "wide => [...document.querySelector('.xterm-rows').textContent.matchAll(/cols-(\\d+)/g)].some(m => +m[1] < wide)", wide);
     }
 
     [Fact]
