@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ZeroLagHub.Api.Hosts;
+using ZeroLagHub.Api.Hosts.Local;
+using ZeroLagHub.Api.Tests.Hosts;
 
 namespace ZeroLagHub.Portal.Tests.Servers;
 
@@ -172,5 +176,28 @@ public sealed class ServersTests(PortalFixture portal) : IAsyncLifetime
         await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "idle", Long);
         await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("Live");
         await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Start server" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task TheConsoleReconnectsByItselfWhenTheAgentRestarts()
+    {
+        var user = await portal.RegisterAsync();
+        using var api = await portal.ApiClientAsync(user);
+        var id = await api.CreateReadyDevContainerAsync("restart-box");
+        var page = await portal.SignedInPageAsync(user);
+        await page.GotoAsync($"/console/{id}?kind=shell");
+        await Assertions.Expect(page.Locator("#console-state")).ToHaveTextAsync("Connected");
+
+        // The agent dies under the console: the API closes the socket with 1012, the page keeps trying.
+        var store = portal.Services.GetRequiredService<LocalContainerStore>();
+        System.Diagnostics.Process.GetProcessById(LocalContainerProbe.Agent(store.Find(id))!.Pid).Kill();
+        await Assertions.Expect(page.Locator("#console-state")).ToHaveTextAsync("The agent restarted; reconnecting…");
+        await portal.Host.StartAsync(id, new StageLog(), default);
+
+        await Assertions.Expect(page.Locator("#console-state")).ToHaveTextAsync("Connected", new() { Timeout = 60_000 });
+        await page.Locator("#terminal").ClickAsync();
+        await page.Keyboard.TypeAsync("echo back-$((40+2))");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Terminal()).ToContainTextAsync("back-42");
     }
 }

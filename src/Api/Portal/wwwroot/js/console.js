@@ -13,7 +13,11 @@ const toggle = document.getElementById('enable-input');
 let inputOn = kind === 'shell';
 if (kind === 'server') {
   document.getElementById('input-toggle').hidden = false;
-  toggle.addEventListener('change', () => { inputOn = toggle.checked; term.options.disableStdin = !inputOn; });
+  toggle.addEventListener('change', () => {
+    inputOn = toggle.checked;
+    term.options.disableStdin = !inputOn;
+    if (socket?.readyState === WebSocket.OPEN) state.textContent = inputOn ? 'Connected' : 'Connected (read-only)';
+  });
 }
 
 const term = new window.Terminal({ convertEol: false, cursorBlink: true, disableStdin: !inputOn, fontSize: 14 });
@@ -22,28 +26,44 @@ term.loadAddon(fit);
 term.open(box);
 fit.fit();
 let socket = null;
+let attempts = 0; // reconnection attempts since the last open console
 const encoder = new TextEncoder();
 
+// After a 1012 (the agent restarted) the agent may take a while to come back: retry, a little slower each time.
+function reconnect(why) {
+  if (attempts >= 30) {
+    state.textContent = `${why} Reload the page to try again.`;
+    return;
+  }
+  attempts++;
+  state.textContent = 'The agent restarted; reconnecting…';
+  setTimeout(connect, Math.min(1000 * attempts, 5000));
+}
+
 async function connect() {
-  state.textContent = 'Connecting…';
+  if (attempts === 0) state.textContent = 'Connecting…';
   let token;
   try {
     ({ token } = await api('POST', `/api/servers/${id}/console-token`));
   } catch (e) {
-    state.textContent = e.message;
+    if (attempts > 0) reconnect(e.message); else state.textContent = e.message;
     return;
   }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = `${scheme}://${location.host}/api/servers/${id}/console?kind=${kind}&rows=${term.rows}&cols=${term.cols}&token=${encodeURIComponent(token)}`;
+  let opened = false;
   socket = new WebSocket(url);
   socket.binaryType = 'arraybuffer';
-  socket.onopen = () => { state.textContent = kind === 'server' && !inputOn ? 'Connected (read-only)' : 'Connected'; term.focus(); };
+  socket.onopen = () => {
+    opened = true;
+    attempts = 0;
+    state.textContent = kind === 'server' && !inputOn ? 'Connected (read-only)' : 'Connected';
+    term.focus();
+  };
   socket.onmessage = e => term.write(typeof e.data === 'string' ? e.data : new Uint8Array(e.data));
   socket.onclose = e => {
-    if (e.code === 1012) {
-      state.textContent = 'The agent restarted; reconnecting…';
-      setTimeout(connect, 1000);
-    } else state.textContent = `Disconnected${e.reason ? `: ${e.reason}` : ''}. Reload the page to connect again.`;
+    if (e.code === 1012 || (attempts > 0 && !opened)) reconnect(e.reason || 'The console is not reachable.');
+    else state.textContent = `Disconnected${e.reason ? `: ${e.reason}` : ''}. Reload the page to connect again.`;
   };
 }
 
