@@ -115,12 +115,12 @@ public sealed class PortalFixture : LocalHostFixture
     }
 
     /// <summary>Signs in through the form, as a user would, and waits for the dashboard.</summary>
-    public async Task<IPage> SignedInPageAsync(string username, int width = 1280, int height = 900)
+    public async Task<IPage> SignedInPageAsync(string username, int width = 1280, int height = 900, string password = Password)
     {
         var page = await NewPageAsync(width, height);
         await page.GotoAsync("/signin");
         await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(BaseUrl + "/");
         return page;

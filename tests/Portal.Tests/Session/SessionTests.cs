@@ -173,4 +173,15 @@ public sealed class SessionTests(PortalFixture portal) : IAsyncLifetime
         await Assertions.Expect(page.Locator("#signin-problem")).ToContainTextAsync("Too many failed sign-ins");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "zlh_portal");
     }
+
+    [Fact]
+    public async Task AnAdminsDashboardReadsTheProjectionsAndFindsThemUpToDate()
+    {
+        var page = await portal.SignedInPageAsync("admin", password: ZeroLagHub.Api.Tests.ApiFixture.AdminPassword);
+        var projections = await page.EvaluateAsync<JsonElement>("async () => (await fetch('/api/admin/projections')).json()");
+        Assert.NotEmpty(projections.EnumerateArray());
+        await Assertions.Expect(page.Locator("#health")).Not.ToHaveTextAsync("Checking…");
+        await Assertions.Expect(page.Locator("#health")).Not.ToContainTextAsync("running late");
+        await Assertions.Expect(page.Locator("#notices")).Not.ToContainTextAsync("Read model");
+    }
 }

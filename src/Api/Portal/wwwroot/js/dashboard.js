@@ -22,12 +22,10 @@ async function checkHealth() {
   render();
 }
 
+// /api/admin/projections (admins): faulted or stopped read models, or ones more than 10 s behind the log.
 function troubledProjections() {
-  const list = Array.isArray(projections) ? projections : (projections?.projections ?? []);
-  return list.filter(p => {
-    const state = lower(p.state ?? p.status ?? '');
-    return state.includes('fault') || state.includes('stop') || (typeof p.lag === 'number' && p.lag > 100);
-  });
+  const list = Array.isArray(projections) ? projections : [];
+  return list.filter(p => p.state === 'faulted' || p.state === 'stopped' || (p.secondsBehind ?? 0) > 10);
 }
 
 function render() {
@@ -57,7 +55,9 @@ function render() {
     if (lower(s.state) === 'error') notices.push(`${label(s)} failed: ${s.error ?? s.serverError ?? 'see its card'}.`);
   }
   for (const s of offline) notices.push(`${label(s)} is not answering.`);
-  for (const p of troubled) notices.push(`Read model ${p.name ?? ''} is behind or stopped (admin: see /api/admin/projections).`);
+  for (const p of troubled) notices.push(p.state === 'faulted' || p.state === 'stopped'
+    ? `Read model ${p.name} is ${p.state}: statuses it feeds are not updating (zlh admin projections).`
+    : `Read model ${p.name} is ${Math.round(p.secondsBehind)} s behind.`);
   const list = document.getElementById('notices');
   list.replaceChildren(...(notices.length
     ? [el('details', { open: true }, el('summary', {}, `${notices.length} notice${notices.length === 1 ? '' : 's'}`),
