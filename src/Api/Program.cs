@@ -61,10 +61,14 @@ app.UseStatusCodePages();
 app.UseWebSockets();
 // Host mode (Ide:HostPattern): the IDE's own hosts never reach the API's endpoints.
 app.UseIdeHostMode();
+// The portal's scripts and styles (Portal:Enabled), anonymous like any site's: before authentication.
+app.UsePortalStaticFiles();
 // Explicit, so that authentication runs inside the exception handler. The fallback policy makes every
 // endpoint require an access token unless it calls AllowAnonymous() (see Extensions/AuthRegistration.cs).
 app.UseAuthentication();
 app.UseAuthorization();
+// With the portal's cookie, a state change needs its CSRF token (Portal/Csrf).
+app.UsePortalCsrfCheck();
 // Request bodies: capped, NUL-free, unreadable ones answered by field and audited (Problems/RequestBodyGuard.cs).
 app.UseMiddleware<RequestBodyGuard>();
 // After authorization and the body guard: an Idempotency-Key is the user's, bound to the first request sent
@@ -87,6 +91,8 @@ app.MapAuditApi();
 app.MapAnchorsApi();
 app.MapOperationsApi();
 if (app.Configuration["Hosts:Default"] == "proxmox") app.MapAgentEnrollment();
+// The users' portal at / (Portal:Enabled): Razor Pages whose scripts call the routes above.
+app.MapPortal();
 
 app.Run();
 

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
+using ZeroLagHub.Api.Portal.Session;
 
 namespace ZeroLagHub.Api.Auth;
 
 /// <summary>
 /// Named policies for <c>RequireAuthorization(AuthPolicies.Admin)</c>. Endpoints that name none still need
-/// a valid access token: that is the fallback policy (<see cref="RequireAccessToken"/>).
+/// a valid access token (or, with the portal on, its session cookie): that is the fallback policy (<see cref="RequireAccessToken"/>).
 /// </summary>
 public static class AuthPolicies
 {
@@ -14,7 +15,7 @@ public static class AuthPolicies
     public const string Auditor = "auditor";
 
     public static AuthorizationPolicy RequireAccessToken { get; } =
-        new AuthorizationPolicyBuilder(AccessTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
+        new AuthorizationPolicyBuilder(ApiAuthentication.SchemeName).RequireAuthenticatedUser().Build();
 
     internal static void AddTo(AuthorizationBuilder builder) => builder
         .SetFallbackPolicy(RequireAccessToken)

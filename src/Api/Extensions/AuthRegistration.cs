@@ -8,6 +8,7 @@ using ZeroLagHub.Api.Auth.Refresh;
 using ZeroLagHub.Api.Auth.Registration;
 using ZeroLagHub.Api.Auth.Sessions;
 using ZeroLagHub.Api.Auth.Tokens;
+using ZeroLagHub.Api.Portal.Session;
 
 namespace ZeroLagHub.Api.Extensions;
 
@@ -38,8 +39,11 @@ public static class AuthRegistration
         // Registered after SchemaMigration (hosted services start in order): it needs the zlh schema.
         services.AddHostedService<AuthBootstrap>();
 
-        services.AddAuthentication(AccessTokenAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+        // An access token, else (with the portal on) the portal's session cookie: see Portal/Session/ApiAuthentication.cs.
+        services.AddAuthentication(ApiAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, PortalCookieAuthenticationHandler>(PortalCookieAuthenticationHandler.SchemeName, null)
+            .AddApiAuthenticationPolicy(builder.Configuration.PortalEnabled());
         AuthPolicies.AddTo(services.AddAuthorizationBuilder());
         return builder;
     }

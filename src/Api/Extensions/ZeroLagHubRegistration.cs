@@ -50,6 +50,7 @@ public static class ZeroLagHubRegistration
         builder.AddStatusPublisher();
         builder.AddIdeAndConsole();
         builder.AddAuditAndOperations();
+        builder.AddPortal();
         return builder;
     }
 

@@ -33,7 +33,7 @@ internal sealed class AgentHopTransformer(PathString path, PathString strippedPr
         if (strippedPrefix.HasValue) headers.TryAddWithoutValidation(HopHeaders.ForwardedPrefix, strippedPrefix.ToUriComponent());
         headers.Host = request.Host.Value;
 
-        HopHeaders.RemoveCookies(proxyRequest, IdeGate.CookieName);
+        HopHeaders.RemoveCookies(proxyRequest, IdeGate.CookieName, Portal.Session.PortalCookie.Name);
         headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Token);
         proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, path,
             HopHeaders.WithoutParameter(request.QueryString, IdeGate.TokenParameter));
