@@ -19,6 +19,10 @@ export ZLH_SERVICES_DIR="${ZLH_SERVICES_DIR:-$ZLH_HOME}"
 export ZLH_DATA="${ZLH_DATA:-$ZLH_HOME/api}"
 export ZLH_URLS="${ZLH_URLS:-http://127.0.0.1:${ZLH_PORT:-5080}}"
 export ZLH_AUTH__ADMINPASSWORDFILE="${ZLH_AUTH__ADMINPASSWORDFILE:-$ZLH_HOME/admin.password}"
+# The portal at / (README "The portal"), with the IDE on its own origin, {id}.ide.localhost (browsers send
+# *.localhost to loopback): code-server must not run on the portal's origin. ZLH_PORTAL__ENABLED=false turns it off.
+export ZLH_PORTAL__ENABLED="${ZLH_PORTAL__ENABLED:-true}"
+if [ "$ZLH_PORTAL__ENABLED" = true ]; then export ZLH_IDE__HOSTPATTERN="${ZLH_IDE__HOSTPATTERN:-{id\}.ide.localhost}"; fi
 logs="$ZLH_HOME/logs"
 api_dir="$root/src/Api/bin/Release/net10.0"
 default_url="http://127.0.0.1:5080"
@@ -57,6 +61,7 @@ banner() {
   else
     echo "  admin password: no $password_file; the admin account was made before it existed (or with Auth:AdminPassword)"
   fi
+  if [ "${ZLH_PORTAL__ENABLED:-}" = true ]; then echo "  portal: $url/ in a browser (sign in as admin with that password)"; fi
   echo "  next, in another terminal (./zlh is the command line; docs/cli.md):"
   [ "$url" = "$default_url" ] || echo "    export ZLH_API=$url"
   echo "    ./zlh login --user admin --password-file $password_file"

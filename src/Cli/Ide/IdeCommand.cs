@@ -29,7 +29,11 @@ public static class IdeCommand
                 return cli.Fail($"{cli.Api} does not serve IDE tokens (POST /api/dev/{id.Value}/ide-token answered {token.Problem.Status}); update the API");
             if (token.Problem is { } refused) return cli.Fail(refused);
 
-            var url = new Uri(cli.Api, $"api/dev/{id.Value}/ide/?token={Uri.EscapeDataString(token.Value!.Token)}");
+            // Host mode (the IDE on its own origin, e.g. with the portal): the API's absolute URL. Path mode: under the
+            // API's address as the CLI knows it, which keeps a path prefix a proxy in front may add.
+            var url = Uri.TryCreate(token.Value!.Url, UriKind.Absolute, out var own) && own.Scheme is "http" or "https"
+                ? own
+                : new Uri(cli.Api, $"api/dev/{id.Value}/ide/?token={Uri.EscapeDataString(token.Value.Token)}");
             if (cli.Json) cli.WriteJson(new { container = id.Value, url });
             else Console.Out.WriteLine(url);
             return ExitCodes.Ok;

@@ -107,6 +107,20 @@ public sealed class ZlhUpTests : IDisposable
     }
 
     [Fact]
+    public async Task ThePortalIsOnWithTheIdeOnItsOwnOriginUnlessTurnedOff()
+    {
+        var run = await UpAsync(GoodStart);
+        Assert.True(run.Exit == 0, run.Error);
+        Assert.Contains("dotnet ZeroLagHub.Api.dll  portal=true ide={id}.ide.localhost", await File.ReadAllLinesAsync(Log));
+        Assert.Contains("portal: http://127.0.0.1:5080/ in a browser", run.Output);
+
+        var off = await UpAsync(GoodStart, ("ZLH_PORTAL__ENABLED", "false"));
+        Assert.True(off.Exit == 0, off.Error);
+        Assert.Contains("dotnet ZeroLagHub.Api.dll  portal=false ide=", await File.ReadAllLinesAsync(Log));
+        Assert.DoesNotContain("portal:", off.Output);
+    }
+
+    [Fact]
     public async Task TheBannerCommandNamesEveryPlaceUnderTheHome()
     {
         var run = await ZlhShAsync(["banner"]);
@@ -149,6 +163,7 @@ public sealed class ZlhUpTests : IDisposable
             if [ "$1" = build ]; then echo "dotnet build $2" >>"{Log}"; {(failBuild ? "exit 1" : "exit 0")}; fi
             echo "dotnet $1 $2 postgres=$ZLH_POSTGRES redis=$ZLH_REDIS" >>"{Log}"
             echo "dotnet $1 $2 urls=$ZLH_URLS" >>"{Log}"
+            echo "dotnet $1 $2 portal=$ZLH_PORTAL__ENABLED ide=$ZLH_IDE__HOSTPATTERN" >>"{Log}"
             [ "$1" = ZeroLagHub.Api.dll ] && [ -z "$2" ] || exit 0
             [ -f "$ZLH_AUTH__ADMINPASSWORDFILE" ] || (umask 077; echo generated-secret >"$ZLH_AUTH__ADMINPASSWORDFILE")
             echo "stand-in API started"

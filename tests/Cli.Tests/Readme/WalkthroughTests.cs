@@ -4,13 +4,18 @@ using ZeroLagHub.Testing;
 
 namespace ZeroLagHub.Cli.Tests.Readme;
 
-/// <summary>The API as <c>./zlh.sh up</c> runs it: with its agent poller on, so crashes reach the status.</summary>
+/// <summary>
+/// The API as <c>./zlh.sh up</c> runs it: with its agent poller on, so crashes reach the status, and the portal on with
+/// the IDE on its own origin.
+/// </summary>
 public sealed class PollingCliApiFixture : CliApiFixture
 {
     public PollingCliApiFixture()
     {
         Settings["Poller:Enabled"] = "true";
         Settings["Poller:Period"] = "00:00:01";
+        Settings["Portal:Enabled"] = "true";
+        Settings["Ide:HostPattern"] = "{id}.ide.localhost";
     }
 }
 
@@ -33,7 +38,7 @@ public sealed class WalkthroughTests(PollingCliApiFixture api) : IClassFixture<P
         ["zlh create dev --name my-box --runtime node --version 24 --wait"] = new(@"start_code_server succeeded"),
         ["zlh status"] = new(@"\brunning\b"),
         ["zlh console my-box"] = new(@"v?24\."),
-        ["zlh ide my-box"] = new(@"/api/dev/[0-9a-f-]{36}/ide/\?token="),
+        ["zlh ide my-box"] = new(@"http://[0-9a-f-]{36}\.ide\.localhost:\d+/\?token="),
         ["zlh audit verify my-world"] = new(@"intact"),
         ["zlh admin rebuild container_status"] = new(@"container_status"),
     };
