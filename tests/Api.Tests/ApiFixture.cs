@@ -57,6 +57,8 @@ public class ApiFixture : ApiHostFixture
 
     protected override async ValueTask StopHostAsync()
     {
-        if (_host is not null) await _host.DisposeAsync();
+        if (_host is null) return;
+        await _host.DisposeAsync();
+        _host = null;
     }
 }

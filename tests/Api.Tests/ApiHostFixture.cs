@@ -94,6 +94,7 @@ public abstract class ApiHostFixture : IAsyncLifetime
     /// <summary>Starts the host; start-up failures surface here, in the fixture.</summary>
     protected abstract Task StartHostAsync();
 
+    /// <summary>Stops the host; a second call does nothing.</summary>
     protected abstract ValueTask StopHostAsync();
 
     /// <summary>Runs after the database exists and before the host starts: start stand-ins the host's settings name.</summary>
@@ -116,7 +117,10 @@ public abstract class ApiHostFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Stops the host only: the database and data directory stay, for another host over them (a restart).</summary>
+    public Task StopAsync() => StopHostAsync().AsTask();
+
+    async Task IAsyncLifetime.DisposeAsync()
     {
         await StopHostAsync();
         await OnStoppedAsync();

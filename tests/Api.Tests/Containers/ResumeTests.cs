@@ -21,7 +21,7 @@ public sealed class ResumeTests
             Guid deployment;
             using (var client = first.CreateClientAs(owner))
                 (_, deployment) = await client.CreateAsync(ControlPlaneSteps.DevSpec());
-            await first.DisposeAsync();   // the host only: the database and data directory stay
+            await first.StopAsync();   // the host only: the database and data directory stay
 
             Assert.Equal(0L, (long)(await first.Database.ScalarAsync(
                 $"SELECT count(*) FROM events.mt_events WHERE stream_id = '{deployment}' AND type = 'deployment.succeeded'"))!);
@@ -38,7 +38,7 @@ public sealed class ResumeTests
         }
         finally
         {
-            if (second is not null) await second.DisposeAsync();
+            if (second is not null) await ((IAsyncLifetime)second).DisposeAsync();
             await ((IAsyncLifetime)first).DisposeAsync();
         }
     }

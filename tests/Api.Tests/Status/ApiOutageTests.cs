@@ -41,7 +41,7 @@ public sealed class ApiOutageTests
 
             // The agent reports pids as its container's PID namespace numbers them.
             var serverOnHost = LocalContainerProbe.HostPid(first.Services.GetRequiredService<LocalContainerStore>().Find(id)!, server!.Value);
-            await first.DisposeAsync();   // the API stops (and its agents with it); the server's holder keeps running
+            await first.StopAsync();   // the API stops (and its agents with it); the server's holder keeps running
             Process.GetProcessById(serverOnHost).Kill();
             await Task.Delay(TimeSpan.FromSeconds(20));
 
