@@ -28,6 +28,8 @@ public sealed class ServersTests(PortalFixture portal) : IAsyncLifetime
         await page.GetByLabel("Name").FillAsync("portal-dev");
         await page.GetByLabel("Runtime").SelectOptionAsync("node");
         await page.GetByLabel("Version").SelectOptionAsync("24");
+        // The tests' node 24 is a stand-in (Artifacts:StandIns): the form says so.
+        await Assertions.Expect(page.Locator("#version option[value='24']")).ToHaveTextAsync("24 (stand-in)");
         await Assertions.Expect(page.Locator("input[name=addon][value^='code-server@']")).ToBeCheckedAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
 
@@ -97,6 +99,8 @@ public sealed class ServersTests(PortalFixture portal) : IAsyncLifetime
         var card = page.Card(id);
         // The deployment starts the server: running once its ready line is seen.
         await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "running", Long);
+        // Its runtime is one of the tests' stand-ins, and the card says so.
+        await Assertions.Expect(card).ToContainTextAsync("(stand-in)");
 
         // The server console in a second tab: read-only until input is enabled on purpose.
         var console = await page.Context.NewPageAsync();

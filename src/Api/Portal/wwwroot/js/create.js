@@ -9,18 +9,21 @@ let catalog = { runtimes: {}, addons: {} };
 
 const kind = () => form.querySelector('input[name=kind]:checked').value;
 
-function options(select, values) {
-  select.replaceChildren(...values.map(v => el('option', { value: v }, v)));
+// A stand-in (Artifacts:StandIns) is never shown as the real thing.
+const label = (name, v) => (catalog.standIns?.includes(`${name} ${v}`) ? `${v} (stand-in)` : v);
+
+function options(select, values, name) {
+  select.replaceChildren(...values.map(v => el('option', { value: v }, name ? label(name, v) : v)));
 }
 
 async function load() {
   catalog = await api('GET', '/api/catalog');
   options(runtime, Object.keys(catalog.runtimes));
-  options(version, catalog.runtimes[runtime.value] ?? []);
+  options(version, catalog.runtimes[runtime.value] ?? [], runtime.value);
   const boxes = Object.entries(catalog.addons).map(([name, versions]) => {
     const id = 'addon-' + name;
     return el('label', { for: id }, el('input', { type: 'checkbox', id, name: 'addon', value: `${name}@${versions[versions.length - 1]}` }),
-      ` ${name} ${versions[versions.length - 1]}`);
+      ` ${name} ${label(name, versions[versions.length - 1])}`);
   });
   addons.append(...boxes);
   syncKind();
@@ -34,7 +37,7 @@ function syncKind() {
   if (cs && !cs.dataset.touched) cs.checked = !game;
 }
 
-runtime.addEventListener('change', () => options(version, catalog.runtimes[runtime.value] ?? []));
+runtime.addEventListener('change', () => options(version, catalog.runtimes[runtime.value] ?? [], runtime.value));
 form.addEventListener('change', e => {
   if (e.target.name === 'kind') syncKind();
   if (e.target.name === 'addon') e.target.dataset.touched = '1';

@@ -18,7 +18,14 @@ const stateWords = {
   offline: 'offline (not answering)', deleted: 'deleted',
 };
 
+let standIns = []; // "name version" of the catalog's stand-ins: labelled, never shown as the real runtime
+const runtimeText = (name, version) => {
+  const text = [name, version].filter(Boolean).join(' ');
+  return !text ? '—' : standIns.includes(text) ? `${text} (stand-in)` : text;
+};
+
 async function load() {
+  if (!standIns.length) standIns = (await api('GET', '/api/catalog').catch(() => null))?.standIns ?? [];
   const list = await api('GET', '/api/servers');
   for (const c of list) containers.set(c.id, { ...containers.get(c.id), ...c, kind: kindName(c.kind) });
   render();
@@ -83,7 +90,7 @@ function card(c) {
     el('summary', {}, 'Details'),
     el('dl', {},
       el('dt', {}, 'Agent'), el('dd', {}, s.agentOnline ? 'answering' : 'not answering'),
-      el('dt', {}, 'Runtime'), el('dd', {}, [s.runtime ?? c.runtime, s.runtimeVersion ?? c.runtimeVersion].filter(Boolean).join(' ') || '—'),
+      el('dt', {}, 'Runtime'), el('dd', {}, runtimeText(s.runtime ?? c.runtime, s.runtimeVersion ?? c.runtimeVersion)),
       el('dt', {}, 'Memory and CPU'), el('dd', {}, resources(c)),
       c.kind === 'game' ? [el('dt', {}, 'Last crash'), el('dd', {}, crash(s.lastCrash))] : null,
       c.kind === 'game' ? [el('dt', {}, 'Automatic restarts'), el('dd', {}, String(s.restartCount ?? c.restartCount ?? 0))] : null,
