@@ -62,7 +62,7 @@ public sealed class PtyProcessTests : IDisposable
         var child = int.Parse(Regex.Match(text, @"child=(\d+)").Groups[1].Value);
         pty.Signal(9);
         Assert.Equal(new PtyExit(null, 9), await pty.Exited.WaitAsync(TimeSpan.FromSeconds(10)));
-        await WaitUntilAsync(() => !File.Exists($"/proc/{child}/stat") || File.ReadAllText($"/proc/{child}/stat").Contains(") Z "));
+        await WaitUntilAsync(() => !ProcState.IsAlive(child));
 
     }
 

@@ -37,7 +37,7 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
         var started = await _agent.PowerAsync("start");
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
         var running = await _agent.WaitForStateAsync("running");
-        Assert.True(IsAlive(running.Server!.Pid!.Value));
+        Assert.True(ProcState.IsAlive(running.Server!.Pid!.Value));
 
         var stopped = await _agent.PowerAsync("stop");
         Assert.Equal(HttpStatusCode.OK, stopped.StatusCode);
@@ -184,7 +184,7 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await stop).StatusCode);
         var status = await _agent.WaitForStateAsync("offline");
         Assert.Null(status.Server!.LastCrash);   // killed on request: not a crash
-        Assert.False(IsAlive(pid!.Value));
+        Assert.False(ProcState.IsAlive(pid!.Value));
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
         for (var i = 0; i < 2 && !stop.IsCompleted; i++)
         {
             await Task.Delay(500);
-            Assert.True(IsAlive(pid));
+            Assert.True(ProcState.IsAlive(pid));
             _clock.Advance(TimeSpan.FromSeconds(10));
         }
         Assert.Equal(HttpStatusCode.OK, (await stop).StatusCode);
@@ -270,7 +270,7 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
 
         await _agent.DisposeAsync();   // the agent goes down (an upgrade, a crash of its own)
         await Task.Delay(300);
-        Assert.True(IsAlive(pid));
+        Assert.True(ProcState.IsAlive(pid));
 
         _agent = new GameAgent(_sandbox, _clock);
         var status = await _agent.WaitForStateAsync("running");   // the replay holds the ready line
@@ -300,8 +300,8 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
 
         await File.WriteAllTextAsync(Path.Combine(_agent.ServerRoot, "command"), "oom");
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.False(IsAlive(pid));
+        while (ProcState.IsAlive(pid) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.False(ProcState.IsAlive(pid));
 
         _agent = new GameAgent(_sandbox, _clock);
         var status = await _agent.WaitForStateAsync("crashed");
@@ -313,8 +313,6 @@ public sealed class ServerSupervisionTests : IAsyncLifetime
 
     private static string[] Kinds(IEnumerable<ZeroLagHub.Domain.Agent.JournalEntry> entries, string prefix) =>
         [.. entries.Select(e => e.Kind).Where(k => k.StartsWith(prefix, StringComparison.Ordinal))];
-
-    private static bool IsAlive(int pid) => kill(pid, 0) == 0 && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
