@@ -267,22 +267,29 @@ check_code_server_private() {
   else
     fail "socket $sock is not private: $(stat -c '%A %U' "$sock" "$(dirname "$sock")" 2>&1 | tr '\n' ' ')"
   fi
-  # The host's path to the socket is too long for a Unix socket (which is why bubblewrap shows the agent its
-  # run directory at /run/zlh-agent): connect through a short link to the socket's directory. The kernel
-  # still checks the real directory's and socket's modes.
-  local short="$run/code-server-socket" output
-  ln -sfn "$(dirname "$sock")" "$short"
+  # As the container sees it: the agent reaches the socket through its own mount of its run directory
+  # (bubblewrap shows it at /run/zlh-agent), never along the host's path, which is too long for a Unix
+  # socket and closed to the container's user (the API's data directory is 0700). So both checks mount the
+  # socket's directory the same way: what lets one user in and keeps the other out is that directory's
+  # and the socket's own modes.
+  local output
   uid="$(stat -c %u "$sock")"; gid="$(stat -c %g "$sock")"
-  code="$(setpriv --reuid="$uid" --regid="$gid" --clear-groups -- \
-    curl -s -o /dev/null -w '%{http_code}' --unix-socket "$short/code-server.sock" http://localhost/healthz)" || true
+  code="$(healthz_as "$(dirname "$sock")" "$uid" "$gid" -s -o /dev/null -w '%{http_code}')" || true
   if [ "$code" = 200 ]; then ok "the container's user reaches code-server's /healthz over the socket"; else fail "code-server's /healthz over the socket as uid $uid: HTTP $code"; fi
-  output="$(setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
-    curl -sv -o /dev/null --unix-socket "$short/code-server.sock" http://localhost/healthz 2>&1)" || true
+  output="$(healthz_as "$(dirname "$sock")" nobody nogroup -sv -o /dev/null 2>&1)" || true
   case "$output" in
     *"Permission denied"*) ok "another local user (nobody) is refused code-server's socket (permission denied)" ;;
     *) fail "another local user (nobody) was not refused code-server's socket for its permissions: $(tail -n 3 <<<"$output")" ;;
   esac
-  rm -f "$short"
+}
+
+# healthz_as <socket dir> <uid> <gid> <curl options…>: GET /healthz on code-server's socket as that user,
+# with the socket's directory mounted at /run/code-server.
+healthz_as() {
+  local dir="$1" uid="$2" gid="$3"; shift 3
+  bwrap --dev-bind / / --tmpfs /run --bind "$dir" /run/code-server -- \
+    setpriv --reuid="$uid" --regid="$gid" --clear-groups -- \
+    curl "$@" --unix-socket /run/code-server/code-server.sock http://localhost/healthz
 }
 
 # ---------------------------------------------------------------------------------------------------
