@@ -70,9 +70,19 @@ public sealed class ControlPlaneTransaction(NpgsqlDataSource dataSource, IEventS
     /// <summary>The audit row of <paramref name="commandId"/>'s acceptance, if it was accepted before.</summary>
     public Task<AuditEntry?> FindAcceptedAsync(Guid commandId, CancellationToken ct) => FindAcceptedCommand.ExecuteAsync(dataSource, commandId, ct);
 
-    /// <summary>A version conflict or a serialization failure: reload, decide again, write again.</summary>
+    /// <summary>A version conflict, or a transaction PostgreSQL aborted for a concurrent one: reload, decide again, write again.</summary>
     public static bool IsConflict(Exception e) =>
         // Both namespaces: Marten's own collision type derives from, or is replaced by, the JasperFx one across versions.
         e is EventStreamUnexpectedMaxEventIdException or ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
-            or PostgresException { SqlState: PostgresErrorCodes.SerializationFailure };
+        || WasAbortedForAnother(e);
+
+    // A serialization failure, or a deadlock PostgreSQL broke by aborting this side (two appends locking their streams'
+    // rows in mt_quick_append_events; CI caught it as a 500): nothing of the transaction was written. Marten wraps it
+    // (SessionTransactionUnusableException), so the cause is looked for down the chain.
+    private static bool WasAbortedForAnother(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } => true,
+        { InnerException: { } inner } => WasAbortedForAnother(inner),
+        _ => false,
+    };
 }
