@@ -18,14 +18,16 @@ const stateWords = {
   offline: 'offline (not answering)', deleted: 'deleted',
 };
 
-let standIns = []; // "name version" of the catalog's stand-ins: labelled, never shown as the real runtime
+// "name version" of the catalog's stand-ins, labelled, never shown as the real runtime: read once per page (null until
+// read, so a failed read is tried again on the next load, and an empty list is not read again on every load).
+let standIns = null;
 const runtimeText = (name, version) => {
   const text = [name, version].filter(Boolean).join(' ');
-  return !text ? '—' : standIns.includes(text) ? `${text} (stand-in)` : text;
+  return !text ? '—' : standIns?.includes(text) ? `${text} (stand-in)` : text;
 };
 
 async function load() {
-  if (!standIns.length) standIns = (await api('GET', '/api/catalog').catch(() => null))?.standIns ?? [];
+  standIns ??= await api('GET', '/api/catalog').then(c => c.standIns ?? [], () => null);
   const list = await api('GET', '/api/servers');
   for (const c of list) containers.set(c.id, { ...containers.get(c.id), ...c, kind: kindName(c.kind) });
   render();
