@@ -13,6 +13,16 @@ public sealed class DocumentedSchemasTests(ApiFixture api) : IClassFixture<ApiFi
     private static readonly string[] Scope = ["/api/servers", "/api/deployments", "/api/audit"];
 
     [Fact]
+    public void TheDocumentedStatusHasEveryFieldOfTheProjectionsStatusAndOnlyWhatTheReaderAdds()
+    {
+        // StatusDocument describes the JSON the status route serves as read (a ContainerStatus plus stale and lastSeen):
+        // a field added to the projection and not here would go undocumented.
+        static string[] Names(Type type) => [.. type.GetProperties().Select(p => p.Name).Where(n => n != "EqualityContract").Order()];
+        Assert.Equal(Names(typeof(ZeroLagHub.Projections.Status.ContainerStatus)).Concat(["LastSeen", "Stale"]).Order(),
+            Names(typeof(ZeroLagHub.Api.Status.StatusDocument)));
+    }
+
+    [Fact]
     public async Task EveryAnswerWithABodyHasASchemaAndEveryProblemIsProblemJson()
     {
         var document = await DocumentAsync();
