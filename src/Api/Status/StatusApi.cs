@@ -1,6 +1,4 @@
-using Npgsql;
 using ZeroLagHub.Api.Auth;
-using ZeroLagHub.Api.Containers;
 
 namespace ZeroLagHub.Api.Status;
 
@@ -14,12 +12,8 @@ public static class StatusApi
         return app;
     }
 
-    private static async Task<IResult> Get(Guid id, CurrentUser user, NpgsqlDataSource db, StatusReader reader, CancellationToken ct)
-    {
-        // Ownership first, from the inline directory: nothing about another user's container leaks, not even staleness.
-        var container = await ContainerAccess.FindAsync(db, id, ct);
-        if (container is null || !user.CanAccess(container.Owner))
-            return TypedResults.Problem("no such container (or not yours)", statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        return TypedResults.Ok(await reader.ReadAsync(container, ct));
-    }
+    private static async Task<IResult> Get(Guid id, CurrentUser user, StatusReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(id, user, ct) is { } status
+            ? TypedResults.Ok(status)
+            : TypedResults.Problem("no such container (or not yours)", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
+using ZeroLagHub.Api.Auth;
 using ZeroLagHub.Api.Containers;
 using StackExchange.Redis;
 using ZeroLagHub.Projections.Multiplexer;
@@ -14,19 +15,34 @@ namespace ZeroLagHub.Api.Status;
 /// before the projection has seen the container at all, its lifecycle from the container directory (stale).
 /// <c>lastSeen</c> is the poller's last sighting of the agent, or null when Redis has none or is down.
 /// </summary>
+/// <remarks>
+/// Access: a container's owner is set when it is created and never changes, so a live document naming the caller
+/// as owner answers without asking PostgreSQL (the endpoint's hot path: one Redis round trip). Any other case (no
+/// live document, another owner, an admin) is decided by the container directory, so nothing about another
+/// user's container leaks, not even whether it exists or is stale.
+/// </remarks>
 public sealed partial class StatusReader(NpgsqlDataSource db, ILogger<StatusReader> log, LiveStatusCache? cache = null)
 {
     private const string StoredSql = "SELECT doc::text FROM container_status WHERE id = @id";
 
-    public async Task<JsonObject> ReadAsync(ContainerAccess container, CancellationToken ct)
+    /// <summary>The status of container <paramref name="id"/>, or null when there is no such container or <paramref name="user"/> may not see it.</summary>
+    public async Task<JsonObject?> ReadAsync(Guid id, CurrentUser user, CancellationToken ct)
     {
-        var (live, lastSeen) = await ReadCacheAsync(container.Id, ct);
-        var stale = live is null;
-        var document = live ?? await ReadStoredAsync(container.Id, ct) ?? FromDirectory(container);
-        document["stale"] = stale;
+        var (live, lastSeen) = await ReadCacheAsync(id, ct);
+        var document = live;
+        if (live is null || !IsOwnedBy(live, user))
+        {
+            var container = await ContainerAccess.FindAsync(db, id, ct);
+            if (container is null || !user.CanAccess(container.Owner)) return null;
+            document = live ?? await ReadStoredAsync(id, ct) ?? FromDirectory(container);
+        }
+        document!["stale"] = live is null;
         document["lastSeen"] = lastSeen;
         return document;
     }
+
+    private static bool IsOwnedBy(JsonObject status, CurrentUser user) =>
+        status["owner"] is JsonValue owner && owner.TryGetValue<string>(out var text) && Guid.TryParse(text, out var id) && id == user.Id;
 
     private async Task<(JsonObject? Status, JsonNode? LastSeen)> ReadCacheAsync(Guid id, CancellationToken ct)
     {

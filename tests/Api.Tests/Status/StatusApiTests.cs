@@ -44,6 +44,25 @@ public sealed class StatusApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         await api.SendAsync(stranger, x => x.Get.Url($"/api/servers/{id}/status"), HttpStatusCode.NotFound);
         await api.SendAsync(stranger, x => x.Get.Url($"/api/servers/{Guid.NewGuid()}/status"), HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task ALiveStatusIsServedToItsOwnerAndAnAdminOnly()
+    {
+        // The owner's read is answered from the Redis copy alone (it names the owner); everyone else's goes to the directory.
+        var owner = Guid.NewGuid();
+        var id = await StatusApiSteps.ProvisionedAsync(api.Services, owner);
+        await EventuallyAsync(() => api.Services.GetRequiredService<LiveStatusCache>().GetStatusAsync(id), "the status in Redis");
+
+        await api.SendAsync(api.TokenFor(Guid.NewGuid(), "stranger"), x => x.Get.Url($"/api/servers/{id}/status"), HttpStatusCode.NotFound);
+        var asAdmin = await api.GetJsonAsync(api.TokenFor(Guid.NewGuid(), "operator", "admin"), $"/api/servers/{id}/status");
+        var asOwner = await api.GetJsonAsync(api.TokenFor(owner), $"/api/servers/{id}/status");
+
+        foreach (var status in new[] { asAdmin, asOwner })
+        {
+            Assert.False(status.GetProperty("stale").GetBoolean());
+            Assert.Equal(owner.ToString(), status.GetProperty("owner").GetString());
+        }
+    }
 }
 
 public sealed class StatusWithoutRedisTests(UnreachableRedisApi api) : IClassFixture<UnreachableRedisApi>
