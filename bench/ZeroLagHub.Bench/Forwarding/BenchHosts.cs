@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,22 +16,27 @@ namespace ZeroLagHub.Bench.Forwarding;
 
 /// <summary>
 /// The upstream (1 KB answers, WebSocket echo) and the API's hop to an agent (<see cref="AgentHop"/>: YARP with our
-/// transformer and client) in front of it, both on loopback Kestrel.
+/// transformer and client) in front of it, both on loopback Kestrel. Clients reach both over TCP; the hop reaches the
+/// upstream as the API reaches an agent: over a Unix socket (a local agent) or TCP (a Proxmox agent).
 /// </summary>
 internal sealed class BenchHosts : IAsyncDisposable
 {
     public const int PayloadBytes = 1024;
 
     private readonly WebApplication _upstream, _forwarder;
+    private readonly string _socketDirectory;
 
-    private BenchHosts(WebApplication upstream, WebApplication forwarder, Uri direct, Uri forwarded) =>
-        (_upstream, _forwarder, Direct, Forwarded) = (upstream, forwarder, direct, forwarded);
+    private BenchHosts(WebApplication upstream, WebApplication forwarder, string socketDirectory, Uri direct, Uri forwarded) =>
+        (_upstream, _forwarder, _socketDirectory, Direct, Forwarded) = (upstream, forwarder, socketDirectory, direct, forwarded);
 
     public Uri Direct { get; }
     public Uri Forwarded { get; }
 
-    public static async Task<BenchHosts> StartAsync()
+    /// <param name="unixSocket">The hop reaches the upstream over a Unix socket (else over TCP).</param>
+    public static async Task<BenchHosts> StartAsync(bool unixSocket)
     {
+        var socketDirectory = Directory.CreateTempSubdirectory("zlh-bench-forward-").FullName;
+        var socket = Path.Combine(socketDirectory, "agent.sock");
         var payload = new byte[PayloadBytes];
         Random.Shared.NextBytes(payload);
         var upstream = Host(app =>
@@ -43,26 +49,30 @@ internal sealed class BenchHosts : IAsyncDisposable
                 return c.Response.Body.WriteAsync(payload).AsTask();
             }));
             app.Map("/ws", Echo);
-        });
+        }, k => k.ListenUnixSocket(socket));
         await upstream.StartAsync();
         var direct = Address(upstream);
 
-        var agent = new AgentEndpoint(direct, "bench-agent-token");
+        var agent = unixSocket ? AgentEndpoint.OnUnixSocket(socket, "bench-agent-token") : new AgentEndpoint(direct, "bench-agent-token");
         var forwarder = Host(app =>
         {
             var hop = new AgentHop(app.Services.GetRequiredService<IHttpForwarder>(), app.Services.GetRequiredService<AgentHopClient>());
             app.Map("/{**rest}", (HttpContext c) => hop.ForwardAsync(c, agent, c.Request.Path, default));
         },
-            services => services.AddHttpForwarder().AddSingleton<AgentHopClient>());
+            services: services => services.AddHttpForwarder().AddSingleton<AgentHopClient>());
         await forwarder.StartAsync();
-        return new BenchHosts(upstream, forwarder, direct, Address(forwarder));
+        return new BenchHosts(upstream, forwarder, socketDirectory, direct, Address(forwarder));
     }
 
-    private static WebApplication Host(Action<WebApplication> map, Action<IServiceCollection>? services = null)
+    private static WebApplication Host(Action<WebApplication> map, Action<KestrelServerOptions>? listen = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            listen?.Invoke(k);
+        });
         services?.Invoke(builder.Services);
         var app = builder.Build();
         map(app);
@@ -70,7 +80,7 @@ internal sealed class BenchHosts : IAsyncDisposable
     }
 
     private static Uri Address(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single(a => a.StartsWith("http://127.", StringComparison.Ordinal)));
 
     private static async Task Echo(HttpContext c)
     {
@@ -97,5 +107,6 @@ internal sealed class BenchHosts : IAsyncDisposable
     {
         await _forwarder.DisposeAsync();
         await _upstream.DisposeAsync();
+        Directory.Delete(_socketDirectory, recursive: true);
     }
 }

@@ -22,22 +22,25 @@ namespace ZeroLagHub.Bench.Forwarding;
 internal static class ForwardingBenchmark
 {
     public const string Usage =
-        "  forward [--seconds N] [--connections N] [--websockets N] [--rounds N]   HTTP 1 KB req/s, added latency and WebSocket round trips: one hop vs direct";
+        "  forward [--seconds N] [--connections N] [--websockets N] [--rounds N] [--agent unix|tcp]   HTTP 1 KB req/s, added latency and WebSocket round trips: one hop vs direct";
 
     private const double TargetHttpRatio = 0.5, TargetAddedP99Ms = 2, TargetWebSocketRatio = 0.7;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var options = Options.Parse(args, "--seconds", "--connections", "--websockets", "--rounds");
+        var options = Options.Parse(args, "--seconds", "--connections", "--websockets", "--rounds", "--agent");
         var duration = options.Seconds("--seconds", fallback: 5, min: 0.5);
         var connections = (int)options.Count("--connections", 32, min: 1);
         var websockets = (int)options.Count("--websockets", 8, min: 1);
         var rounds = (int)options.Count("--rounds", 3, min: 1);
         var warmup = TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds / 2));
 
-        await using var hosts = await BenchHosts.StartAsync();
+        // unix: the hop's leg to the upstream as to a local agent (the default); tcp: as to a Proxmox agent.
+        var agent = options.Text("--agent", "unix");
+        if (agent is not ("unix" or "tcp")) throw new UsageException("--agent is unix or tcp");
+        await using var hosts = await BenchHosts.StartAsync(unixSocket: agent == "unix");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"forward benchmark: {BenchHosts.PayloadBytes} B payloads, {rounds} rounds of {duration.TotalSeconds:0.##} s per run (+{warmup.TotalSeconds:0.##} s warm-up), {Environment.ProcessorCount} cores shared by client, forwarder and upstream"));
+            $"forward benchmark: {BenchHosts.PayloadBytes} B payloads, {rounds} rounds of {duration.TotalSeconds:0.##} s per run (+{warmup.TotalSeconds:0.##} s warm-up), {Environment.ProcessorCount} cores shared by client, forwarder and upstream; clients over TCP, the hop to the upstream over {(agent == "unix" ? "a Unix socket (a local agent)" : "TCP (a Proxmox agent)")}"));
 
         var (direct, forwarded, ratios) = await RoundsAsync(rounds, hosts, target => HttpAsync(target, connections, warmup, duration, ct));
         Report($"HTTP GET at {connections} connections", "req/s", direct, forwarded, ratios, TargetHttpRatio);
