@@ -60,9 +60,16 @@ public sealed class PortalFixture : LocalHostFixture
 
     protected override async Task OnStoppedAsync()
     {
-        if (Browser is not null) await Browser.CloseAsync();
-        _playwright?.Dispose();
-        await base.OnStoppedAsync();
+        try
+        {
+            if (Browser is not null) await Browser.CloseAsync();
+            _playwright?.Dispose();
+        }
+        finally
+        {
+            // The containers' inits and users go even when the browser would not close.
+            await base.OnStoppedAsync();
+        }
     }
 
     /// <summary>A plain HTTP client to the portal's origin: no cookies, no redirects followed.</summary>

@@ -19,10 +19,7 @@ public static class ZeroLagHubRegistration
             throw new InvalidOperationException(
                 "No PostgreSQL configured: set ZLH_POSTGRES to an Npgsql connection string, or start everything with ./zlh.sh up");
 
-        // Every problem carries the request's trace id: its details (exception, .NET types, host paths) are in the
-        // log under that id, never in the answer.
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? c.HttpContext.TraceIdentifier));
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemShape.Customize);
         // A field the API does not know is a 400 naming it (RequestBodyGuard), not silently dropped.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
         // Binding failures are thrown in every environment and answered as a 400 that says what to fix.

@@ -25,9 +25,9 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
 
     /// <summary>
     /// One readable message. A validation problem is its field errors, each naming its field (and the API's messages
-    /// name the allowed values): one sentence for one field, else a line each. The title of those ("One or more
-    /// validation errors occurred.") and their detail ("… see the field errors") add nothing for a person. Any other
-    /// problem is its title and detail.
+    /// name the allowed values): one sentence for one field, else a line each. The title of those ("Invalid request")
+    /// and their detail (the same errors on one line, or "… see the field errors") add nothing here. Any other problem
+    /// is its title and detail.
     /// </summary>
     public override string ToString()
     {

@@ -42,6 +42,9 @@ public sealed class AccountsApiTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         var problem = await response.ReadAsJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for {field}: {problem}");
+        // Said in words a person can act on, not ASP.NET's "One or more validation errors occurred.".
+        Assert.Equal("Invalid request", problem.GetProperty("title").GetString());
+        Assert.Contains($"{field}: ", problem.GetProperty("detail").GetString());
         Assert.Equal(before, await api.Database.ScalarAsync("SELECT count(*) FROM zlh.users"));
     }
 
