@@ -107,6 +107,7 @@ free_port() {
 start_system() {
   # A fresh run: a previous run's database and containers would only confuse the checks.
   ZLH_SERVICES_DIR="$run/services" "$root/scripts/services.sh" destroy >/dev/null 2>&1 || true
+  remove_run_users   # a previous run's, if it was killed before its clean-up
   rm -rf "$run"; mkdir -p "$run"; chmod 755 "$e2e" "$run"
   local services
   services="$(ZLH_SERVICES_DIR="$run/services" "$root/scripts/services.sh" start --fast)" || die "PostgreSQL/Redis did not start"
@@ -320,6 +321,15 @@ stop_run_processes() {
   done
 }
 
+# The local users the run's containers ran as (their homes are in this run's directory), once nothing of theirs runs.
+remove_run_users() {
+  local user
+  for user in $(getent passwd | awk -F: -v home="$run/data/containers/" 'index($6, home) == 1 { print $1 }'); do
+    # userdel refuses while a process of the user's is still exiting after stop_run_processes' TERM.
+    for _ in $(seq 1 10); do userdel "$user" 2>/dev/null && break; sleep 1; done
+  done
+}
+
 cleanup() {
   local code=$?
   set +e
@@ -328,7 +338,7 @@ cleanup() {
     for _ in $(seq 1 30); do kill -0 "$api_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL "$api_pid" 2>/dev/null
   fi
-  [ -d "$run/data" ] && stop_run_processes
+  [ -d "$run/data" ] && stop_run_processes && remove_run_users
   [ -d "$run/services" ] && ZLH_SERVICES_DIR="$run/services" "$root/scripts/services.sh" stop >/dev/null 2>&1
   exit "$code"
 }
