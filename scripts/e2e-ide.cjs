@@ -32,7 +32,9 @@ const knownErrors = [/No file system provider found/i, /Cannot reconnect/i, /Att
 async function main() {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage', '--disable-background-networking'],
+    // *.localhost to IPv4, where the API listens (the IDE's own origin with --host-mode).
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--host-resolver-rules=MAP *.localhost 127.0.0.1'],
   });
   let page;
   let shot = false;

@@ -16,6 +16,9 @@
 #   scripts/e2e-ide.sh            the IDE over http:// (HTTP/1.1; WebSockets are HTTP/1.1 upgrades)
 #   scripts/e2e-ide.sh --https    the IDE over https:// with a throwaway certificate: Chromium speaks
 #                                 HTTP/2 to the API, and its WebSockets arrive as extended CONNECT
+#   scripts/e2e-ide.sh --host-mode
+#                                 the IDE on its own origin, {id}.ide.localhost, with the portal on, as
+#                                 ./zlh.sh up runs it (combines with --https)
 #
 # Environment:
 #   ZLH_E2E_DIR              artifact and run directory (default /var/tmp/zlh-e2e; outside /root,
@@ -35,6 +38,7 @@ run="$e2e/run"                                  # this run's services, API data,
 admin_password="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 scheme="http"   # https with --https
+host_mode=""    # 1 with --host-mode: the IDE on {id}.ide.localhost
 api_pid=""
 api=""          # <scheme>://127.0.0.1:<port>: what the browser and this script talk to
 token=""        # admin access token
@@ -98,7 +102,7 @@ install_playwright() {
 free_port() {
   local p
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % 22000))   # below the ephemeral range (32768+), which outgoing connections take from
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
   die "no free port"
@@ -138,6 +142,8 @@ start_system() {
     api="$http"
     settings+=(ZLH_URLS="$api")
   fi
+  # As ./zlh.sh up: the portal on, the IDE on an origin of its own (Chromium maps *.localhost to 127.0.0.1).
+  [ -n "$host_mode" ] && settings+=("ZLH_IDE__HOSTPATTERN={id}.ide.localhost" ZLH_PORTAL__ENABLED=true)
   (cd "$root/src/Api/bin/Release/net10.0" && export ZLH_POSTGRES ZLH_REDIS ZLH_AUTH__ADMINPASSWORD="$admin_password" \
     && exec env "${settings[@]}" dotnet ZeroLagHub.Api.dll >"$run/api.log" 2>&1) &
   api_pid=$!
@@ -212,8 +218,11 @@ ide_url() {
   for _ in $(seq 1 30); do
     answer="$(call POST "/api/dev/$container/ide-token")"
     if [ "$(status_of "$answer")" = 200 ]; then
-      ide="$api$(body_of "$answer" | jq -r .url)"
-      ok "IDE token issued: $api/api/dev/$container/ide/?token=…"
+      # Path mode answers a path on the API; host mode an absolute URL on the IDE's own origin.
+      ide="$(body_of "$answer" | jq -r .url)"
+      [[ "$ide" == http* ]] || ide="$api$ide"
+      ide_base="${ide%%\?*}"
+      ok "IDE token issued: $ide_base?token=…"
       return
     fi
     sleep 2
@@ -346,9 +355,9 @@ cleanup() {
 # --https: which protocol carried the IDE's WebSockets to the API, from the API's request log.
 check_websocket_protocol() {
   [ "$scheme" = https ] || return 0
-  if grep -q "Request starting HTTP/2 CONNECT $api/api/dev/$container/ide/" "$run/api.log"; then
+  if grep -q "Request starting HTTP/2 CONNECT $ide_base" "$run/api.log"; then
     ok "the IDE's WebSockets reached the API as HTTP/2 extended CONNECT"
-  elif grep -q "Request starting HTTP/1.1 GET $api/api/dev/$container/ide/stable-" "$run/api.log"; then
+  elif grep -q "Request starting HTTP/1.1 GET ${ide_base}stable-" "$run/api.log"; then
     fail "the IDE's WebSockets reached the API as HTTP/1.1 upgrades, not HTTP/2 extended CONNECT"
   else
     fail "no IDE WebSocket request in $run/api.log"
@@ -356,11 +365,14 @@ check_websocket_protocol() {
 }
 
 main() {
-  case "${1:-}" in
-    "") ;;
-    --https) scheme=https ;;
-    *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
-  esac
+  local arg
+  for arg in "$@"; do
+    case "$arg" in
+      --https) scheme=https ;;
+      --host-mode) host_mode=1 ;;
+      *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+    esac
+  done
   mkdir -p "$e2e"
   trap cleanup EXIT
   trap 'exit 130' INT TERM
